@@ -1,0 +1,468 @@
+defmodule Lockstep.Generator do
+  @moduledoc """
+  Deterministic, seeded streams of operations for Jepsen-style workloads.
+
+  A generator emits a sequence of opaque "ops" — tuples or atoms describing
+  what a worker should do next. Workers pull from generators in a loop; the
+  operations themselves are recorded via `Lockstep.History`.
+
+  ## Built-in generators
+
+    * `random/2` — uniform random over a pool of ops, seeded so iterations are
+      reproducible.
+    * `cycle/1` — fixed sequence repeated forever.
+    * `weighted/2` — biased random sampling.
+    * `mix/2` — interleave outputs from multiple generators round-robin.
+    * `take/2` — limit any generator to N ops total.
+
+  ## Quick example
+
+      gen =
+        Lockstep.Generator.random(
+          [:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}],
+          seed: 42
+        )
+        |> Lockstep.Generator.take(50)
+
+      Lockstep.Generator.each(gen, fn op ->
+        Lockstep.History.op(history, op_kind(op), op_args(op), fn ->
+          apply_op(reg, op)
+        end)
+      end)
+
+  Generators are immutable; `next/1` returns `{op, new_gen}` or `:done`. They
+  DON'T allocate processes — pass a generator into a closure and the worker
+  advances it locally with no controller involvement. A generator is plain data:
+  the same value can be used by many processes at once, and it survives
+  `:erlang.term_to_binary/1` into another VM or node, where it continues the
+  identical stream.
+
+  ## Seeding
+
+  When a generator is created without an explicit `:seed`, it derives one from
+  `:erlang.unique_integer/1` — fine for one-off use, but iterations may diverge.
+  The derived seed is stored in `gen.seed` (and shown by `inspect/1`), so it can
+  always be passed back to reproduce the stream. For Jepsen-style
+  reproducibility, pass an explicit seed (typically derived from the iteration's
+  seed via `:erlang.phash2({iter_seed, worker_id})`).
+
+  `:seed` accepts any term. Integers in `-2^63..2^64-1` are used as they are;
+  any other term is first reduced with `:erlang.phash2(term, 2^32)`, which OTP
+  documents as stable across machines and releases.
+
+  ## Stability
+
+  Op number `i` of a seeded generator is a pure function of `(seed, stream, i)`,
+  computed by this package's Rust engine with ChaCha8; bounded integers and
+  weighted choice (an integer Walker/Vose alias table) are this package's own
+  arithmetic. The definition is written down in `docs/STREAM.md` and pinned by
+  golden vectors, so the same seed gives the same ops on every machine and every
+  release.
+  """
+
+  alias Lockstep.Generator.{Batch, Native, Options, Seed}
+
+  import Bitwise
+
+  @enforce_keys [:kind]
+  defstruct kind: nil,
+            ops: nil,
+            weights: nil,
+            total: nil,
+            children: nil,
+            next_child: nil,
+            remaining: :infinity,
+            seed: nil,
+            # Internal fields (not part of the API): the ops as a tuple, the
+            # engine's key for `seed`, the stream id, the op index of the next op,
+            # prefetched ops for next/1, the weighted alias table (a NIF cache
+            # rebuilt from `weights` when missing) and the mix's end condition.
+            pool: nil,
+            key: nil,
+            stream: 0,
+            pos: 0,
+            buf: [],
+            table: nil,
+            until: :any
+
+  @typedoc """
+  A generator. The documented fields:
+
+    * `kind` — `:random`, `:cycle`, `:weighted` or `:mix`.
+    * `ops` — the pool of ops as given (for `:weighted`, the ops without their
+      weights); `nil` for `:mix`.
+    * `weights` — the integer weights, in the order of `ops` (`:weighted` only).
+    * `total` — the sum of `weights` (`:weighted` only).
+    * `children` — the child generators, in their current state (`:mix` only).
+    * `next_child` — index of the child asked next, starting at 0 (`:mix` only).
+    * `remaining` — ops left before `:done`: `:infinity` until `take/2`.
+    * `seed` — the seed of the stream (`:random` and `:weighted`; `nil` otherwise).
+
+  Other fields are internal.
+  """
+  @type t() :: %__MODULE__{
+          children: [t()] | nil,
+          kind: :random | :cycle | :weighted | :mix,
+          next_child: non_neg_integer() | nil,
+          ops: [any()] | nil,
+          remaining: non_neg_integer() | :infinity,
+          seed: any(),
+          total: non_neg_integer() | nil,
+          weights: [non_neg_integer()] | nil
+        }
+
+  @max_total (1 <<< 64) - 1
+  # Weighted pools longer than this build their table on a dirty scheduler.
+  @small_table 4096
+
+  @doc """
+  Uniform random sampling over `ops` with replacement. Pass `:seed` to make the
+  stream reproducible across runs.
+
+  Options:
+
+    * `:seed` — any term; see "Seeding" in the module doc. Defaults to a seed
+      derived from `:erlang.unique_integer/1`, stored in `gen.seed`.
+
+  ## Examples
+
+      iex> gen = Lockstep.Generator.random([:read, {:write, 1}, {:cas, 1, 2}], seed: 42)
+      iex> gen |> Lockstep.Generator.take(6) |> Lockstep.Generator.reduce([], &[&1 | &2]) |> Enum.reverse()
+      [{:cas, 1, 2}, {:write, 1}, :read, {:write, 1}, :read, {:write, 1}]
+      iex> gen.seed
+      42
+
+  """
+  @spec random([any()], keyword()) :: t()
+  def random(ops, opts \\ []) do
+    ops = Options.ops!(ops, "ops", "random/2")
+    seed = seed_opt(opts, "random/2")
+
+    %__MODULE__{
+      kind: :random,
+      ops: ops,
+      seed: seed,
+      pool: List.to_tuple(ops),
+      key: Seed.key(seed)
+    }
+  end
+
+  @doc """
+  Fixed sequence repeated forever (until `take/2`-limited).
+
+  ## Examples
+
+      iex> Lockstep.Generator.cycle([:a, :b, :c])
+      ...> |> Lockstep.Generator.take(7)
+      ...> |> Lockstep.Generator.reduce([], &[&1 | &2])
+      ...> |> Enum.reverse()
+      [:a, :b, :c, :a, :b, :c, :a]
+
+  """
+  @spec cycle([any()]) :: t()
+  def cycle(ops) do
+    ops = Options.ops!(ops, "ops", "cycle/1")
+    %__MODULE__{kind: :cycle, ops: ops, pool: List.to_tuple(ops)}
+  end
+
+  @doc """
+  Weighted random sampling. `weighted_ops` is a list of `{op, weight}` tuples.
+  Higher weight = more likely to be picked: op `j` is picked with probability
+  `weight_j / total`; a weight of 0 means never picked.
+
+  Weights are non-negative integers, not all zero, adding up to at most
+  `2^64 - 1`. Options: `:seed`, as for `random/2`.
+
+  ## Examples
+
+      iex> gen = Lockstep.Generator.weighted([read: 3, write: 1, delete: 0], seed: 7)
+      iex> {gen.ops, gen.weights, gen.total}
+      {[:read, :write, :delete], [3, 1, 0], 4}
+      iex> gen |> Lockstep.Generator.take(8) |> Lockstep.Generator.reduce([], &[&1 | &2]) |> Enum.reverse()
+      [:read, :read, :read, :read, :read, :read, :read, :write]
+
+  """
+  @spec weighted([{any(), pos_integer()}], keyword()) :: t()
+  def weighted(weighted_ops, opts \\ []) do
+    weighted_ops = Options.ops!(weighted_ops, "weighted_ops", "weighted/2")
+    seed = seed_opt(opts, "weighted/2")
+    {ops, weights} = split_weights(weighted_ops)
+    total = Enum.sum(weights)
+
+    cond do
+      total == 0 ->
+        raise ArgumentError, "weighted/2 expects at least one positive weight, got all zero"
+
+      total > @max_total ->
+        raise ArgumentError,
+              "weighted/2 expects weights adding up to at most 2^64 - 1, got #{total}"
+
+      true ->
+        gen = %__MODULE__{
+          kind: :weighted,
+          ops: ops,
+          weights: weights,
+          total: total,
+          seed: seed,
+          pool: List.to_tuple(ops),
+          key: Seed.key(seed)
+        }
+
+        __rebuild_table__(gen)
+    end
+  end
+
+  defp split_weights(weighted_ops) do
+    weighted_ops
+    |> Enum.map(fn
+      {op, weight} when is_integer(weight) and weight >= 0 ->
+        {op, weight}
+
+      {_op, weight} ->
+        raise ArgumentError,
+              "weighted/2 expects each weight to be a non-negative integer, got: #{inspect(weight)}"
+
+      other ->
+        raise ArgumentError,
+              "weighted/2 expects weighted_ops to be {op, weight} tuples, got: #{inspect(other)}"
+    end)
+    |> Enum.unzip()
+  end
+
+  @doc """
+  Round-robin interleave outputs from `gens`, in list order, starting with the
+  first child. When any child is exhausted, this generator becomes done.
+
+  Options:
+
+    * `:until` — `:any` (the default): done as soon as any child is exhausted.
+      `:all`: exhausted children are skipped, and the mix is done when its last
+      child finishes (the reading of the `next/1` doc).
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> G.mix([G.cycle([:a]), G.cycle([:b, :c])]) |> G.take(5) |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
+      [:a, :b, :a, :c, :a]
+      iex> G.mix([G.take(G.cycle([:a]), 1), G.cycle([:b])]) |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
+      [:a]
+      iex> G.mix([G.take(G.cycle([:a]), 1), G.take(G.cycle([:b]), 3)], until: :all)
+      ...> |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
+      [:a, :b, :b, :b]
+
+  """
+  @spec mix([t()], keyword()) :: t()
+  def mix(gens, opts \\ []) do
+    gens = Options.ops!(gens, "gens", "mix/2")
+
+    Enum.each(gens, fn
+      %__MODULE__{} ->
+        :ok
+
+      other ->
+        raise ArgumentError, "mix/2 expects a list of generators, got: #{inspect(other)}"
+    end)
+
+    opts = Options.keyword!(opts, [:until], "mix/2")
+
+    until =
+      case Keyword.get(opts, :until, :any) do
+        until when until in [:any, :all] ->
+          until
+
+        other ->
+          raise ArgumentError, "mix/2 expects :until to be :any or :all, got: #{inspect(other)}"
+      end
+
+    %__MODULE__{kind: :mix, children: gens, next_child: 0, until: until}
+  end
+
+  @doc """
+  Cap any generator at `n` total ops. After `n` calls to `next/1`, the generator
+  returns `:done`. A take of a take keeps the smaller cap.
+
+  ## Examples
+
+      iex> gen = Lockstep.Generator.cycle([:x]) |> Lockstep.Generator.take(3)
+      iex> gen.remaining
+      3
+      iex> Lockstep.Generator.take(gen, 10).remaining
+      3
+      iex> Lockstep.Generator.each(gen, fn _op -> :ok end)
+      3
+
+  """
+  @spec take(t(), non_neg_integer()) :: t()
+  def take(%__MODULE__{remaining: remaining} = gen, n) when is_integer(n) and n >= 0 do
+    %{gen | remaining: if(remaining == :infinity, do: n, else: min(remaining, n))}
+  end
+
+  def take(%__MODULE__{}, n) do
+    raise ArgumentError, "take/2 expects n to be a non-negative integer, got: #{inspect(n)}"
+  end
+
+  def take(other, _n) do
+    raise ArgumentError, "take/2 expects a generator, got: #{inspect(other)}"
+  end
+
+  @doc """
+  Pull the next op. Returns `{op, new_gen}` or `:done` when the generator has
+  been exhausted (only happens after `take/2` or when a `mix/2` is done).
+
+  `next/1` is pure: the same generator value always gives the same result.
+
+  ## Examples
+
+      iex> gen = Lockstep.Generator.take(Lockstep.Generator.cycle([:read, :write]), 2)
+      iex> {:read, gen} = Lockstep.Generator.next(gen)
+      iex> {:write, gen} = Lockstep.Generator.next(gen)
+      iex> Lockstep.Generator.next(gen)
+      :done
+
+  """
+  @spec next(t()) :: {any(), t()} | :done
+  def next(%__MODULE__{remaining: 0}), do: :done
+
+  def next(%__MODULE__{buf: [op | rest], pos: pos, remaining: remaining} = gen) do
+    {op, %{gen | buf: rest, pos: pos + 1, remaining: dec(remaining)}}
+  end
+
+  def next(%__MODULE__{kind: :mix} = gen), do: next_mix(gen)
+
+  def next(%__MODULE__{pos: pos, remaining: remaining} = gen) do
+    k =
+      if remaining == :infinity, do: Batch.next_chunk(), else: min(remaining, Batch.next_chunk())
+
+    {[op | rest], gen} = Batch.leaf_ops(gen, pos, k)
+    {op, %{gen | buf: rest, pos: pos + 1, remaining: dec(remaining)}}
+  end
+
+  def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
+
+  defp dec(:infinity), do: :infinity
+  defp dec(n), do: n - 1
+
+  defp next_mix(%__MODULE__{children: children, next_child: i, until: until} = gen) do
+    if exhausted?(gen) do
+      :done
+    else
+      k = length(children)
+      idx = if until == :any, do: i, else: next_live(children, i, k)
+      {op, child} = next(Enum.at(children, idx))
+
+      {op,
+       %{
+         gen
+         | children: List.replace_at(children, idx, child),
+           next_child: rem(idx + 1, k),
+           remaining: dec(gen.remaining)
+       }}
+    end
+  end
+
+  # First child at or after i (cyclically) that is not exhausted; one exists
+  # because the mix is not exhausted.
+  defp next_live(children, i, k) do
+    Enum.find(Enum.map(0..(k - 1), &rem(i + &1, k)), &(not exhausted?(Enum.at(children, &1))))
+  end
+
+  # True when next/1 returns :done (decided without pulling).
+  defp exhausted?(%__MODULE__{remaining: 0}), do: true
+
+  defp exhausted?(%__MODULE__{kind: :mix, until: :any, children: cs}),
+    do: Enum.any?(cs, &exhausted?/1)
+
+  defp exhausted?(%__MODULE__{kind: :mix, until: :all, children: cs}),
+    do: Enum.all?(cs, &exhausted?/1)
+
+  defp exhausted?(%__MODULE__{}), do: false
+
+  @doc """
+  Iterate `gen` to exhaustion, calling `fun.(op)` for each op.
+  Returns the count of ops produced.
+
+  Ops are produced in chunks by one engine call each, so `each/2` costs little
+  more than `Enum.each/2` over a ready list. On a generator that never ends
+  (no `take/2`), `each/2` never returns.
+
+  ## Examples
+
+      iex> gen = Lockstep.Generator.random([:read, :write], seed: 1) |> Lockstep.Generator.take(100)
+      iex> Lockstep.Generator.each(gen, fn op -> send(self(), op) end)
+      100
+
+  """
+  @spec each(t(), (any() -> any())) :: non_neg_integer()
+  def each(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
+    Batch.reduce_chunks(gen, 0, fn ops, count ->
+      :lists.foreach(fun, ops)
+      count + length(ops)
+    end)
+  end
+
+  def each(gen, fun), do: bad_fold!("each/2", gen, fun, 1)
+
+  @doc """
+  Reduce over `gen`'s ops to exhaustion. `fun.(op, acc)` returns the new acc.
+  Useful for accumulating results without an external side effect.
+
+  ## Examples
+
+      iex> Lockstep.Generator.weighted([{:read, 1}, {:write, 1}], seed: 3)
+      ...> |> Lockstep.Generator.take(1000)
+      ...> |> Lockstep.Generator.reduce(%{}, fn op, acc -> Map.update(acc, op, 1, &(&1 + 1)) end)
+      %{read: 512, write: 488}
+
+  """
+  @spec reduce(t(), acc, (any(), acc -> acc)) :: acc when acc: any()
+  def reduce(%__MODULE__{} = gen, acc, fun) when is_function(fun, 2) do
+    Batch.reduce_chunks(gen, acc, fn ops, acc -> :lists.foldl(fun, acc, ops) end)
+  end
+
+  def reduce(gen, _acc, fun), do: bad_fold!("reduce/3", gen, fun, 2)
+
+  defp bad_fold!(name, %__MODULE__{}, fun, arity) do
+    raise ArgumentError, "#{name} expects a function of arity #{arity}, got: #{inspect(fun)}"
+  end
+
+  defp bad_fold!(name, gen, _fun, _arity) do
+    raise ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}"
+  end
+
+  defp seed_opt(opts, fun) do
+    opts = Options.keyword!(opts, [:seed], fun)
+
+    case Keyword.fetch(opts, :seed) do
+      {:ok, seed} -> seed
+      :error -> Seed.generate()
+    end
+  end
+
+  @doc false
+  # (Re)builds the alias table of a weighted generator from its weights: at
+  # construction, and when a generator arrives from another VM, where the NIF
+  # resource it carried does not exist.
+  def __rebuild_table__(%__MODULE__{kind: :weighted, weights: weights} = gen) do
+    built =
+      if length(weights) <= @small_table,
+        do: Native.table_new(weights),
+        else: Native.table_new_dirty(weights)
+
+    case built do
+      {:ok, table} -> %{gen | table: table, buf: []}
+      {:error, reason} -> raise ArgumentError, "weighted/2: #{reason}"
+    end
+  end
+
+  @doc false
+  # Rebuilds every stale weighted table in a generator tree.
+  def __rebuild_tables__(%__MODULE__{kind: :mix, children: children} = gen) do
+    %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
+  end
+
+  def __rebuild_tables__(%__MODULE__{kind: :weighted, table: table} = gen) do
+    if Native.table_live(table), do: gen, else: __rebuild_table__(gen)
+  end
+
+  def __rebuild_tables__(gen), do: gen
+end

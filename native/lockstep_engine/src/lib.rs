@@ -1,0 +1,26 @@
+//! The engine behind `Lockstep.Generator`: counter-based, seed-stable op streams.
+//!
+//! Op `i` of a seeded generator is a pure function of `(seed, stream, i)`:
+//! [`seed`] turns the seed into a ChaCha key, [`words`] gives word `i` of that
+//! key's stream, [`sample`] turns a word into a pool index (uniform or weighted),
+//! [`plan`] composes leaves into mixes, and [`batch`] drains plans in bounded
+//! chunks. Nothing here knows about the BEAM; `lockstep_nif` is the thin binding.
+//!
+//! The full definition, step by step, is in `docs/STREAM.md` of the repository;
+//! golden vectors in `test/fixtures/golden_vectors.txt` pin it.
+
+#![forbid(unsafe_code)]
+
+pub mod batch;
+pub mod error;
+pub mod plan;
+pub mod sample;
+pub mod seed;
+pub mod words;
+
+pub use batch::{Batch, MAX_CHUNK};
+pub use error::EngineError;
+pub use plan::{Leaf, LeafKind, Mix, Node, Position, Until};
+pub use sample::AliasTable;
+pub use seed::Seed;
+pub use words::Words;

@@ -1,0 +1,4 @@
+defmodule Lockstep.GeneratorDoctestTest do
+  use ExUnit.Case, async: true
+  doctest Lockstep.Generator
+end
