@@ -73,17 +73,18 @@ defmodule Lockstep.Generator do
             next_child: nil,
             remaining: :infinity,
             seed: nil,
-            # Internal fields (not part of the API): the ops as a tuple, the
-            # engine's key for `seed`, the stream id, the op index of the next op,
-            # prefetched ops for next/1, the weighted alias table (a NIF cache
-            # rebuilt from `weights` when missing) and the mix's end condition.
-            pool: nil,
-            key: nil,
-            stream: 0,
-            pos: 0,
+            # Internal fields (not part of the API), kept few because next/1
+            # copies the struct on every op:
+            #   * buf: prefetched ops (the ops just before op `pos`);
+            #   * pos: op index right after `buf`, so the next op is op
+            #     `pos - length(buf)`;
+            #   * engine: for random/weighted/cycle `{pool, key, stream, table}`
+            #     (the ops as a tuple, the engine key of `seed`, the stream id,
+            #     the weighted alias table: a NIF cache rebuilt from `weights`
+            #     when missing); for mix `{:mix, until}`.
             buf: [],
-            table: nil,
-            until: :any
+            pos: 0,
+            engine: nil
 
   @typedoc """
   A generator. The documented fields:
@@ -138,13 +139,7 @@ defmodule Lockstep.Generator do
     ops = Options.ops!(ops, "ops", "random/2")
     seed = seed_opt(opts, "random/2")
 
-    %__MODULE__{
-      kind: :random,
-      ops: ops,
-      seed: seed,
-      pool: List.to_tuple(ops),
-      key: Seed.key(seed)
-    }
+    %__MODULE__{kind: :random, ops: ops, seed: seed, engine: engine(ops, seed)}
   end
 
   @doc """
@@ -162,7 +157,8 @@ defmodule Lockstep.Generator do
   @spec cycle([any()]) :: t()
   def cycle(ops) do
     ops = Options.ops!(ops, "ops", "cycle/1")
-    %__MODULE__{kind: :cycle, ops: ops, pool: List.to_tuple(ops)}
+    # A cycle draws no words: its key {0, 0} is never used.
+    %__MODULE__{kind: :cycle, ops: ops, engine: {List.to_tuple(ops), {0, 0}, 0, nil}}
   end
 
   @doc """
@@ -204,8 +200,7 @@ defmodule Lockstep.Generator do
           weights: weights,
           total: total,
           seed: seed,
-          pool: List.to_tuple(ops),
-          key: Seed.key(seed)
+          engine: engine(ops, seed)
         }
 
         __rebuild_table__(gen)
@@ -274,7 +269,7 @@ defmodule Lockstep.Generator do
           raise ArgumentError, "mix/2 expects :until to be :any or :all, got: #{inspect(other)}"
       end
 
-    %__MODULE__{kind: :mix, children: gens, next_child: 0, until: until}
+    %__MODULE__{kind: :mix, children: gens, next_child: 0, engine: {:mix, until}}
   end
 
   @doc """
@@ -323,18 +318,16 @@ defmodule Lockstep.Generator do
   @spec next(t()) :: {any(), t()} | :done
   def next(%__MODULE__{remaining: 0}), do: :done
 
-  def next(%__MODULE__{buf: [op | rest], pos: pos, remaining: remaining} = gen) do
-    {op, %{gen | buf: rest, pos: pos + 1, remaining: dec(remaining)}}
+  def next(%__MODULE__{buf: [op | rest], remaining: remaining} = gen) do
+    {op, %{gen | buf: rest, remaining: dec(remaining)}}
   end
 
   def next(%__MODULE__{kind: :mix} = gen), do: next_mix(gen)
 
   def next(%__MODULE__{pos: pos, remaining: remaining} = gen) do
-    k =
-      if remaining == :infinity, do: Batch.next_chunk(), else: min(remaining, Batch.next_chunk())
-
+    k = Batch.refill_size(pos, remaining)
     {[op | rest], gen} = Batch.leaf_ops(gen, pos, k)
-    {op, %{gen | buf: rest, pos: pos + 1, remaining: dec(remaining)}}
+    {op, %{gen | buf: rest, pos: pos + k, remaining: dec(remaining)}}
   end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
@@ -342,7 +335,7 @@ defmodule Lockstep.Generator do
   defp dec(:infinity), do: :infinity
   defp dec(n), do: n - 1
 
-  defp next_mix(%__MODULE__{children: children, next_child: i, until: until} = gen) do
+  defp next_mix(%__MODULE__{children: children, next_child: i, engine: {:mix, until}} = gen) do
     if exhausted?(gen) do
       :done
     else
@@ -369,10 +362,10 @@ defmodule Lockstep.Generator do
   # True when next/1 returns :done (decided without pulling).
   defp exhausted?(%__MODULE__{remaining: 0}), do: true
 
-  defp exhausted?(%__MODULE__{kind: :mix, until: :any, children: cs}),
+  defp exhausted?(%__MODULE__{engine: {:mix, :any}, children: cs}),
     do: Enum.any?(cs, &exhausted?/1)
 
-  defp exhausted?(%__MODULE__{kind: :mix, until: :all, children: cs}),
+  defp exhausted?(%__MODULE__{engine: {:mix, :all}, children: cs}),
     do: Enum.all?(cs, &exhausted?/1)
 
   defp exhausted?(%__MODULE__{}), do: false
@@ -394,10 +387,7 @@ defmodule Lockstep.Generator do
   """
   @spec each(t(), (any() -> any())) :: non_neg_integer()
   def each(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
-    Batch.reduce_chunks(gen, 0, fn ops, count ->
-      :lists.foreach(fun, ops)
-      count + length(ops)
-    end)
+    Batch.each(gen, fun)
   end
 
   def each(gen, fun), do: bad_fold!("each/2", gen, fun, 1)
@@ -416,7 +406,7 @@ defmodule Lockstep.Generator do
   """
   @spec reduce(t(), acc, (any(), acc -> acc)) :: acc when acc: any()
   def reduce(%__MODULE__{} = gen, acc, fun) when is_function(fun, 2) do
-    Batch.reduce_chunks(gen, acc, fn ops, acc -> :lists.foldl(fun, acc, ops) end)
+    Batch.reduce(gen, acc, fun)
   end
 
   def reduce(gen, _acc, fun), do: bad_fold!("reduce/3", gen, fun, 2)
@@ -428,6 +418,12 @@ defmodule Lockstep.Generator do
   defp bad_fold!(name, gen, _fun, _arity) do
     raise ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}"
   end
+
+  defp engine(ops, seed), do: {List.to_tuple(ops), Seed.key(seed), 0, nil}
+
+  @doc false
+  # Op index of the next op of a random/weighted/cycle generator.
+  def __position__(%__MODULE__{pos: pos, buf: buf}), do: pos - length(buf)
 
   defp seed_opt(opts, fun) do
     opts = Options.keyword!(opts, [:seed], fun)
@@ -442,14 +438,14 @@ defmodule Lockstep.Generator do
   # (Re)builds the alias table of a weighted generator from its weights: at
   # construction, and when a generator arrives from another VM, where the NIF
   # resource it carried does not exist.
-  def __rebuild_table__(%__MODULE__{kind: :weighted, weights: weights} = gen) do
+  def __rebuild_table__(%__MODULE__{kind: :weighted, weights: weights, engine: engine} = gen) do
     built =
       if length(weights) <= @small_table,
         do: Native.table_new(weights),
         else: Native.table_new_dirty(weights)
 
     case built do
-      {:ok, table} -> %{gen | table: table, buf: []}
+      {:ok, table} -> %{gen | engine: put_elem(engine, 3, table)}
       {:error, reason} -> raise ArgumentError, "weighted/2: #{reason}"
     end
   end
@@ -460,7 +456,7 @@ defmodule Lockstep.Generator do
     %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
   end
 
-  def __rebuild_tables__(%__MODULE__{kind: :weighted, table: table} = gen) do
+  def __rebuild_tables__(%__MODULE__{kind: :weighted, engine: {_, _, _, table}} = gen) do
     if Native.table_live(table), do: gen, else: __rebuild_table__(gen)
   end
 

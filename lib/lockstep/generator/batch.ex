@@ -4,7 +4,7 @@ defmodule Lockstep.Generator.Batch do
   #
   # * `leaf_ops/3`: the next k ops of a random/weighted/cycle generator from op
   #   `pos` (one NIF call); used to refill next/1's buffer and by each/reduce.
-  # * `reduce_chunks/3`: folds a whole generator chunk by chunk. Leaves call
+  # * `each/2`, `reduce/3`: fold a whole generator chunk by chunk. Leaves call
   #   leaf_ops/3 directly; a mix runs as one plan inside the engine (a cursor
   #   resource private to this call), so each chunk is one NIF call whatever the
   #   shape of the tree.
@@ -20,73 +20,117 @@ defmodule Lockstep.Generator.Batch do
 
   # Most ops per NIF call; equal to the engine's MAX_CHUNK.
   @max_chunk 4096
-  # Ops prefetched by next/1: one call serves a take(50) generator.
-  @next_chunk 64
+  # Ops prefetched by next/1: the first refill serves a take(50) generator in
+  # one call; later ones take more, to spread the call's cost.
+  @first_refill 64
+  @refill 256
   @max_u64 (1 <<< 64) - 1
 
   @doc false
   def max_chunk, do: @max_chunk
 
   @doc false
-  def next_chunk, do: @next_chunk
+  # How many ops next/1 prefetches at op `pos` (a pure function of the
+  # position, so buffers never depend on history).
+  @spec refill_size(non_neg_integer(), non_neg_integer() | :infinity) :: pos_integer()
+  def refill_size(pos, remaining) do
+    k = if pos < @first_refill, do: @first_refill, else: @refill
+    if remaining == :infinity, do: k, else: min(remaining, k)
+  end
 
   @doc false
   # The k ops of `gen` from op `pos` (k <= @max_chunk), and `gen` with its table
   # rebuilt if it had gone stale (a generator from another VM).
   @spec leaf_ops(G.t(), non_neg_integer(), non_neg_integer()) :: {[term()], G.t()}
-  def leaf_ops(%G{kind: kind, pool: pool, table: table, key: key, stream: stream} = gen, pos, k) do
+  def leaf_ops(gen, pos, k) do
+    case leaf_chunk(gen, pos, k) do
+      {{indices, pool}, gen} -> {for(i <- indices, do: elem(pool, i)), gen}
+      {ops, gen} -> {ops, gen}
+    end
+  end
+
+  # A chunk is a list of ops, or `{indices, pool}` when the pool is large.
+  defp leaf_chunk(%G{kind: kind, engine: {pool, key, stream, table}} = gen, pos, k) do
     n = tuple_size(pool)
 
-    case Native.leaf_chunk(kind, n, table, key || {0, 0}, stream, pos, k, direct(pool, k)) do
-      :stale_table -> leaf_ops(G.__rebuild_table__(gen), pos, k)
+    case Native.leaf_chunk(kind, n, table, key, stream, pos, k, direct(pool, k)) do
+      :stale_table -> leaf_chunk(G.__rebuild_table__(gen), pos, k)
       ops when n <= 2 * k -> {ops, gen}
-      indices -> {pick(indices, pool), gen}
+      indices -> {{indices, pool}, gen}
     end
   end
 
   defp direct(pool, k) when tuple_size(pool) <= 2 * k, do: pool
   defp direct(_pool, _k), do: nil
 
-  defp pick(indices, pool), do: for(i <- indices, do: elem(pool, i))
+  @doc false
+  # Calls `fun.(op)` for every op of `gen`; returns the count.
+  @spec each(G.t(), (term() -> term())) :: non_neg_integer()
+  def each(gen, fun) do
+    fold_chunks(gen, 0, fn
+      {indices, pool}, n, count ->
+        each_picked(indices, pool, fun)
+        count + n
+
+      ops, n, count ->
+        :lists.foreach(fun, ops)
+        count + n
+    end)
+  end
 
   @doc false
-  # Folds `fun.(chunk, acc)` over the ops of `gen` until it is exhausted.
-  @spec reduce_chunks(G.t(), acc, ([term()], acc -> acc)) :: acc when acc: term()
-  def reduce_chunks(%G{kind: :mix} = gen, acc, fun) do
+  # `fun.(op, acc)` over every op of `gen`.
+  @spec reduce(G.t(), acc, (term(), acc -> acc)) :: acc when acc: term()
+  def reduce(gen, acc, fun) do
+    fold_chunks(gen, acc, fn
+      {indices, pool}, _n, acc -> reduce_picked(indices, pool, acc, fun)
+      ops, _n, acc -> :lists.foldl(fun, acc, ops)
+    end)
+  end
+
+  defp each_picked([i | rest], pool, fun) do
+    fun.(elem(pool, i))
+    each_picked(rest, pool, fun)
+  end
+
+  defp each_picked([], _pool, _fun), do: :ok
+
+  defp reduce_picked([i | rest], pool, acc, fun),
+    do: reduce_picked(rest, pool, fun.(elem(pool, i), acc), fun)
+
+  defp reduce_picked([], _pool, acc, _fun), do: acc
+
+  # Folds `fun.(chunk, chunk_length, acc)` over `gen` until it is exhausted.
+  defp fold_chunks(%G{kind: :mix} = gen, acc, fun) do
     {spec, pools} = spec(gen, [])
     pool = pools |> Enum.reverse() |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()
 
     case Native.plan_new(spec, tuple_size(pool)) do
       {:ok, cursor} -> plan_loop(cursor, direct(pool, @max_chunk), pool, acc, fun)
-      {:error, :stale_table} -> reduce_chunks(G.__rebuild_tables__(gen), acc, fun)
+      {:error, :stale_table} -> fold_chunks(G.__rebuild_tables__(gen), acc, fun)
       {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
     end
   end
 
-  def reduce_chunks(%G{pos: pos, remaining: remaining} = gen, acc, fun) do
-    leaf_loop(gen, pos, remaining, acc, fun)
+  defp fold_chunks(%G{remaining: remaining} = gen, acc, fun) do
+    leaf_loop(gen, G.__position__(gen), remaining, acc, fun)
   end
 
   defp leaf_loop(_gen, _pos, 0, acc, _fun), do: acc
 
   defp leaf_loop(gen, pos, remaining, acc, fun) do
     k = if remaining == :infinity, do: @max_chunk, else: min(remaining, @max_chunk)
-    {ops, gen} = leaf_ops(gen, pos, k)
-    acc = fun.(ops, acc)
+    {chunk, gen} = leaf_chunk(gen, pos, k)
+    acc = fun.(chunk, k, acc)
     remaining = if remaining == :infinity, do: :infinity, else: remaining - k
     leaf_loop(gen, pos + k, remaining, acc, fun)
   end
 
   defp plan_loop(cursor, direct, pool, acc, fun) do
     case Native.plan_chunk(cursor, @max_chunk, direct) do
-      [] ->
-        acc
-
-      ops when direct != nil ->
-        plan_loop(cursor, direct, pool, fun.(ops, acc), fun)
-
-      indices ->
-        plan_loop(cursor, direct, pool, fun.(pick(indices, pool), acc), fun)
+      [] -> acc
+      ops when direct != nil -> plan_loop(cursor, direct, pool, fun.(ops, length(ops), acc), fun)
+      indices -> plan_loop(cursor, direct, pool, fun.({indices, pool}, length(indices), acc), fun)
     end
   end
 
@@ -94,15 +138,16 @@ defmodule Lockstep.Generator.Batch do
   # with the leaves' pools collected depth-first (reversed).
   defp spec(%G{kind: :mix, children: children} = gen, pools) do
     {specs, pools} = Enum.map_reduce(children, pools, &spec/2)
-    {{:mix, gen.until, gen.next_child, remaining(gen.remaining), specs}, pools}
+    {:mix, until} = gen.engine
+    {{:mix, until, gen.next_child, remaining(gen.remaining), specs}, pools}
   end
 
-  defp spec(%G{} = gen, pools) do
+  defp spec(%G{engine: {pool, key, stream, table}} = gen, pools) do
     leaf =
-      {:leaf, gen.kind, tuple_size(gen.pool), gen.table, gen.key || {0, 0}, gen.stream, gen.pos,
+      {:leaf, gen.kind, tuple_size(pool), table, key, stream, G.__position__(gen),
        remaining(gen.remaining)}
 
-    {leaf, [gen.pool | pools]}
+    {leaf, [pool | pools]}
   end
 
   # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.

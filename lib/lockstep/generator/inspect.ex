@@ -8,7 +8,7 @@ defimpl Inspect, for: Lockstep.Generator do
 
     concat([
       "#Lockstep.Generator<mix",
-      if(gen.until == :all, do: " until: all", else: ""),
+      if(gen.engine == {:mix, :all}, do: " until: all", else: ""),
       " next_child: #{gen.next_child} remaining: #{gen.remaining} children: ",
       children,
       ">"
@@ -16,14 +16,14 @@ defimpl Inspect, for: Lockstep.Generator do
   end
 
   def inspect(%{kind: :cycle} = gen, _opts) do
-    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{gen.pos} remaining: #{gen.remaining}>"
+    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{@for.__position__(gen)} remaining: #{gen.remaining}>"
   end
 
   def inspect(gen, opts) do
     concat([
       "#Lockstep.Generator<#{gen.kind} seed: ",
       to_doc(gen.seed, opts),
-      " stream: #{gen.stream} at: #{gen.pos} remaining: #{gen.remaining}>"
+      " stream: #{elem(gen.engine, 2)} at: #{@for.__position__(gen)} remaining: #{gen.remaining}>"
     ])
   end
 end
