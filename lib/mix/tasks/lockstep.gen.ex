@@ -1,0 +1,117 @@
+defmodule Mix.Tasks.Lockstep.Gen do
+  @shortdoc "Prints a seeded op stream of Lockstep.Generator"
+  @moduledoc """
+  Prints a seeded stream of ops, one per line, so a failing test's workload can
+  be read (and replayed) from the command line.
+
+      mix lockstep.gen [options] [OP ...]
+
+  Each `OP` is `name` or `name:arg:arg…` (integer args become integers):
+  `read`, `write:1`, `cas:1:2` are `:read`, `{:write, 1}`, `{:cas, 1, 2}`. With
+  `--kind weighted`, append `=WEIGHT`: `read=3 write:1=1`. Without ops the pool
+  is `read write:1 write:2 cas:1:2`.
+
+  Options:
+
+    * `--kind random|cycle|weighted` (default `random`)
+    * `--seed SEED` — an integer, or any other text (used as a string seed);
+      default: a fresh seed, printed in the header so the run can be repeated
+    * `--take N` — how many ops (default 20)
+
+  Example:
+
+      mix lockstep.gen --seed 42 --take 5
+      mix lockstep.gen --kind weighted --seed 7 read=3 write:1=1
+  """
+  use Mix.Task
+
+  alias Lockstep.Generator, as: G
+
+  @switches [kind: :string, seed: :string, take: :integer, help: :boolean]
+  @default_pool ~w(read write:1 write:2 cas:1:2)
+  @usage "usage: mix lockstep.gen [--kind random|cycle|weighted] [--seed SEED] [--take N] [OP ...]"
+
+  @impl true
+  def run(argv) do
+    case parse(argv) do
+      {:ok, :help} ->
+        Mix.shell().info(@usage)
+
+      {:ok, gen} ->
+        Mix.shell().info("# " <> inspect(gen))
+
+        G.reduce(gen, 0, fn op, i ->
+          Mix.shell().info("#{i}\t#{inspect(op)}")
+          i + 1
+        end)
+
+      {:error, message} ->
+        Mix.raise("#{message}\n#{@usage}")
+    end
+  end
+
+  @doc false
+  # argv -> {:ok, generator} | {:ok, :help} | {:error, message}; never raises.
+  def parse(argv) do
+    case OptionParser.parse(argv, strict: @switches) do
+      {opts, ops, []} ->
+        if opts[:help], do: {:ok, :help}, else: build(opts, ops)
+
+      {_, _, [{switch, _} | _]} ->
+        {:error, "unknown or invalid option #{switch}"}
+    end
+  end
+
+  defp build(opts, ops) do
+    ops = if ops == [], do: @default_pool, else: ops
+    n = Keyword.get(opts, :take, 20)
+    seed_opt = if s = opts[:seed], do: [seed: seed(s)], else: []
+
+    with :ok <- check(n >= 0, "--take must be a non-negative integer"),
+         {:ok, gen} <- make(Keyword.get(opts, :kind, "random"), ops, seed_opt) do
+      {:ok, G.take(gen, n)}
+    end
+  rescue
+    e in ArgumentError -> {:error, Exception.message(e)}
+  end
+
+  defp make("random", ops, seed), do: {:ok, G.random(Enum.map(ops, &op/1), seed)}
+  defp make("cycle", ops, _seed), do: {:ok, G.cycle(Enum.map(ops, &op/1))}
+  defp make("weighted", ops, seed), do: {:ok, G.weighted(Enum.map(ops, &weighted_op/1), seed)}
+  defp make(kind, _ops, _seed), do: {:error, "unknown --kind #{kind}"}
+
+  defp check(true, _message), do: :ok
+  defp check(false, message), do: {:error, message}
+
+  defp seed(text) do
+    case Integer.parse(text) do
+      {int, ""} -> int
+      _ -> text
+    end
+  end
+
+  defp weighted_op(text) do
+    with [spec, weight] <- String.split(text, "=", parts: 2),
+         {w, ""} <- Integer.parse(weight) do
+      {op(spec), w}
+    else
+      _ -> raise ArgumentError, "weighted op #{inspect(text)} must be OP=WEIGHT, e.g. read=3"
+    end
+  end
+
+  @doc false
+  # "cas:1:2" -> {:cas, 1, 2}; "read" -> :read.
+  def op(text) do
+    case String.split(text, ":") do
+      [name] -> String.to_atom(name)
+      [name | args] -> List.to_tuple([String.to_atom(name) | Enum.map(args, &arg/1)])
+    end
+  end
+
+  defp arg(text) do
+    case Integer.parse(text) do
+      {int, ""} -> int
+      _ -> String.to_atom(text)
+    end
+  end
+end
