@@ -60,7 +60,7 @@ defmodule Lockstep.Generator do
   release.
   """
 
-  alias Lockstep.Generator.{Batch, Native, Options, Seed}
+  alias Lockstep.Generator.{Batch, Drop, Native, Options, Seed}
 
   import Bitwise
 
@@ -113,6 +113,8 @@ defmodule Lockstep.Generator do
         }
 
   @max_total (1 <<< 64) - 1
+  # Deepest nesting of mixes (the engine's MAX_DEPTH).
+  @max_depth 64
   # Weighted pools longer than this build their table on a dirty scheduler.
   @small_table 4096
 
@@ -258,6 +260,10 @@ defmodule Lockstep.Generator do
         raise ArgumentError, "mix/2 expects a list of generators, got: #{inspect(other)}"
     end)
 
+    if Enum.any?(gens, &(depth(&1) >= @max_depth)) do
+      raise ArgumentError, "mix/2: generators nested deeper than #{@max_depth} levels"
+    end
+
     opts = Options.keyword!(opts, [:until], "mix/2")
 
     until =
@@ -301,6 +307,90 @@ defmodule Lockstep.Generator do
   end
 
   @doc """
+  A generator of the same shape whose random choices come from an independent
+  stream chosen by `key` (any term, typically a worker id).
+
+  Same key, same stream; different keys, independent streams (ChaCha stream ids
+  derived from the generator's stream and `key`, see `docs/STREAM.md`). It does
+  not depend on which process, node or order runs it. Position and `remaining`
+  are kept. Forking a mix forks its children; a cycle has no random choices, so
+  its fork produces the same ops.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.random(Enum.to_list(1..100), seed: 42)
+      iex> Enum.take(G.fork(gen, :worker_1), 3) == Enum.take(G.fork(gen, :worker_1), 3)
+      true
+      iex> Enum.take(G.fork(gen, 1), 5)
+      [22, 35, 99, 24, 91]
+      iex> Enum.take(G.fork(gen, 2), 5)
+      [93, 84, 79, 66, 45]
+
+  """
+  @spec fork(t(), term()) :: t()
+  def fork(%__MODULE__{kind: :mix, children: children} = gen, key) do
+    %{gen | children: Enum.map(children, &fork(&1, key))}
+  end
+
+  def fork(%__MODULE__{engine: {pool, seed_key, stream, table}} = gen, key) do
+    stream = Native.fork_stream(stream, Seed.key(key))
+    %{gen | engine: {pool, seed_key, stream, table}, buf: [], pos: __position__(gen)}
+  end
+
+  def fork(other, _key),
+    do: raise(ArgumentError, "fork/2 expects a generator, got: #{inspect(other)}")
+
+  @doc """
+  `n` forked generators, for workers `0..n-1`: `[fork(gen, 0), ..., fork(gen, n - 1)]`.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.random([:read, :write], seed: 7)
+      iex> G.split(gen, 3) == [G.fork(gen, 0), G.fork(gen, 1), G.fork(gen, 2)]
+      true
+
+  """
+  @spec split(t(), non_neg_integer()) :: [t()]
+  def split(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 do
+    for i <- 0..(n - 1)//1, do: fork(gen, i)
+  end
+
+  def split(%__MODULE__{}, n),
+    do: raise(ArgumentError, "split/2 expects n to be a non-negative integer, got: #{inspect(n)}")
+
+  def split(other, _n),
+    do: raise(ArgumentError, "split/2 expects a generator, got: #{inspect(other)}")
+
+  @doc """
+  Skips `n` ops: the same as calling `next/1` `n` times (stopping at `:done`),
+  without producing them. O(1) for random, weighted and cycle generators (so
+  replaying a failed run from op k costs nothing), O(children) for a mix.
+  Respects `take/2` and mix exhaustion.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.random([:a, :b, :c, :d], seed: 42)
+      iex> Enum.take(G.drop(gen, 3), 2) == Enum.slice(Enum.take(gen, 5), 3, 2)
+      true
+      iex> G.drop(gen, 1_000_000_000_000) |> inspect()
+      "#Lockstep.Generator<random seed: 42 stream: 0 at: 1000000000000 remaining: infinity>"
+      iex> G.cycle([:x]) |> G.take(5) |> G.drop(10) |> G.next()
+      :done
+
+  """
+  @spec drop(t(), non_neg_integer()) :: t()
+  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Drop.drop(gen, n)
+
+  def drop(%__MODULE__{}, n),
+    do: raise(ArgumentError, "drop/2 expects n to be a non-negative integer, got: #{inspect(n)}")
+
+  def drop(other, _n),
+    do: raise(ArgumentError, "drop/2 expects a generator, got: #{inspect(other)}")
+
+  @doc """
   Pull the next op. Returns `{op, new_gen}` or `:done` when the generator has
   been exhausted (only happens after `take/2` or when a `mix/2` is done).
 
@@ -316,11 +406,14 @@ defmodule Lockstep.Generator do
 
   """
   @spec next(t()) :: {any(), t()} | :done
-  def next(%__MODULE__{remaining: 0}), do: :done
+  # The hot path first: one map match and one update per op.
+  def next(%__MODULE__{buf: [op | rest], remaining: :infinity} = gen),
+    do: {op, %{gen | buf: rest}}
 
-  def next(%__MODULE__{buf: [op | rest], remaining: remaining} = gen) do
-    {op, %{gen | buf: rest, remaining: dec(remaining)}}
-  end
+  def next(%__MODULE__{buf: [op | rest], remaining: remaining} = gen) when remaining > 0,
+    do: {op, %{gen | buf: rest, remaining: remaining - 1}}
+
+  def next(%__MODULE__{remaining: 0}), do: :done
 
   def next(%__MODULE__{kind: :mix} = gen), do: next_mix(gen)
 
@@ -331,6 +424,17 @@ defmodule Lockstep.Generator do
   end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
+
+  # Nesting depth of mixes (0 for a leaf); stops counting past @max_depth.
+  defp depth(%__MODULE__{kind: :mix, children: cs}),
+    do: 1 + Enum.reduce_while(cs, 0, &depth_step/2)
+
+  defp depth(_gen), do: 0
+
+  defp depth_step(child, max) do
+    d = max(max, depth(child))
+    if d >= @max_depth, do: {:halt, d}, else: {:cont, d}
+  end
 
   defp dec(:infinity), do: :infinity
   defp dec(n), do: n - 1

@@ -14,7 +14,7 @@ defmodule Lockstep.Generator.Batch do
   # cost O(pool) per call, so the engine returns indices and `elem/2` maps them.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Native
+  alias Lockstep.Generator.{Drop, Native}
 
   import Bitwise
 
@@ -62,6 +62,27 @@ defmodule Lockstep.Generator.Batch do
 
   defp direct(pool, k) when tuple_size(pool) <= 2 * k, do: pool
   defp direct(_pool, _k), do: nil
+
+  @doc false
+  # The next (up to) k ops of `gen` and `gen` after them, without changing the
+  # value passed in: the chunking step of Enumerable.
+  @spec take_chunk(G.t(), pos_integer()) :: {[term()], G.t()}
+  def take_chunk(%G{kind: :mix} = gen, k) do
+    k = min(k, @max_chunk)
+    ops = gen |> G.take(k) |> reduce([], &[&1 | &2]) |> :lists.reverse()
+    {ops, Drop.drop(gen, length(ops))}
+  end
+
+  def take_chunk(%G{remaining: remaining} = gen, k) do
+    case min(k, min(remaining, @max_chunk)) do
+      0 ->
+        {[], gen}
+
+      k ->
+        {ops, gen} = leaf_ops(gen, G.__position__(gen), k)
+        {ops, Drop.drop(gen, k)}
+    end
+  end
 
   @doc false
   # Calls `fun.(op)` for every op of `gen`; returns the count.

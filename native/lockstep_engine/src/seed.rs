@@ -39,18 +39,37 @@ impl Seed {
 
     /// The 32-byte ChaCha key of this seed (see the module doc).
     pub fn key(&self) -> [u8; 32] {
+        self.tagged_key(b"lockstep")
+    }
+
+    fn tagged_key(&self, tag: &[u8; 8]) -> [u8; 32] {
         let mut key = [0u8; 32];
         key[0..8].copy_from_slice(&self.value.to_le_bytes());
         key[8..16].copy_from_slice(&self.domain.to_le_bytes());
-        key[16..24].copy_from_slice(b"lockstep");
+        key[16..24].copy_from_slice(tag);
         key[24..32].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
         key
     }
 }
 
+/// Stream id of `fork(gen, key)` for a generator on stream `parent`: word 0 of
+/// ChaCha8 keyed with `LE64(value) ‖ LE64(domain) ‖ b"lockfork" ‖ LE64(1)` (the
+/// fork key's seed material, tagged apart from generator keys) on stream
+/// `parent`. A keyed PRF: same (parent, key), same stream; anything else, an
+/// unrelated stream id (distinct ids give independent ChaCha keystreams).
+pub fn fork_stream(parent: u64, key: Seed) -> u64 {
+    use rand_chacha::ChaCha8Rng;
+    use rand_core::{Rng, SeedableRng};
+    let mut rng = ChaCha8Rng::from_seed(key.tagged_key(b"lockfork"));
+    rng.set_stream(parent);
+    rng.next_u64()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const FORK_0_0: u64 = 54_944_359_760_451_018;
 
     #[test]
     fn key_layout_is_fixed() {
@@ -59,6 +78,17 @@ mod tests {
         assert_eq!(&key[8..16], &[1, 0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(&key[16..24], b"lockstep");
         assert_eq!(&key[24..32], &[1, 0, 0, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn forks_depend_on_parent_and_key() {
+        let a = fork_stream(0, Seed::from_u64(1));
+        assert_eq!(a, fork_stream(0, Seed::from_u64(1)));
+        assert_ne!(a, fork_stream(0, Seed::from_u64(2)));
+        assert_ne!(a, fork_stream(1, Seed::from_u64(1)));
+        assert_ne!(a, fork_stream(0, Seed::new(DOMAIN_HASHED, 1)));
+        // Pinned: the fork stream ids are part of the stream definition.
+        assert_eq!(fork_stream(0, Seed::from_u64(0)), FORK_0_0);
     }
 
     #[test]

@@ -44,6 +44,13 @@ fn table_new_dirty<'a>(env: Env<'a>, weights: Vec<u64>) -> Term<'a> {
     build_table(env, weights)
 }
 
+/// Stream id of `fork(gen, key)` for a generator on stream `parent`
+/// (`key` is the fork key's `{domain, value}`).
+#[rustler::nif]
+fn fork_stream(parent: u64, key: (u64, u64)) -> u64 {
+    lockstep_engine::seed::fork_stream(parent, Seed::new(key.0, key.1))
+}
+
 /// True when `table` is a live table resource of this VM (a table that travelled
 /// through `term_to_binary` into another VM is not, and must be rebuilt).
 #[rustler::nif]

@@ -1,0 +1,47 @@
+defimpl Enumerable, for: Lockstep.Generator do
+  # Chunked: each chunk is one engine call (64 ops first, growing to 4096), and
+  # the generator after it comes from drop/2, so suspending and resuming (as
+  # Stream.zip/2 does) never depends on mutable state.
+  alias Lockstep.Generator.{Batch, Drop}
+
+  @first_chunk 64
+
+  def count(gen) do
+    case Drop.capacity(gen) do
+      :infinity -> {:error, __MODULE__}
+      n -> {:ok, n}
+    end
+  end
+
+  def member?(_gen, _value), do: {:error, __MODULE__}
+
+  def slice(gen) do
+    case Drop.capacity(gen) do
+      :infinity ->
+        {:error, __MODULE__}
+
+      n ->
+        {:ok, n,
+         fn start, length ->
+           gen |> Drop.drop(start) |> Lockstep.Generator.take(length) |> Enum.to_list()
+         end}
+    end
+  end
+
+  def reduce(gen, acc, fun), do: reduce([], gen, @first_chunk, acc, fun)
+
+  defp reduce(_ops, _gen, _k, {:halt, acc}, _fun), do: {:halted, acc}
+
+  defp reduce(ops, gen, k, {:suspend, acc}, fun),
+    do: {:suspended, acc, &reduce(ops, gen, k, &1, fun)}
+
+  defp reduce([op | rest], gen, k, {:cont, acc}, fun),
+    do: reduce(rest, gen, k, fun.(op, acc), fun)
+
+  defp reduce([], gen, k, {:cont, acc}, fun) do
+    case Batch.take_chunk(gen, k) do
+      {[], _gen} -> {:done, acc}
+      {ops, gen} -> reduce(ops, gen, min(k * 2, Batch.max_chunk()), {:cont, acc}, fun)
+    end
+  end
+end
