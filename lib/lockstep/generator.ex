@@ -78,8 +78,10 @@ defmodule Lockstep.Generator do
             #   * buf: prefetched ops (the ops just before op `pos`);
             #   * pos: op index right after `buf`, so the next op is op
             #     `pos - length(buf)`;
-            #   * engine: for random/weighted/cycle `{pool, key, stream, table}`
-            #     (the ops as a tuple, the engine key of `seed`, the stream id,
+            #   * engine: for random/weighted/cycle `{pool, key, stream, table,
+            #     forks}` (the ops as a tuple, the engine key of `seed`, the
+            #     ChaCha stream id, derived from `forks`, the fork keys, newest
+            #     first,
             #     the weighted alias table: a NIF cache rebuilt from `weights`
             #     when missing); for mix `{:mix, until}`.
             buf: [],
@@ -160,7 +162,7 @@ defmodule Lockstep.Generator do
   def cycle(ops) do
     ops = Options.ops!(ops, "ops", "cycle/1")
     # A cycle draws no words: its key {0, 0} is never used.
-    %__MODULE__{kind: :cycle, ops: ops, engine: {List.to_tuple(ops), {0, 0}, 0, nil}}
+    %__MODULE__{kind: :cycle, ops: ops, engine: {List.to_tuple(ops), {0, 0}, 0, nil, []}}
   end
 
   @doc """
@@ -333,9 +335,15 @@ defmodule Lockstep.Generator do
     %{gen | children: Enum.map(children, &fork(&1, key))}
   end
 
-  def fork(%__MODULE__{engine: {pool, seed_key, stream, table}} = gen, key) do
+  def fork(%__MODULE__{engine: {pool, seed_key, stream, table, forks}} = gen, key) do
     stream = Native.fork_stream(stream, Seed.key(key))
-    %{gen | engine: {pool, seed_key, stream, table}, buf: [], pos: __position__(gen)}
+
+    %{
+      gen
+      | engine: {pool, seed_key, stream, table, [key | forks]},
+        buf: [],
+        pos: __position__(gen)
+    }
   end
 
   def fork(other, _key),
@@ -376,7 +384,7 @@ defmodule Lockstep.Generator do
       iex> Enum.take(G.drop(gen, 3), 2) == Enum.slice(Enum.take(gen, 5), 3, 2)
       true
       iex> G.drop(gen, 1_000_000_000_000) |> inspect()
-      "#Lockstep.Generator<random seed: 42 stream: 0 at: 1000000000000 remaining: infinity>"
+      "#Lockstep.Generator<random seed: 42 at: 1000000000000 remaining: infinity>"
       iex> G.cycle([:x]) |> G.take(5) |> G.drop(10) |> G.next()
       :done
 
@@ -523,7 +531,7 @@ defmodule Lockstep.Generator do
     raise ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}"
   end
 
-  defp engine(ops, seed), do: {List.to_tuple(ops), Seed.key(seed), 0, nil}
+  defp engine(ops, seed), do: {List.to_tuple(ops), Seed.key(seed), 0, nil, []}
 
   @doc false
   # Op index of the next op of a random/weighted/cycle generator.
@@ -560,7 +568,7 @@ defmodule Lockstep.Generator do
     %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
   end
 
-  def __rebuild_tables__(%__MODULE__{kind: :weighted, engine: {_, _, _, table}} = gen) do
+  def __rebuild_tables__(%__MODULE__{kind: :weighted, engine: {_, _, _, table, _}} = gen) do
     if Native.table_live(table), do: gen, else: __rebuild_table__(gen)
   end
 

@@ -50,7 +50,7 @@ defmodule Lockstep.Generator.Batch do
   end
 
   # A chunk is a list of ops, or `{indices, pool}` when the pool is large.
-  defp leaf_chunk(%G{kind: kind, engine: {pool, key, stream, table}} = gen, pos, k) do
+  defp leaf_chunk(%G{kind: kind, engine: {pool, key, stream, table, _forks}} = gen, pos, k) do
     n = tuple_size(pool)
 
     case Native.leaf_chunk(kind, n, table, key, stream, pos, k, direct(pool, k)) do
@@ -163,7 +163,7 @@ defmodule Lockstep.Generator.Batch do
     {{:mix, until, gen.next_child, remaining(gen.remaining), specs}, pools}
   end
 
-  defp spec(%G{engine: {pool, key, stream, table}} = gen, pools) do
+  defp spec(%G{engine: {pool, key, stream, table, _forks}} = gen, pools) do
     leaf =
       {:leaf, gen.kind, tuple_size(pool), table, key, stream, G.__position__(gen),
        remaining(gen.remaining)}

@@ -17,19 +17,32 @@ defmodule Mix.Tasks.Lockstep.Gen do
     * `--seed SEED` — an integer, or any other text (used as a string seed);
       default: a fresh seed, printed in the header so the run can be repeated
     * `--take N` — how many ops (default 20)
+    * `--from K` — start at op K (replay a window of a long run; O(1))
+    * `--fork KEY` — the stream of `fork(gen, KEY)` (KEY parsed like SEED)
+    * `--workers N` — one column per worker `0..N-1`: `split(gen, N)`
 
-  Example:
+  Examples:
 
       mix lockstep.gen --seed 42 --take 5
       mix lockstep.gen --kind weighted --seed 7 read=3 write:1=1
+      mix lockstep.gen --seed 42 --workers 3 --from 1000 --take 10
   """
   use Mix.Task
 
   alias Lockstep.Generator, as: G
 
-  @switches [kind: :string, seed: :string, take: :integer, help: :boolean]
+  @switches [
+    kind: :string,
+    seed: :string,
+    take: :integer,
+    from: :integer,
+    fork: :string,
+    workers: :integer,
+    help: :boolean
+  ]
   @default_pool ~w(read write:1 write:2 cas:1:2)
-  @usage "usage: mix lockstep.gen [--kind random|cycle|weighted] [--seed SEED] [--take N] [OP ...]"
+  @usage "usage: mix lockstep.gen [--kind random|cycle|weighted] [--seed SEED] [--take N] " <>
+           "[--from K] [--fork KEY | --workers N] [OP ...]"
 
   @impl true
   def run(argv) do
@@ -37,12 +50,30 @@ defmodule Mix.Tasks.Lockstep.Gen do
       {:ok, :help} ->
         Mix.shell().info(@usage)
 
-      {:ok, gen} ->
+      {:ok, {from, [gen]}} ->
         Mix.shell().info("# " <> inspect(gen))
 
-        G.reduce(gen, 0, fn op, i ->
+        G.reduce(gen, from, fn op, i ->
           Mix.shell().info("#{i}\t#{inspect(op)}")
           i + 1
+        end)
+
+      {:ok, {from, gens}} ->
+        Enum.each(Enum.with_index(gens), fn {g, w} ->
+          Mix.shell().info("# worker #{w}: #{inspect(g)}")
+        end)
+
+        columns = Enum.map(gens, &Enum.to_list/1)
+
+        Mix.shell().info(
+          Enum.join(["op" | Enum.map(0..(length(gens) - 1), &"worker #{&1}")], "\t")
+        )
+
+        columns
+        |> Enum.zip()
+        |> Enum.with_index(from)
+        |> Enum.each(fn {ops, i} ->
+          Mix.shell().info(Enum.join([i | Enum.map(Tuple.to_list(ops), &inspect/1)], "\t"))
         end)
 
       {:error, message} ->
@@ -51,7 +82,8 @@ defmodule Mix.Tasks.Lockstep.Gen do
   end
 
   @doc false
-  # argv -> {:ok, generator} | {:ok, :help} | {:error, message}; never raises.
+  # argv -> {:ok, {from, [generator]}} | {:ok, :help} | {:error, message};
+  # never raises.
   def parse(argv) do
     case OptionParser.parse(argv, strict: @switches) do
       {opts, ops, []} ->
@@ -65,11 +97,18 @@ defmodule Mix.Tasks.Lockstep.Gen do
   defp build(opts, ops) do
     ops = if ops == [], do: @default_pool, else: ops
     n = Keyword.get(opts, :take, 20)
+    from = Keyword.get(opts, :from, 0)
     seed_opt = if s = opts[:seed], do: [seed: seed(s)], else: []
 
     with :ok <- check(n >= 0, "--take must be a non-negative integer"),
+         :ok <- check(from >= 0, "--from must be a non-negative integer"),
+         :ok <- check(Keyword.get(opts, :workers, 1) >= 1, "--workers must be at least 1"),
+         :ok <-
+           check(!(opts[:fork] && opts[:workers]), "--fork and --workers exclude each other"),
          {:ok, gen} <- make(Keyword.get(opts, :kind, "random"), ops, seed_opt) do
-      {:ok, G.take(gen, n)}
+      gen = if key = opts[:fork], do: G.fork(gen, seed(key)), else: gen
+      gens = if w = opts[:workers], do: G.split(gen, w), else: [gen]
+      {:ok, {from, Enum.map(gens, &(&1 |> G.drop(from) |> G.take(n)))}}
     end
   rescue
     e in ArgumentError -> {:error, Exception.message(e)}
