@@ -21,6 +21,14 @@ mod atoms {
 /// (whose build may take more than ~50 µs) on a dirty CPU scheduler.
 pub const SMALL_TABLE: usize = 4096;
 
+/// Decodes a proper list of u64 weights. Rustler's list iterator panics on an
+/// improper list, so properness is checked first (`enif_get_list_length` fails
+/// cleanly on one).
+fn weights(term: Term) -> NifResult<Vec<u64>> {
+    term.list_length()?;
+    term.decode()
+}
+
 fn build_table<'a>(env: Env<'a>, weights: Vec<u64>) -> Term<'a> {
     match lockstep_engine::AliasTable::new(&weights) {
         Ok(table) => (atoms::ok(), ResourceArc::new(Table::new(table))).encode(env),
@@ -31,7 +39,8 @@ fn build_table<'a>(env: Env<'a>, weights: Vec<u64>) -> Term<'a> {
 /// Alias table for `weights` (at most `SMALL_TABLE` of them): `{:ok, table}` or
 /// `{:error, reason}`.
 #[rustler::nif]
-fn table_new<'a>(env: Env<'a>, weights: Vec<u64>) -> NifResult<Term<'a>> {
+fn table_new<'a>(env: Env<'a>, weights: Term<'a>) -> NifResult<Term<'a>> {
+    let weights = self::weights(weights)?;
     if weights.len() > SMALL_TABLE {
         return Err(rustler::Error::BadArg);
     }
@@ -40,8 +49,8 @@ fn table_new<'a>(env: Env<'a>, weights: Vec<u64>) -> NifResult<Term<'a>> {
 
 /// Same as `table_new/1` for any number of weights, on a dirty CPU scheduler.
 #[rustler::nif(schedule = "DirtyCpu")]
-fn table_new_dirty<'a>(env: Env<'a>, weights: Vec<u64>) -> Term<'a> {
-    build_table(env, weights)
+fn table_new_dirty<'a>(env: Env<'a>, weights: Term<'a>) -> NifResult<Term<'a>> {
+    Ok(build_table(env, self::weights(weights)?))
 }
 
 /// Stream id of `fork(gen, key)` for a generator on stream `parent`

@@ -109,6 +109,10 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
             };
             let next_child: usize = field(*next_child, "next_child")?;
             let rem = remaining(*rem)?;
+            // Proper lists only: Rustler's iterator panics on an improper tail.
+            children
+                .list_length()
+                .map_err(|_| SpecError::Malformed("children"))?;
             let children = children
                 .into_list_iterator()
                 .map_err(|_| SpecError::Malformed("children"))?

@@ -1,0 +1,666 @@
+defmodule Lockstep.NativeJunkTest do
+  # Junk terms at every entry point of the NIF. Each call must either return a
+  # well-formed answer (checked against a model of what the arguments mean) or
+  # raise ArgumentError / ErlangError; and the VM must survive it all.
+  use ExUnit.Case, async: true
+
+  import Bitwise
+  import Lockstep.GeneratorHelpers
+
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Native
+
+  @max_u64 (1 <<< 64) - 1
+  @max_pool (1 <<< 32) - 1
+  @max_chunk 4096
+  @rounds 3000
+
+  @covered [
+    table_new: 1,
+    table_new_dirty: 1,
+    table_live: 1,
+    leaf_chunk: 8,
+    plan_new: 2,
+    plan_chunk: 3,
+    fork_stream: 2
+  ]
+
+  # ---------------------------------------------------------------------------
+  # Random terms, all drawn from the process's :rand state (seeded per test).
+
+  defp pick(list), do: Enum.at(list, :rand.uniform(length(list)) - 1)
+  defp chance(p), do: :rand.uniform() < p
+
+  defp u64 do
+    pick([
+      fn -> 0 end,
+      fn -> 1 end,
+      fn -> :rand.uniform(1000) end,
+      fn -> @max_u64 end,
+      fn -> @max_u64 - :rand.uniform(1000) end,
+      fn -> :rand.uniform(@max_u64) end,
+      fn -> 1 <<< 32 end,
+      fn -> @max_pool end
+    ]).()
+  end
+
+  defp bad_int do
+    pick([-1, -(1 <<< 63), -(1 <<< 64), 1 <<< 64, (1 <<< 64) + 1, 1 <<< 200, -(1 <<< 200)])
+  end
+
+  defp scalar do
+    case :rand.uniform(16) do
+      1 -> pick([:random, :cycle, :weighted, nil, true, false, :infinity, :any, :all])
+      2 -> pick([:leaf, :mix, :ok, :error, :stale_table, :"", :"with space"])
+      3 -> u64()
+      4 -> bad_int()
+      5 -> :rand.uniform(20) - 10
+      6 -> pick([0.0, -0.0, 1.5, -3.0, 1.0e300, 4096.0])
+      7 -> :crypto.strong_rand_bytes(:rand.uniform(20) - 1)
+      8 -> pick(["", "abc", <<1::3>>, <<255, 0, 1>>])
+      9 -> self()
+      10 -> make_ref()
+      11 -> pick([fn -> :ok end, fn x -> x end, &Enum.map/2])
+      12 -> pick([%{}, %{a: 1}, %{{:leaf} => [1]}, MapSet.new([1])])
+      13 -> pick(Port.list() ++ [self()])
+      14 -> resource()
+      15 -> pick([[], {}, [[]], {{}}])
+      16 -> Enum.random(0..4096)
+    end
+  end
+
+  # A live table or cursor resource (of this VM), or a stale copy of one.
+  defp resource do
+    case :rand.uniform(3) do
+      1 -> elem(pick(tables()), 0)
+      2 -> cursor()
+      3 -> make_ref()
+    end
+  end
+
+  # Live tables of the test process, built once per process.
+  defp tables do
+    case Process.get(:tables) do
+      nil ->
+        tables = build_tables()
+        Process.put(:tables, tables)
+        tables
+
+      tables ->
+        tables
+    end
+  end
+
+  # {table, weights}
+  defp build_tables do
+    for weights <- [[1], [0, 3], [1, 2, 3, 4], [0, 5, 0, 1], Enum.to_list(0..19), [@max_u64]] do
+      assert {:ok, table} = Native.table_new(weights)
+      {table, weights}
+    end
+  end
+
+  # A live cursor; remembered so that junk containing one can be recognised.
+  defp cursor do
+    {:ok, c} = Native.plan_new({:leaf, :cycle, 3, nil, {0, 0}, 0, 0, :infinity}, 3)
+    Process.put(:cursors, [c | Process.get(:cursors, [])])
+    c
+  end
+
+  defp live_cursor?(x), do: Enum.any?(Process.get(:cursors, []), &(&1 === x))
+
+  defp junk(depth \\ 3)
+  defp junk(0), do: scalar()
+
+  defp junk(depth) do
+    case :rand.uniform(10) do
+      n when n <= 4 ->
+        scalar()
+
+      5 ->
+        List.to_tuple(for _ <- 1..:rand.uniform(9), do: junk(depth - 1))
+
+      6 ->
+        for _ <- 1..:rand.uniform(6), do: junk(depth - 1)
+
+      7 ->
+        # improper list
+        for(_ <- 1..:rand.uniform(4), do: junk(depth - 1)) ++ scalar()
+
+      8 ->
+        %{junk(depth - 1) => junk(depth - 1)}
+
+      9 ->
+        leaf_spec(depth - 1, true)
+
+      10 ->
+        mix_spec(depth - 1, true)
+    end
+  end
+
+  defp maybe(valid, junky), do: if(junky and chance(0.2), do: junk(1), else: valid)
+
+  # ---------------------------------------------------------------------------
+  # Plan specs, valid or broken, plus a model of whether plan_new accepts them.
+
+  defp leaf_spec(_depth, junky) do
+    kind = pick([:random, :cycle, :weighted])
+
+    {n, table} =
+      case kind do
+        :weighted ->
+          {table, weights} = pick(tables())
+          {length(weights), if(chance(0.1), do: make_ref(), else: table)}
+
+        _ ->
+          {pick([1, 2, 3, 5, 17, 1000, @max_pool, 0, @max_pool + 1]), pick([nil, make_ref()])}
+      end
+
+    n = if kind == :weighted and chance(0.05), do: n + 1, else: n
+
+    {:leaf, maybe(kind, junky), maybe(n, junky), table,
+     maybe({pick([0, 1, 2, 3, @max_u64]), u64()}, junky), maybe(u64(), junky),
+     maybe(u64(), junky), maybe(pick([:infinity, 0, 1, 5, 100, @max_u64]), junky)}
+  end
+
+  defp mix_spec(depth, junky) do
+    children =
+      for _ <- 1..Enum.random(0..3) do
+        if depth > 0 and chance(0.4), do: mix_spec(depth - 1, junky), else: leaf_spec(0, junky)
+      end
+
+    next_child = if chance(0.9), do: Enum.random(0..max(length(children) - 1, 0)), else: 7
+
+    {:mix, maybe(pick([:any, :all]), junky), maybe(next_child, junky),
+     maybe(pick([:infinity, 0, 3, 50]), junky), maybe(children, junky)}
+  end
+
+  defp u64?(x), do: is_integer(x) and x >= 0 and x <= @max_u64
+
+  defp live_table?(x), do: Enum.any?(tables(), fn {t, _} -> t === x end)
+
+  defp table_size(x), do: Enum.find_value(tables(), fn {t, w} -> t === x and length(w) end)
+
+  # {:ok, pool_end} | :error, for a spec decoded at nesting level `level`.
+  defp model(spec, level, offset) do
+    cond do
+      level > 64 ->
+        :error
+
+      match?({:leaf, _, _, _, _, _, _, _}, spec) ->
+        {:leaf, kind, n, table, seed, stream, pos, rem} = spec
+
+        ok =
+          u64?(n) and u64?(stream) and u64?(pos) and remaining?(rem) and
+            match?({d, v} when is_integer(d) and is_integer(v), seed) and
+            u64?(elem(seed, 0)) and u64?(elem(seed, 1)) and
+            case kind do
+              k when k in [:random, :cycle] -> n >= 1 and n <= @max_pool
+              :weighted -> live_table?(table) and table_size(table) == n
+              _ -> false
+            end
+
+        if ok, do: {:ok, offset + n}, else: :error
+
+      match?({:mix, _, _, _, _}, spec) ->
+        {:mix, until, next_child, rem, children} = spec
+
+        if until in [:any, :all] and u64?(next_child) and remaining?(rem) and
+             proper_nonempty?(children) and next_child < length(children) do
+          Enum.reduce_while(children, {:ok, offset}, fn child, {:ok, off} ->
+            case model(child, level + 1, off) do
+              {:ok, off} -> {:cont, {:ok, off}}
+              :error -> {:halt, :error}
+            end
+          end)
+        else
+          :error
+        end
+
+      true ->
+        :error
+    end
+  end
+
+  defp remaining?(r), do: r == :infinity or u64?(r)
+
+  defp proper_nonempty?([_ | _] = list), do: proper?(list)
+  defp proper_nonempty?(_), do: false
+
+  defp proper?([]), do: true
+  defp proper?([_ | t]), do: proper?(t)
+  defp proper?(_), do: false
+
+  # ---------------------------------------------------------------------------
+
+  # Runs `fun`; returns {:ok, result} or {:raised, exception}. Anything other than
+  # ArgumentError/ErlangError propagates and fails the test.
+  defp call(fun) do
+    {:ok, fun.()}
+  rescue
+    e in [ArgumentError, ErlangError] -> {:raised, e}
+  end
+
+  setup do
+    :rand.seed(:exsss, {2024, 11, 24})
+    :ok
+  end
+
+  test "every NIF entry point is covered by this file" do
+    exported = Native.__info__(:functions) -- [load_nif: 0]
+    assert exported -- @covered == [], "new NIF entry points need junk tests"
+  end
+
+  test "table_new/1 and table_new_dirty/1 with junk" do
+    for i <- 1..@rounds do
+      weights =
+        case rem(i, 4) do
+          0 -> junk()
+          1 -> for _ <- 1..Enum.random(0..8), do: pick([0, 1, 7, u64()])
+          2 -> for _ <- 1..Enum.random(1..8), do: if(chance(0.2), do: scalar(), else: u64())
+          3 -> for _ <- 1..Enum.random(0..5), do: Enum.random(0..3)
+        end
+
+      valid_list? = is_list(weights) and proper?(weights) and Enum.all?(weights, &u64?/1)
+
+      for {fun, result} <- [
+            table_new: call(fn -> Native.table_new(weights) end),
+            table_new_dirty: call(fn -> Native.table_new_dirty(weights) end)
+          ] do
+        if valid_list? do
+          total = Enum.sum(weights)
+
+          cond do
+            weights == [] -> assert {:ok, {:error, "the pool of ops is empty"}} = result
+            total == 0 -> assert {:ok, {:error, "all weights are zero"}} = result
+            total > @max_u64 -> assert {:ok, {:error, "the weights add up" <> _}} = result
+            true -> assert match?({:ok, {:ok, _}}, result), "#{fun} #{inspect(weights)}"
+          end
+
+          with {:ok, {:ok, table}} <- result do
+            assert Native.table_live(table) == true
+            # The table picks only positive weights.
+            picks = Native.leaf_chunk(:weighted, length(weights), table, {0, i}, 0, 0, 50, nil)
+            assert Enum.all?(picks, &(Enum.at(weights, &1) > 0))
+          end
+        else
+          assert match?({:raised, _}, result), "#{fun} #{inspect(weights)} -> #{inspect(result)}"
+        end
+      end
+    end
+  end
+
+  test "table_new/1 refuses more than 4096 weights, table_new_dirty/1 takes them" do
+    weights = List.duplicate(1, 4097)
+    assert_raise ArgumentError, fn -> Native.table_new(weights) end
+    assert {:ok, table} = Native.table_new_dirty(weights)
+    assert Native.table_live(table)
+    assert {:ok, _} = Native.table_new(List.duplicate(1, 4096))
+  end
+
+  test "table_live/1 with junk is a boolean, true only for live tables" do
+    for _ <- 1..@rounds do
+      term = junk()
+      assert Native.table_live(term) == live_table?(term)
+    end
+
+    for {table, _} <- tables(), do: assert(Native.table_live(table))
+    refute Native.table_live(cursor())
+    copy = :erlang.binary_to_term(:erlang.term_to_binary(elem(hd(tables()), 0)))
+    assert is_boolean(Native.table_live(copy))
+  end
+
+  # One leaf_chunk argument list: fields valid with probability 0.85 each.
+  defp leaf_args do
+    kind = maybe(pick([:random, :cycle, :weighted]), true)
+
+    {n, table} =
+      if kind == :weighted and chance(0.9) do
+        {table, weights} = pick(tables())
+        {length(weights), table}
+      else
+        {pick([1, 2, 3, 5, 64, 1000, 0, @max_pool, @max_pool + 1]), pick([nil, resource()])}
+      end
+
+    n = maybe(n, true)
+    k = if chance(0.85), do: Enum.random(0..@max_chunk), else: pick([4097, 100_000, -1, 1.0])
+
+    pool =
+      cond do
+        chance(0.3) -> nil
+        chance(0.15) -> junk(1)
+        is_integer(n) and n <= 2000 and chance(0.9) -> pool_tuple(n + Enum.random(0..2))
+        true -> pool_tuple(Enum.random(0..6))
+      end
+
+    [
+      kind,
+      n,
+      maybe(table, true),
+      maybe({pick([0, 1, 2, @max_u64]), u64()}, true),
+      maybe(u64(), true),
+      maybe(pick([0, 1, 63, 4096, u64(), @max_u64]), true),
+      k,
+      pool
+    ]
+  end
+
+  defp pool_tuple(size), do: List.to_tuple(for i <- 0..(size - 1)//1, do: {:op, i})
+
+  defp leaf_valid?([kind, n, table, seed, stream, pos, k, pool]) do
+    kind in [:random, :cycle, :weighted] and u64?(n) and u64?(stream) and u64?(pos) and
+      match?({d, v} when is_integer(d) and is_integer(v), seed) and u64?(elem(seed, 0)) and
+      u64?(elem(seed, 1)) and is_integer(k) and k >= 0 and k <= @max_chunk and
+      (pool == nil or (is_tuple(pool) and tuple_size(pool) >= n)) and
+      case kind do
+        :weighted -> table_size(table) == n
+        _ -> n >= 1 and n <= @max_pool
+      end
+  end
+
+  test "leaf_chunk/8 with junk" do
+    outcomes =
+      for _ <- 1..(@rounds * 2) do
+        args = leaf_args()
+        [kind, n, table, _seed, _stream, pos, k, pool] = args
+        result = call(fn -> apply(Native, :leaf_chunk, args) end)
+
+        if leaf_valid?(args) do
+          assert match?({:ok, _}, result), "leaf_chunk#{inspect(args)} -> #{inspect(result)}"
+          {:ok, ops} = result
+          assert is_list(ops) and length(ops) == k
+
+          # Pool entries each op may be (by index): all of 0..n-1, only the
+          # positive weights, or exactly (pos + i) mod n for a cycle.
+          allowed =
+            case kind do
+              :weighted ->
+                weights = Enum.find_value(tables(), fn {t, w} -> t === table and w end)
+                for {w, j} <- Enum.with_index(weights), w > 0, do: j
+
+              _ ->
+                nil
+            end
+
+          entry = fn j -> if pool == nil, do: j, else: elem(pool, j) end
+
+          cond do
+            kind == :cycle ->
+              assert ops == for(i <- 0..(k - 1)//1, do: entry.(rem(pos + i, n)))
+
+            allowed != nil ->
+              candidates = Enum.map(allowed, entry)
+              assert Enum.all?(ops, &(&1 in candidates))
+
+            pool == nil ->
+              assert Enum.all?(ops, &(is_integer(&1) and &1 >= 0 and &1 < n))
+
+            true ->
+              candidates = pool |> Tuple.to_list() |> Enum.take(n)
+              assert Enum.all?(ops, &(&1 in candidates))
+          end
+
+          # Pure: the same arguments give the same ops.
+          assert apply(Native, :leaf_chunk, args) == ops
+          :valid
+        else
+          case result do
+            {:raised, _} -> :raised
+            {:ok, :stale_table} when kind == :weighted -> assert(not live_table?(table)) && :stale
+            other -> flunk("leaf_chunk#{inspect(args)} gave #{inspect(other)}")
+          end
+        end
+      end
+
+    # The corpus exercised every outcome.
+    freq = Enum.frequencies(outcomes)
+    assert freq[:valid] > 500
+    assert freq[:raised] > 500
+    assert freq[:stale] > 10
+  end
+
+  test "leaf_chunk/8 targeted cases" do
+    {table, _} = Enum.find(tables(), fn {_, w} -> w == [1, 2, 3, 4] end)
+
+    # A pool tuple smaller than n.
+    assert_raise ArgumentError, fn ->
+      Native.leaf_chunk(:random, 5, nil, {0, 1}, 0, 0, 10, {:a, :b, :c})
+    end
+
+    assert_raise ArgumentError, fn ->
+      Native.leaf_chunk(:cycle, 2, nil, {0, 0}, 0, 0, 1, {:a})
+    end
+
+    assert_raise ArgumentError, fn ->
+      Native.leaf_chunk(:weighted, 4, table, {0, 1}, 0, 0, 10, {:a, :b, :c})
+    end
+
+    # n = 0, n past 2^32 - 1, k past 4096, a table of another size.
+    assert_raise ArgumentError, fn -> Native.leaf_chunk(:random, 0, nil, {0, 1}, 0, 0, 1, nil) end
+
+    assert_raise ArgumentError, fn ->
+      Native.leaf_chunk(:cycle, @max_pool + 1, nil, {0, 1}, 0, 0, 1, nil)
+    end
+
+    assert_raise ArgumentError, fn ->
+      Native.leaf_chunk(:random, 3, nil, {0, 1}, 0, 0, 4097, nil)
+    end
+
+    assert_raise ArgumentError, fn ->
+      Native.leaf_chunk(:weighted, 3, table, {0, 1}, 0, 0, 10, nil)
+    end
+
+    # A stale table (or a cursor in its place) is reported, not an error.
+    assert Native.leaf_chunk(:weighted, 4, make_ref(), {0, 1}, 0, 0, 10, nil) == :stale_table
+    assert Native.leaf_chunk(:weighted, 4, cursor(), {0, 1}, 0, 0, 10, nil) == :stale_table
+
+    # Edges that are valid.
+    assert Native.leaf_chunk(:random, 3, nil, {0, 1}, 0, 0, 0, nil) == []
+
+    assert length(Native.leaf_chunk(:random, @max_pool, nil, {2, 9}, 0, @max_u64, 4096, nil)) ==
+             4096
+
+    assert Native.leaf_chunk(:cycle, 3, nil, {0, 0}, 0, @max_u64, 4, nil) == [0, 1, 2, 0]
+  end
+
+  defp plan_args(i) do
+    spec =
+      case rem(i, 5) do
+        0 -> junk()
+        1 -> leaf_spec(0, rem(i, 2) == 0)
+        _ -> mix_spec(3, rem(i, 3) == 0)
+      end
+
+    pool_len =
+      cond do
+        chance(0.1) -> pick([-1, 1 <<< 64, 1.0, :infinity, nil])
+        chance(0.2) -> Enum.random(0..10)
+        true -> Enum.random(0..2000)
+      end
+
+    {spec, pool_len}
+  end
+
+  test "plan_new/2 and plan_chunk/3 with junk" do
+    outcomes =
+      for i <- 1..@rounds do
+        {spec, pool_len} = plan_args(i)
+        result = call(fn -> Native.plan_new(spec, pool_len) end)
+
+        cond do
+          not u64?(pool_len) ->
+            assert {:raised, %ArgumentError{}} = result
+            :raised
+
+          match?({:ok, end_offset} when end_offset <= pool_len, model(spec, 0, 0)) ->
+            assert match?({:ok, {:ok, _}}, result),
+                   "#{inspect({spec, pool_len})} -> #{inspect(result)}"
+
+            {:ok, {:ok, cursor}} = result
+            assert is_reference(cursor)
+            drain(cursor, pool_len)
+            if elem(spec, 0) == :mix, do: :ok_mix, else: :ok_leaf
+
+          true ->
+            assert match?({:ok, {:error, _}}, result),
+                   "#{inspect({spec, pool_len})} -> #{inspect(result)}"
+
+            {:ok, {:error, reason}} = result
+            assert is_binary(reason) or reason == :stale_table
+            :error
+        end
+      end
+
+    freq = Enum.frequencies(outcomes)
+    assert freq[:ok_leaf] > 100
+    assert freq[:ok_mix] > 100
+    assert freq[:error] > 500
+  end
+
+  # Pulls a few chunks with valid and junk arguments; checks their shape.
+  defp drain(cursor, pool_len) do
+    Enum.reduce(1..4, false, fn _, ended ->
+      k = if chance(0.8), do: Enum.random(0..300), else: pick([4097, -1, :all, 1.5])
+
+      pool =
+        case :rand.uniform(4) do
+          1 -> nil
+          2 -> pool_tuple(pool_len)
+          3 -> pool_tuple(pool_len + 1)
+          4 -> pick([pool_tuple(max(pool_len - 1, 0)), junk(1), {}])
+        end
+
+      valid? =
+        is_integer(k) and k >= 0 and k <= @max_chunk and
+          (pool == nil or (is_tuple(pool) and tuple_size(pool) >= pool_len))
+
+      case call(fn -> Native.plan_chunk(cursor, k, pool) end) do
+        {:ok, ops} ->
+          assert valid?, "plan_chunk(#{inspect(k)}, #{inspect(pool)}) returned #{inspect(ops)}"
+          assert is_list(ops) and length(ops) <= k
+          # Once a chunk comes back short, the plan is exhausted.
+          if ended, do: assert(ops == [])
+
+          if pool == nil do
+            assert Enum.all?(ops, &(is_integer(&1) and &1 >= 0 and &1 < pool_len))
+          else
+            candidates = pool |> Tuple.to_list() |> Enum.take(pool_len)
+            assert Enum.all?(ops, &(&1 in candidates))
+          end
+
+          ended or length(ops) < k
+
+        {:raised, _} ->
+          refute valid?, "plan_chunk(#{inspect(k)}, #{inspect(pool)}) raised"
+          ended
+      end
+    end)
+  end
+
+  test "plan_chunk/3 with junk cursors" do
+    for _ <- 1..@rounds do
+      cursor = junk()
+      k = Enum.random(0..10)
+      result = call(fn -> Native.plan_chunk(cursor, k, nil) end)
+
+      if live_cursor?(cursor) do
+        # A live cursor of a cycle of 3: k ops, from wherever it stands.
+        assert {:ok, ops} = result
+        assert length(ops) == k and Enum.all?(ops, &(&1 in 0..2))
+      else
+        assert match?({:raised, %ArgumentError{}}, result), inspect(cursor)
+      end
+    end
+
+    {table, _} = hd(tables())
+    assert_raise ArgumentError, fn -> Native.plan_chunk(table, 5, nil) end
+  end
+
+  test "plan_new/2 and plan_chunk/3 targeted cases" do
+    leaf = {:leaf, :cycle, 2, nil, {0, 0}, 0, 0, :infinity}
+
+    nest = fn levels ->
+      Enum.reduce(1..levels, leaf, fn _, inner -> {:mix, :any, 0, :infinity, [inner]} end)
+    end
+
+    assert {:error, reason} = Native.plan_new(nest.(100), 2)
+    assert reason =~ "deeper"
+    assert {:error, _} = Native.plan_new(nest.(65), 2)
+    assert {:ok, cursor} = Native.plan_new(nest.(64), 2)
+    assert Native.plan_chunk(cursor, 5, {:a, :b}) == [:a, :b, :a, :b, :a]
+
+    # 100_000 levels: refused without walking the whole term.
+    assert {:error, _} = Native.plan_new(nest.(100_000), 2)
+
+    assert {:error, "a mix needs at least one child"} =
+             Native.plan_new({:mix, :any, 0, :infinity, []}, 0)
+
+    assert {:error, "malformed plan: next_child"} =
+             Native.plan_new({:mix, :any, 1, :infinity, [leaf]}, 2)
+
+    assert {:error, "ops up to index 2 requested from a pool of 1"} = Native.plan_new(leaf, 1)
+    assert {:error, :stale_table} = Native.plan_new(put_elem(leaf, 1, :weighted), 2)
+
+    {:ok, cursor} = Native.plan_new({:mix, :all, 0, 3, [leaf, put_elem(leaf, 2, 1)]}, 3)
+    assert_raise ArgumentError, fn -> Native.plan_chunk(cursor, 4097, nil) end
+    assert_raise ArgumentError, fn -> Native.plan_chunk(cursor, 2, {:a, :b}) end
+    assert Native.plan_chunk(cursor, 2, {:a, :b, :c}) == [:a, :c]
+    assert Native.plan_chunk(cursor, 2, nil) == [1]
+    assert Native.plan_chunk(cursor, 2, nil) == []
+  end
+
+  test "an improper list of weights is a badarg, not a Rust panic" do
+    # Rustler's list iterator panics on an improper tail; the NIF checks
+    # properness first.
+    assert_raise ArgumentError, fn -> Native.table_new([1 | 2]) end
+    assert_raise ArgumentError, fn -> Native.table_new_dirty([1, 2 | 3]) end
+  end
+
+  test "a plan whose children are an improper list is an error, not a Rust panic" do
+    leaf = {:leaf, :cycle, 2, nil, {0, 0}, 0, 0, :infinity}
+    assert {:error, _} = Native.plan_new({:mix, :any, 0, :infinity, [leaf | :junk]}, 2)
+  end
+
+  test "fork_stream/2 with junk, when present" do
+    if function_exported?(Native, :fork_stream, 2) do
+      for _ <- 1..@rounds do
+        parent = maybe(u64(), true)
+        key = maybe({pick([0, 1, 2]), u64()}, true)
+        result = call(fn -> apply(Native, :fork_stream, [parent, key]) end)
+
+        if u64?(parent) and match?({d, v} when is_integer(d) and is_integer(v), key) and
+             u64?(elem(key, 0)) and u64?(elem(key, 1)) do
+          assert {:ok, id} = result
+          assert u64?(id)
+          assert apply(Native, :fork_stream, [parent, key]) == id
+        else
+          assert {:raised, _} = result
+        end
+      end
+    end
+  end
+
+  test "the VM and the NIF still work after the junk" do
+    # A burst of junk from many processes at once, then real work.
+    1..20
+    |> Task.async_stream(fn i ->
+      :rand.seed(:exsss, {i, i, i})
+
+      for _ <- 1..200 do
+        args = leaf_args()
+        call(fn -> apply(Native, :leaf_chunk, args) end)
+        {spec, pool_len} = plan_args(:rand.uniform(100))
+        call(fn -> Native.plan_new(spec, pool_len) end)
+        call(fn -> Native.table_live(junk()) end)
+      end
+
+      :done
+    end)
+    |> Enum.each(fn result -> assert result == {:ok, :done} end)
+
+    assert G.cycle([:a, :b]) |> G.take(3) |> reduce_list() == [:a, :b, :a]
+    gen = G.weighted([a: 1, b: 2], seed: 3)
+    assert gen |> G.take(200) |> reduce_list() == walk(gen, 200)
+    assert Native.leaf_chunk(:cycle, 3, nil, {0, 0}, 0, 1, 4, nil) == [1, 2, 0, 1]
+    assert Process.alive?(self())
+  end
+end
