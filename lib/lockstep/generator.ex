@@ -60,7 +60,7 @@ defmodule Lockstep.Generator do
   release.
   """
 
-  alias Lockstep.Generator.{Batch, Drop, Native, Options, Seed}
+  alias Lockstep.Generator.{Batch, Drop, Native, Options, Seed, Step}
 
   import Bitwise
 
@@ -83,7 +83,9 @@ defmodule Lockstep.Generator do
             #     ChaCha stream id, derived from `forks`, the fork keys, newest
             #     first,
             #     the weighted alias table: a NIF cache rebuilt from `weights`
-            #     when missing); for mix `{:mix, until}`.
+            #     when missing); value leaves (integers, zipf, counter, ...)
+            #     hold their engine params in place of the table; composites
+            #     are described in Lockstep.Generator.Step.
             buf: [],
             pos: 0,
             engine: nil
@@ -252,21 +254,8 @@ defmodule Lockstep.Generator do
   """
   @spec mix([t()], keyword()) :: t()
   def mix(gens, opts \\ []) do
-    gens = Options.ops!(gens, "gens", "mix/2")
-
-    Enum.each(gens, fn
-      %__MODULE__{} ->
-        :ok
-
-      other ->
-        raise ArgumentError, "mix/2 expects a list of generators, got: #{inspect(other)}"
-    end)
-
-    if Enum.any?(gens, &(depth(&1) >= @max_depth)) do
-      raise ArgumentError, "mix/2: generators nested deeper than #{@max_depth} levels"
-    end
-
-    opts = Options.keyword!(opts, [:until], "mix/2")
+    gens = children!(gens, "mix/2")
+    opts = Options.keyword!(opts, [:until, :strategy, :seed, :weights], "mix/2")
 
     until =
       case Keyword.get(opts, :until, :any) do
@@ -277,8 +266,269 @@ defmodule Lockstep.Generator do
           raise ArgumentError, "mix/2 expects :until to be :any or :all, got: #{inspect(other)}"
       end
 
-    %__MODULE__{kind: :mix, children: gens, next_child: 0, engine: {:mix, until}}
+    case Keyword.get(opts, :strategy, :round_robin) do
+      :round_robin ->
+        if Keyword.has_key?(opts, :weights) or Keyword.has_key?(opts, :seed) do
+          raise ArgumentError, "mix/2: :seed and :weights go with strategy: :random"
+        end
+
+        %__MODULE__{
+          kind: :mix,
+          children: gens,
+          next_child: 0,
+          engine: {:mix, until, :round_robin}
+        }
+
+      :random ->
+        seed = seed_opt(Keyword.take(opts, [:seed]), "mix/2")
+        weights = Keyword.get(opts, :weights)
+        picker = mix_picker(weights, length(gens))
+        strategy = {:random, picker, Seed.key(seed), 0, [], []}
+
+        %__MODULE__{
+          kind: :mix,
+          children: gens,
+          seed: seed,
+          weights: weights,
+          total: weights && Enum.sum(weights),
+          engine: {:mix, until, strategy}
+        }
+
+      other ->
+        raise ArgumentError,
+              "mix/2 expects :strategy to be :round_robin or :random, got: #{inspect(other)}"
+    end
   end
+
+  defp mix_picker(nil, _k), do: :uniform
+
+  defp mix_picker(weights, k) when is_list(weights) and length(weights) == k do
+    unless Enum.all?(weights, &(is_integer(&1) and &1 >= 0)) and
+             Enum.sum(weights) in 1..@max_total do
+      raise ArgumentError,
+            "mix/2 expects :weights to be non-negative integers, not all zero, got: #{inspect(weights)}"
+    end
+
+    table!(weights, "mix/2")
+  end
+
+  defp mix_picker(weights, k) do
+    raise ArgumentError,
+          "mix/2 expects :weights to be a list of #{k} integers, got: #{inspect(weights)}"
+  end
+
+  # Validates a list of child generators (non-empty, generators, nesting bound).
+  defp children!(gens, fun) do
+    gens = Options.ops!(gens, "gens", fun)
+
+    Enum.each(gens, fn
+      %__MODULE__{} -> :ok
+      other -> raise ArgumentError, "#{fun} expects a list of generators, got: #{inspect(other)}"
+    end)
+
+    if Enum.any?(gens, &(depth(&1) >= @max_depth)) do
+      raise ArgumentError, "#{fun}: generators nested deeper than #{@max_depth} levels"
+    end
+
+    gens
+  end
+
+  @doc """
+  Each of `gens` to exhaustion, in order, then the next: Jepsen's phases.
+  Done when the last child is done; `next_child` is the index of the current
+  phase. A child that never ends keeps the ones after it from running.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> G.concat([G.take(G.cycle([:setup]), 2), G.take(G.cycle([:r, :w]), 3), G.cycle([:teardown])])
+      ...> |> G.take(7) |> Enum.to_list()
+      [:setup, :setup, :r, :w, :r, :teardown, :teardown]
+
+  """
+  @spec concat([t()]) :: t()
+  def concat(gens) do
+    gens = children!(gens, "concat/1")
+    %__MODULE__{kind: :concat, children: gens, next_child: 0, engine: {:mix, :all, :concat}}
+  end
+
+  @doc """
+  Tuples of one op from each of `gens`, in order; done when any child is done.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> G.zip([G.cycle([:write]), G.counter(1)]) |> G.take(3) |> Enum.to_list()
+      [{:write, 1}, {:write, 2}, {:write, 3}]
+
+  """
+  @spec zip([t()]) :: t()
+  def zip(gens) do
+    gens = children!(gens, "zip/1")
+    %__MODULE__{kind: :zip, children: gens, engine: :zip}
+  end
+
+  @doc """
+  `fun.(op)` for every op of `gen`. `fun` must be pure for the stream to be
+  reproducible. `each/2` and `reduce/3` over a map of an engine generator run
+  in chunks; a map nested inside a mix makes that mix step op by op (slower,
+  same ops).
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> G.counter(1) |> G.map(&{:write, &1 * 10}) |> G.take(3) |> Enum.to_list()
+      [{:write, 10}, {:write, 20}, {:write, 30}]
+
+  """
+  @spec map(t(), (any() -> any())) :: t()
+  def map(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
+    %__MODULE__{kind: :map, children: children!([gen], "map/2"), engine: {:map, fun}}
+  end
+
+  def map(gen, fun), do: bad_wrap!("map/2", gen, fun)
+
+  @doc """
+  The ops of `gen` for which `pred.(op)` is truthy.
+
+  A predicate that rejects everything would make `next/1` loop forever on an
+  infinite child; instead, after `:max_rejections` consecutive rejections
+  (default 1,000,000) it raises `RuntimeError`. On a finite child the filter is
+  done when the child is, so its length is only known by running it.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> G.counter(1) |> G.filter(&(rem(&1, 3) == 0)) |> G.take(4) |> Enum.to_list()
+      [3, 6, 9, 12]
+
+  """
+  @spec filter(t(), (any() -> as_boolean(any())), keyword()) :: t()
+  def filter(gen, pred, opts \\ [])
+
+  def filter(%__MODULE__{} = gen, pred, opts) when is_function(pred, 1) do
+    opts = Options.keyword!(opts, [:max_rejections], "filter/3")
+
+    max =
+      case Keyword.get(opts, :max_rejections, 1_000_000) do
+        n when is_integer(n) and n > 0 ->
+          n
+
+        n ->
+          raise ArgumentError,
+                "filter/3 expects :max_rejections to be a positive integer, got: #{inspect(n)}"
+      end
+
+    %__MODULE__{
+      kind: :filter,
+      children: children!([gen], "filter/3"),
+      engine: {:filter, pred, max}
+    }
+  end
+
+  def filter(gen, pred, _opts), do: bad_wrap!("filter/3", gen, pred)
+
+  defp bad_wrap!(name, %__MODULE__{}, fun),
+    do: raise(ArgumentError, "#{name} expects a function of arity 1, got: #{inspect(fun)}")
+
+  defp bad_wrap!(name, gen, _fun),
+    do: raise(ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}")
+
+  @doc """
+  Uniform random integers from `range` (`first..last`, step 1), drawn in the
+  engine: op `i` is `first + bounded(word_i, size)`. Any range the BEAM holds
+  with at most 2^64 values (bounds within ±2^125). Options: `:seed`.
+
+  ## Examples
+
+      iex> Lockstep.Generator.integers(1..6, seed: 3) |> Enum.take(8)
+      [5, 5, 4, 6, 1, 2, 6, 5]
+
+  """
+  @spec integers(Range.t(), keyword()) :: t()
+  def integers(range, opts \\ [])
+
+  def integers(%Range{first: first, last: last, step: step}, opts)
+      when (step == 1 and first <= last) or (step == -1 and first >= last) do
+    {lo, hi} = {min(first, last), max(first, last)}
+
+    cond do
+      hi - lo >= 1 <<< 64 ->
+        raise ArgumentError,
+              "integers/2 expects a range of at most 2^64 values, got #{hi - lo + 1}"
+
+      max(abs(lo), abs(hi)) > 1 <<< 125 ->
+        raise ArgumentError, "integers/2 expects bounds within -2^125..2^125"
+
+      true ->
+        value(:integers, {:integers, lo, hi}, [], seed_opt(opts, "integers/2"))
+    end
+  end
+
+  def integers(range, _opts) do
+    raise ArgumentError,
+          "integers/2 expects a non-empty range with step 1 (first..last), got: #{inspect(range)}"
+  end
+
+  @doc """
+  Zipf-distributed ranks `1..n`: rank `k` with probability ∝ `1/k^skew`, exact
+  (rejection-inversion, O(1) per draw for any `n`). Options: `:skew` (a number
+  ≥ 0, default 1.0), `:seed`.
+
+  ## Examples
+
+      iex> Lockstep.Generator.zipf(1000, skew: 1.2, seed: 1) |> Enum.take(8)
+      [12, 124, 1, 66, 1, 1, 1, 13]
+
+  """
+  @spec zipf(pos_integer(), keyword()) :: t()
+  def zipf(n, opts \\ [])
+
+  def zipf(n, opts) when is_integer(n) and n >= 1 and n < 1 <<< 64 do
+    opts = Options.keyword!(opts, [:skew, :seed], "zipf/2")
+
+    skew =
+      case Keyword.get(opts, :skew, 1.0) do
+        s when is_number(s) and s >= 0 -> s / 1
+        s -> raise ArgumentError, "zipf/2 expects :skew to be a number >= 0, got: #{inspect(s)}"
+      end
+
+    value(:zipf, {:zipf, n, skew}, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
+  end
+
+  def zipf(n, _opts),
+    do: raise(ArgumentError, "zipf/2 expects n to be an integer in 1..2^64-1, got: #{inspect(n)}")
+
+  @doc """
+  Unique increasing integers `start, start + 1, ...`: values for writes that
+  must be distinct, as linearizability checkers want. A counter has no random
+  choices, so its forks count alike: give each worker its own start (or zip
+  the worker id in) when values must differ across workers.
+
+  ## Examples
+
+      iex> Lockstep.Generator.counter(10) |> Enum.take(3)
+      [10, 11, 12]
+
+  """
+  @spec counter(integer()) :: t()
+  def counter(start \\ 1)
+
+  def counter(start) when is_integer(start) and abs(start) <= 1 <<< 125,
+    do: value(:counter, {:counter, start}, [], nil)
+
+  def counter(start),
+    do: raise(ArgumentError, "counter/1 expects an integer start, got: #{inspect(start)}")
+
+  @doc false
+  # A generator whose ops the engine computes (`params` as in the NIF spec),
+  # picking atoms from `pool`. Used by the value constructors and Workloads.
+  def __value__(kind, params, pool, seed) do
+    key = if seed == nil, do: {0, 0}, else: Seed.key(seed)
+    %__MODULE__{kind: kind, seed: seed, engine: {List.to_tuple(pool), key, 0, params, []}}
+  end
+
+  defp value(kind, params, pool, seed), do: __value__(kind, params, pool, seed)
 
   @doc """
   Cap any generator at `n` total ops. After `n` calls to `next/1`, the generator
@@ -331,11 +581,14 @@ defmodule Lockstep.Generator do
 
   """
   @spec fork(t(), term()) :: t()
-  def fork(%__MODULE__{kind: :mix, children: children} = gen, key) do
-    %{gen | children: Enum.map(children, &fork(&1, key))}
+  def fork(%__MODULE__{engine: {:mix, until, {:random, picker, k, stream, forks, _}}} = gen, key) do
+    stream = Native.fork_stream(stream, Seed.key(key))
+    engine = {:mix, until, {:random, picker, k, stream, [key | forks], []}}
+    fork_children(%{gen | engine: engine, pos: Drop.position(gen)}, key)
   end
 
-  def fork(%__MODULE__{engine: {pool, seed_key, stream, table, forks}} = gen, key) do
+  def fork(%__MODULE__{engine: {pool, seed_key, stream, table, forks}} = gen, key)
+      when is_tuple(pool) do
     stream = Native.fork_stream(stream, Seed.key(key))
 
     %{
@@ -346,8 +599,13 @@ defmodule Lockstep.Generator do
     }
   end
 
+  def fork(%__MODULE__{} = gen, key), do: fork_children(gen, key)
+
   def fork(other, _key),
     do: raise(ArgumentError, "fork/2 expects a generator, got: #{inspect(other)}")
+
+  defp fork_children(%__MODULE__{children: children} = gen, key),
+    do: %{gen | children: Enum.map(children, &fork(&1, key))}
 
   @doc """
   `n` forked generators, for workers `0..n-1`: `[fork(gen, 0), ..., fork(gen, n - 1)]`.
@@ -423,18 +681,19 @@ defmodule Lockstep.Generator do
 
   def next(%__MODULE__{remaining: 0}), do: :done
 
-  def next(%__MODULE__{kind: :mix} = gen), do: next_mix(gen)
-
-  def next(%__MODULE__{pos: pos, remaining: remaining} = gen) do
+  def next(%__MODULE__{engine: {pool, _, _, _, _}, pos: pos, remaining: remaining} = gen)
+      when is_tuple(pool) do
     k = Batch.refill_size(pos, remaining)
     {[op | rest], gen} = Batch.leaf_ops(gen, pos, k)
     {op, %{gen | buf: rest, pos: pos + k, remaining: dec(remaining)}}
   end
 
+  def next(%__MODULE__{} = gen), do: Step.next(gen)
+
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
 
-  # Nesting depth of mixes (0 for a leaf); stops counting past @max_depth.
-  defp depth(%__MODULE__{kind: :mix, children: cs}),
+  # Nesting depth of composites (0 for a leaf); stops counting past @max_depth.
+  defp depth(%__MODULE__{children: [_ | _] = cs}),
     do: 1 + Enum.reduce_while(cs, 0, &depth_step/2)
 
   defp depth(_gen), do: 0
@@ -446,41 +705,6 @@ defmodule Lockstep.Generator do
 
   defp dec(:infinity), do: :infinity
   defp dec(n), do: n - 1
-
-  defp next_mix(%__MODULE__{children: children, next_child: i, engine: {:mix, until}} = gen) do
-    if exhausted?(gen) do
-      :done
-    else
-      k = length(children)
-      idx = if until == :any, do: i, else: next_live(children, i, k)
-      {op, child} = next(Enum.at(children, idx))
-
-      {op,
-       %{
-         gen
-         | children: List.replace_at(children, idx, child),
-           next_child: rem(idx + 1, k),
-           remaining: dec(gen.remaining)
-       }}
-    end
-  end
-
-  # First child at or after i (cyclically) that is not exhausted; one exists
-  # because the mix is not exhausted.
-  defp next_live(children, i, k) do
-    Enum.find(Enum.map(0..(k - 1), &rem(i + &1, k)), &(not exhausted?(Enum.at(children, &1))))
-  end
-
-  # True when next/1 returns :done (decided without pulling).
-  defp exhausted?(%__MODULE__{remaining: 0}), do: true
-
-  defp exhausted?(%__MODULE__{engine: {:mix, :any}, children: cs}),
-    do: Enum.any?(cs, &exhausted?/1)
-
-  defp exhausted?(%__MODULE__{engine: {:mix, :all}, children: cs}),
-    do: Enum.all?(cs, &exhausted?/1)
-
-  defp exhausted?(%__MODULE__{}), do: false
 
   @doc """
   Iterate `gen` to exhaustion, calling `fun.(op)` for each op.
@@ -535,7 +759,7 @@ defmodule Lockstep.Generator do
 
   @doc false
   # Op index of the next op of a random/weighted/cycle generator.
-  def __position__(%__MODULE__{pos: pos, buf: buf}), do: pos - length(buf)
+  def __position__(gen), do: Drop.position(gen)
 
   defp seed_opt(opts, fun) do
     opts = Options.keyword!(opts, [:seed], fun)
@@ -550,26 +774,48 @@ defmodule Lockstep.Generator do
   # (Re)builds the alias table of a weighted generator from its weights: at
   # construction, and when a generator arrives from another VM, where the NIF
   # resource it carried does not exist.
-  def __rebuild_table__(%__MODULE__{kind: :weighted, weights: weights, engine: engine} = gen) do
+  def __rebuild_table__(%__MODULE__{kind: :weighted, weights: weights, engine: engine} = gen),
+    do: %{gen | engine: put_elem(engine, 3, table!(weights, "weighted/2"))}
+
+  defp table!(weights, fun) do
     built =
       if length(weights) <= @small_table,
         do: Native.table_new(weights),
         else: Native.table_new_dirty(weights)
 
     case built do
-      {:ok, table} -> %{gen | engine: put_elem(engine, 3, table)}
-      {:error, reason} -> raise ArgumentError, "weighted/2: #{reason}"
+      {:ok, table} -> table
+      {:error, reason} -> raise ArgumentError, "#{fun}: #{reason}"
     end
   end
 
   @doc false
-  # Rebuilds every stale weighted table in a generator tree.
-  def __rebuild_tables__(%__MODULE__{kind: :mix, children: children} = gen) do
-    %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
-  end
-
+  # Rebuilds every stale alias table in a generator tree (weighted leaves and
+  # weighted random mixes).
   def __rebuild_tables__(%__MODULE__{kind: :weighted, engine: {_, _, _, table, _}} = gen) do
     if Native.table_live(table), do: gen, else: __rebuild_table__(gen)
+  end
+
+  def __rebuild_tables__(%__MODULE__{children: [_ | _] = children} = gen) do
+    gen = %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
+
+    case gen.engine do
+      {:mix, until, {:random, table, key, stream, forks, picks}} when is_reference(table) ->
+        if Native.table_live(table) do
+          gen
+        else
+          weights = gen.weights
+
+          %{
+            gen
+            | engine:
+                {:mix, until, {:random, table!(weights, "mix/2"), key, stream, forks, picks}}
+          }
+        end
+
+      _ ->
+        gen
+    end
   end
 
   def __rebuild_tables__(gen), do: gen

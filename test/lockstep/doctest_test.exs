@@ -1,4 +1,5 @@
 defmodule Lockstep.GeneratorDoctestTest do
   use ExUnit.Case, async: true
   doctest Lockstep.Generator
+  doctest Lockstep.Generator.Workloads
 end

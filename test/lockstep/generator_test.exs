@@ -671,7 +671,12 @@ defmodule Lockstep.GeneratorTest do
         G.weighted([a: 1], stream: 2)
       end
 
-      assert_raise ArgumentError, ~r/mix\/2 got unknown option :seed/, fn ->
+      assert_raise ArgumentError, ~r/mix\/2 got unknown option :shuffle/, fn ->
+        G.mix([G.cycle([:a])], shuffle: true)
+      end
+
+      # :seed and :weights belong to the random strategy.
+      assert_raise ArgumentError, ~r/mix\/2: :seed and :weights go with strategy: :random/, fn ->
         G.mix([G.cycle([:a])], seed: 1)
       end
     end

@@ -2,16 +2,19 @@ defmodule Lockstep.Generator.Batch do
   @moduledoc false
   # Drives the Rust engine in bounded chunks.
   #
-  # * `leaf_ops/3`: the next k ops of a random/weighted/cycle generator from op
-  #   `pos` (one NIF call); used to refill next/1's buffer and by each/reduce.
-  # * `each/2`, `reduce/3`: fold a whole generator chunk by chunk. Leaves call
-  #   leaf_ops/3 directly; a mix runs as one plan inside the engine (a cursor
-  #   resource private to this call), so each chunk is one NIF call whatever the
-  #   shape of the tree.
+  # * `leaf_ops/3`: the next k ops of a seeded leaf from op `pos` (one NIF
+  #   call); refills next/1's buffer and drives each/reduce over a leaf.
+  # * `each/2`, `reduce/3`: fold a whole generator chunk by chunk. A tree of
+  #   engine nodes (seeded leaves, mixes of any strategy, concats, zips) runs as
+  #   one plan inside the engine (a cursor resource private to the call), so
+  #   each chunk is one NIF call whatever the shape. A map or filter on top of
+  #   such a tree folds the tree's chunks; anything else steps next/1.
   #
-  # Ops come back as terms picked out of the pool tuple (no copying) when the
-  # pool is small next to the chunk; for large pools, passing the tuple would
-  # cost O(pool) per call, so the engine returns indices and `elem/2` maps them.
+  # Pool ops come back as terms picked out of the pool tuple (no copying) when
+  # the pool is small next to the chunk; for large pools, passing the tuple
+  # would cost O(pool) per call, so the engine returns indices and `elem/2`
+  # maps them. Plans that build values (integers, tuples, lists) always get the
+  # pool tuple; past @max_value_pool they step next/1 instead.
 
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Drop, Native}
@@ -25,6 +28,8 @@ defmodule Lockstep.Generator.Batch do
   @first_refill 64
   @refill 256
   @max_u64 (1 <<< 64) - 1
+  @max_value_pool 16_384
+  @pick_kinds [:random, :weighted, :cycle]
 
   @doc false
   def max_chunk, do: @max_chunk
@@ -39,13 +44,22 @@ defmodule Lockstep.Generator.Batch do
   end
 
   @doc false
-  # The k ops of `gen` from op `pos` (k <= @max_chunk), and `gen` with its table
-  # rebuilt if it had gone stale (a generator from another VM).
+  # The k ops of a seeded leaf from op `pos` (k <= @max_chunk), and the leaf
+  # with its table rebuilt if it had gone stale (a generator from another VM).
   @spec leaf_ops(G.t(), non_neg_integer(), non_neg_integer()) :: {[term()], G.t()}
-  def leaf_ops(gen, pos, k) do
+  def leaf_ops(%G{kind: kind} = gen, pos, k) when kind in @pick_kinds do
     case leaf_chunk(gen, pos, k) do
       {{indices, pool}, gen} -> {for(i <- indices, do: elem(pool, i)), gen}
       {ops, gen} -> {ops, gen}
+    end
+  end
+
+  def leaf_ops(%G{engine: {pool, key, stream, params, _}} = gen, pos, k) do
+    {params, pos} = wire(params, pos)
+
+    case Native.plan_new({:value, params, key, stream, pos, k}, tuple_size(pool)) do
+      {:ok, cursor} -> {Native.plan_chunk(cursor, k, pool), gen}
+      {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
     end
   end
 
@@ -53,12 +67,24 @@ defmodule Lockstep.Generator.Batch do
   defp leaf_chunk(%G{kind: kind, engine: {pool, key, stream, table, _forks}} = gen, pos, k) do
     n = tuple_size(pool)
 
-    case Native.leaf_chunk(kind, n, table, key, stream, pos, k, direct(pool, k)) do
+    case Native.leaf_chunk(kind, n, table, key, stream, wire(kind, n, pos), k, direct(pool, k)) do
       :stale_table -> leaf_chunk(G.__rebuild_table__(gen), pos, k)
       ops when n <= 2 * k -> {ops, gen}
       indices -> {{indices, pool}, gen}
     end
   end
+
+  @doc false
+  # Op indices as the engine takes them: modulo 2^64 (op 2^64 + i is op i;
+  # see docs/STREAM.md), a cycle's phase, a counter's offset folded into its
+  # start.
+  def wire(:cycle, n, pos), do: rem(pos, n)
+  def wire(_kind, _n, pos), do: pos &&& @max_u64
+
+  defp wire({:counter, start}, pos),
+    do: {{:counter, start + pos - (pos &&& @max_u64)}, pos &&& @max_u64}
+
+  defp wire(params, pos), do: {params, pos &&& @max_u64}
 
   defp direct(pool, k) when tuple_size(pool) <= 2 * k, do: pool
   defp direct(_pool, _k), do: nil
@@ -67,20 +93,23 @@ defmodule Lockstep.Generator.Batch do
   # The next (up to) k ops of `gen` and `gen` after them, without changing the
   # value passed in: the chunking step of Enumerable.
   @spec take_chunk(G.t(), pos_integer()) :: {[term()], G.t()}
-  def take_chunk(%G{kind: :mix} = gen, k) do
+  def take_chunk(gen, k) do
     k = min(k, @max_chunk)
-    ops = gen |> G.take(k) |> reduce([], &[&1 | &2]) |> :lists.reverse()
-    {ops, Drop.drop(gen, length(ops))}
+
+    if native?(gen) do
+      ops = gen |> G.take(k) |> reduce([], &[&1 | &2]) |> :lists.reverse()
+      {ops, Drop.drop(gen, length(ops))}
+    else
+      step(gen, k, [])
+    end
   end
 
-  def take_chunk(%G{remaining: remaining} = gen, k) do
-    case min(k, min(remaining, @max_chunk)) do
-      0 ->
-        {[], gen}
+  defp step(gen, 0, ops), do: {:lists.reverse(ops), gen}
 
-      k ->
-        {ops, gen} = leaf_ops(gen, G.__position__(gen), k)
-        {ops, Drop.drop(gen, k)}
+  defp step(gen, k, ops) do
+    case G.next(gen) do
+      :done -> {:lists.reverse(ops), gen}
+      {op, gen} -> step(gen, k - 1, [op | ops])
     end
   end
 
@@ -122,19 +151,88 @@ defmodule Lockstep.Generator.Batch do
   defp reduce_picked([], _pool, acc, _fun), do: acc
 
   # Folds `fun.(chunk, chunk_length, acc)` over `gen` until it is exhausted.
-  defp fold_chunks(%G{kind: :mix} = gen, acc, fun) do
-    {spec, pools} = spec(gen, [])
-    pool = pools |> Enum.reverse() |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()
+  defp fold_chunks(%G{kind: kind, remaining: remaining} = gen, acc, fun)
+       when kind in @pick_kinds,
+       do: leaf_loop(gen, Drop.position(gen), remaining, acc, fun)
 
-    case Native.plan_new(spec, tuple_size(pool)) do
-      {:ok, cursor} -> plan_loop(cursor, direct(pool, @max_chunk), pool, acc, fun)
-      {:error, :stale_table} -> fold_chunks(G.__rebuild_tables__(gen), acc, fun)
-      {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
+  defp fold_chunks(%G{kind: :map, children: [child], engine: {:map, f}} = gen, acc, fun) do
+    if native?(child) do
+      fold_chunks(cap(child, gen.remaining), acc, fn chunk, n, acc ->
+        fun.(Enum.map(materialize(chunk), f), n, acc)
+      end)
+    else
+      fold_steps(gen, acc, fun)
     end
   end
 
-  defp fold_chunks(%G{remaining: remaining} = gen, acc, fun) do
-    leaf_loop(gen, G.__position__(gen), remaining, acc, fun)
+  defp fold_chunks(%G{kind: :filter, children: [child], remaining: :infinity} = gen, acc, fun) do
+    {:filter, pred, max} = gen.engine
+
+    if native?(child) do
+      {acc, _rejected} =
+        fold_chunks(child, {acc, 0}, fn chunk, _n, {acc, rejected} ->
+          {kept, rejected} = filter_chunk(materialize(chunk), pred, max, rejected, [])
+          {fun.(kept, length(kept), acc), rejected}
+        end)
+
+      acc
+    else
+      fold_steps(gen, acc, fun)
+    end
+  end
+
+  defp fold_chunks(gen, acc, fun) do
+    with true <- native?(gen),
+         {spec, pools} = spec(gen, []),
+         pool = pools |> Enum.reverse() |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple(),
+         picks? = pick_only?(gen),
+         true <- picks? or tuple_size(pool) <= @max_value_pool do
+      case Native.plan_new(spec, tuple_size(pool)) do
+        {:ok, cursor} ->
+          arg = if picks?, do: direct(pool, @max_chunk), else: pool
+          plan_loop(cursor, arg, pool, acc, fun)
+
+        {:error, :stale_table} ->
+          fold_chunks(G.__rebuild_tables__(gen), acc, fun)
+
+        {:error, reason} ->
+          raise ArgumentError, "invalid generator: #{reason}"
+      end
+    else
+      false -> fold_steps(gen, acc, fun)
+    end
+  end
+
+  defp materialize({indices, pool}), do: for(i <- indices, do: elem(pool, i))
+  defp materialize(ops), do: ops
+
+  defp filter_chunk([], _pred, _max, rejected, kept), do: {:lists.reverse(kept), rejected}
+
+  defp filter_chunk([op | rest], pred, max, rejected, kept) do
+    cond do
+      pred.(op) ->
+        filter_chunk(rest, pred, max, 0, [op | kept])
+
+      rejected + 1 >= max ->
+        raise RuntimeError,
+              "filter/3 rejected #{max} ops in a row; the predicate may reject everything " <>
+                "(raise :max_rejections if this is expected)"
+
+      true ->
+        filter_chunk(rest, pred, max, rejected + 1, kept)
+    end
+  end
+
+  defp cap(gen, :infinity), do: gen
+  defp cap(gen, n), do: G.take(gen, n)
+
+  # Generators with Elixir functions inside step op by op (in chunks of
+  # next/1 calls, so the fold callback is shared).
+  defp fold_steps(gen, acc, fun) do
+    case step(gen, @max_chunk, []) do
+      {[], _gen} -> acc
+      {ops, gen} -> fold_steps(gen, fun.(ops, length(ops), acc), fun)
+    end
   end
 
   defp leaf_loop(_gen, _pos, 0, acc, _fun), do: acc
@@ -147,29 +245,61 @@ defmodule Lockstep.Generator.Batch do
     leaf_loop(gen, pos + k, remaining, acc, fun)
   end
 
-  defp plan_loop(cursor, direct, pool, acc, fun) do
-    case Native.plan_chunk(cursor, @max_chunk, direct) do
+  defp plan_loop(cursor, arg, pool, acc, fun) do
+    case Native.plan_chunk(cursor, @max_chunk, arg) do
       [] -> acc
-      ops when direct != nil -> plan_loop(cursor, direct, pool, fun.(ops, length(ops), acc), fun)
-      indices -> plan_loop(cursor, direct, pool, fun.({indices, pool}, length(indices), acc), fun)
+      ops when arg != nil -> plan_loop(cursor, arg, pool, fun.(ops, length(ops), acc), fun)
+      indices -> plan_loop(cursor, arg, pool, fun.({indices, pool}, length(indices), acc), fun)
     end
   end
 
+  @doc false
+  # True for trees the engine runs whole: seeded leaves, mixes, concats, zips.
+  @spec native?(G.t()) :: boolean()
+  def native?(%G{kind: kind}) when kind in [:map, :filter], do: false
+  def native?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &native?/1)
+  def native?(%G{}), do: true
+
+  defp pick_only?(%G{kind: kind}) when kind in @pick_kinds, do: true
+
+  defp pick_only?(%G{kind: kind, children: cs}) when kind in [:mix, :concat],
+    do: Enum.all?(cs, &pick_only?/1)
+
+  defp pick_only?(%G{}), do: false
+
   # The engine's view of a generator tree (see native/lockstep_nif/src/spec.rs),
   # with the leaves' pools collected depth-first (reversed).
-  defp spec(%G{kind: :mix, children: children} = gen, pools) do
+  defp spec(%G{engine: {:mix, until, strategy}, children: children} = gen, pools) do
     {specs, pools} = Enum.map_reduce(children, pools, &spec/2)
-    {:mix, until} = gen.engine
-    {{:mix, until, gen.next_child, remaining(gen.remaining), specs}, pools}
+    strategy = strategy_spec(strategy, gen)
+    {{:mix, until, gen.next_child || 0, remaining(gen.remaining), specs, strategy}, pools}
   end
 
-  defp spec(%G{engine: {pool, key, stream, table, _forks}} = gen, pools) do
+  defp spec(%G{kind: :zip, children: children} = gen, pools) do
+    {specs, pools} = Enum.map_reduce(children, pools, &spec/2)
+    {{:zip, remaining(gen.remaining), specs}, pools}
+  end
+
+  defp spec(%G{kind: kind, engine: {pool, key, stream, table, _}} = gen, pools)
+       when kind in @pick_kinds do
+    n = tuple_size(pool)
+
     leaf =
-      {:leaf, gen.kind, tuple_size(pool), table, key, stream, G.__position__(gen),
+      {:leaf, kind, n, table, key, stream, wire(kind, n, Drop.position(gen)),
        remaining(gen.remaining)}
 
     {leaf, [pool | pools]}
   end
+
+  defp spec(%G{engine: {pool, key, stream, params, _}} = gen, pools) do
+    {params, pos} = wire(params, Drop.position(gen))
+    {{:value, params, key, stream, pos, remaining(gen.remaining)}, [pool | pools]}
+  end
+
+  defp strategy_spec({:random, picker, key, stream, _forks, _picks}, gen),
+    do: {:random, picker, key, stream, Drop.position(gen) &&& @max_u64}
+
+  defp strategy_spec(strategy, _gen), do: strategy
 
   # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
   defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity

@@ -2,37 +2,64 @@ defmodule Lockstep.Generator.Drop do
   @moduledoc false
   # Skipping ops without producing them, and counting the ops left.
   #
-  # A random/weighted/cycle generator skips by moving its op index: O(1). A mix
-  # works out, from its children's capacities, how many ops each child serves
-  # in the next n round-robin steps, and drops that many from each child:
-  # O(children) for `until: :any`, O(children^2) for `until: :all` (one round
-  # per child exhaustion).
+  # Seeded leaves skip by moving their op index: O(1). Round-robin mixes,
+  # concats, zips and maps work out from their children's capacities how many
+  # ops each child serves in the next n steps and drop that many from each:
+  # O(children) (round-robin `until: :all`: O(children^2), one round per child
+  # exhaustion). Filters and random-strategy mixes depend on the ops themselves,
+  # so they skip by stepping next/1 (O(n)).
 
   alias Lockstep.Generator, as: G
 
-  @type count :: non_neg_integer() | :infinity
+  @type count :: non_neg_integer() | :infinity | :unknown
 
   @doc false
-  # Ops `gen` produces before :done.
-  @spec capacity(G.t()) :: count()
-  def capacity(%G{kind: :mix, engine: {:mix, :any}, children: cs} = gen) do
-    k = length(cs)
-    caps = rotate(Enum.map(cs, &capacity/1), gen.next_child)
+  # Op index of the next op of a seeded leaf or of a random mix.
+  @spec position(G.t()) :: non_neg_integer()
+  def position(%G{engine: {:mix, _, {:random, _, _, _, _, picks}}, pos: pos}),
+    do: pos - length(picks)
 
-    caps
+  def position(%G{pos: pos, buf: buf}), do: pos - length(buf)
+
+  @doc false
+  # Ops `gen` produces before :done (:unknown when only running it tells).
+  @spec capacity(G.t()) :: count()
+  def capacity(%G{engine: {:mix, :any, :round_robin}, children: cs} = gen) do
+    k = length(cs)
+
+    cs
+    |> Enum.map(&capacity/1)
+    |> rotate(gen.next_child)
     |> Enum.with_index()
     |> Enum.map(fn
-      {:infinity, _j} -> :infinity
-      {0, _j} -> 0
+      {c, _j} when c in [:infinity, :unknown, 0] -> c
       {c, j} -> j + (c - 1) * k + 1
     end)
     |> Enum.reduce(gen.remaining, &min_count/2)
   end
 
-  def capacity(%G{kind: :mix, engine: {:mix, :all}, children: cs} = gen) do
-    cs |> Enum.map(&capacity/1) |> Enum.reduce(0, &add/2) |> min_count(gen.remaining)
+  def capacity(%G{engine: {:mix, :all, :round_robin}, children: cs} = gen),
+    do: cs |> Enum.map(&capacity/1) |> Enum.reduce(0, &add/2) |> min_count(gen.remaining)
+
+  def capacity(%G{engine: {:mix, _, :concat}, children: cs, next_child: i} = gen),
+    do:
+      cs
+      |> Enum.drop(i)
+      |> Enum.map(&capacity/1)
+      |> Enum.reduce(0, &add/2)
+      |> min_count(gen.remaining)
+
+  def capacity(%G{engine: {:mix, :all, {:random, _, _, _, _, _}}, children: cs} = gen),
+    do: cs |> Enum.map(&capacity/1) |> Enum.reduce(0, &add/2) |> min_count(gen.remaining)
+
+  def capacity(%G{engine: {:mix, :any, {:random, _, _, _, _, _}}, children: cs} = gen) do
+    if Enum.all?(cs, &(capacity(&1) == :infinity)), do: gen.remaining, else: :unknown
   end
 
+  def capacity(%G{kind: kind, children: cs} = gen) when kind in [:zip, :map],
+    do: cs |> Enum.map(&capacity/1) |> Enum.reduce(gen.remaining, &min_count/2)
+
+  def capacity(%G{kind: :filter}), do: :unknown
   def capacity(%G{remaining: remaining}), do: remaining
 
   @doc false
@@ -41,14 +68,16 @@ defmodule Lockstep.Generator.Drop do
   def drop(gen, 0), do: gen
 
   def drop(gen, n) do
-    n = min_count(n, capacity(gen))
-    skip(gen, n)
+    case capacity(gen) do
+      :unknown -> walk(gen, n)
+      cap -> skip(gen, min_count(n, cap))
+    end
   end
 
-  # n <= capacity(gen) from here on.
+  # n <= capacity(gen), which is known, from here on.
   defp skip(gen, 0), do: gen
 
-  defp skip(%G{kind: :mix, engine: {:mix, :any}, children: cs, next_child: s} = gen, n) do
+  defp skip(%G{engine: {:mix, :any, :round_robin}, children: cs, next_child: s} = gen, n) do
     k = length(cs)
 
     counts =
@@ -57,36 +86,61 @@ defmodule Lockstep.Generator.Drop do
         if n > j, do: div(n - j - 1, k) + 1, else: 0
       end)
 
-    %{
-      gen
-      | children: Enum.zip_with(cs, counts, &skip/2),
-        next_child: rem(s + n, k),
-        remaining: sub(gen.remaining, n)
-    }
+    %{gen | children: Enum.zip_with(cs, counts, &drop/2), next_child: rem(s + n, k)}
+    |> spend(n)
   end
 
-  defp skip(%G{kind: :mix, engine: {:mix, :all}, children: cs, next_child: s} = gen, n) do
+  defp skip(%G{engine: {:mix, :all, :round_robin}, children: cs, next_child: s} = gen, n) do
     k = length(cs)
     caps = cs |> Enum.map(&capacity/1) |> List.to_tuple()
     {counts, next_child} = rounds(caps, Tuple.duplicate(0, k), s, n, k)
 
-    %{
-      gen
-      | children: Enum.zip_with(cs, Tuple.to_list(counts), &skip/2),
-        next_child: next_child,
-        remaining: sub(gen.remaining, n)
-    }
+    %{gen | children: Enum.zip_with(cs, Tuple.to_list(counts), &drop/2), next_child: next_child}
+    |> spend(n)
   end
 
-  defp skip(%G{buf: buf, pos: pos, remaining: remaining} = gen, n) do
+  defp skip(%G{engine: {:mix, _, :concat}, children: cs, next_child: i} = gen, n) do
+    {children, last, 0} =
+      cs
+      |> Enum.with_index()
+      |> Enum.reduce({[], i, n}, fn
+        {c, idx}, {acc, last, left} when idx < i or left == 0 ->
+          {[c | acc], last, left}
+
+        {c, idx}, {acc, last, left} ->
+          t = min_count(left, capacity(c))
+          {[drop(c, t) | acc], if(t > 0, do: idx, else: last), left - t}
+      end)
+
+    spend(%{gen | children: Enum.reverse(children), next_child: last}, n)
+  end
+
+  defp skip(%G{kind: kind, children: cs} = gen, n) when kind in [:zip, :map],
+    do: spend(%{gen | children: Enum.map(cs, &drop(&1, n))}, n)
+
+  # A random mix `until: :all` has a known capacity but not a known split.
+  defp skip(%G{engine: {:mix, _, {:random, _, _, _, _, _}}} = gen, n), do: walk(gen, n)
+
+  defp skip(%G{buf: buf, pos: pos} = gen, n) do
     case length(buf) do
-      b when n <= b -> %{gen | buf: Enum.drop(buf, n), remaining: sub(remaining, n)}
-      b -> %{gen | buf: [], pos: pos - b + n, remaining: sub(remaining, n)}
+      b when n <= b -> spend(%{gen | buf: Enum.drop(buf, n)}, n)
+      b -> spend(%{gen | buf: [], pos: pos - b + n}, n)
     end
   end
 
-  # until: :all. Each round serves the live children in turn from pointer p
-  # until the first of them runs out (or n is used up), then drops it.
+  defp spend(gen, n), do: %{gen | remaining: sub(gen.remaining, n)}
+
+  defp walk(gen, 0), do: gen
+
+  defp walk(gen, n) do
+    case G.next(gen) do
+      :done -> gen
+      {_op, gen} -> walk(gen, n - 1)
+    end
+  end
+
+  # Round-robin `until: :all`. Each round serves the live children in turn from
+  # pointer p until the first of them runs out (or n is used up), then drops it.
   defp rounds(_caps, counts, p, 0, _k), do: {counts, p}
 
   defp rounds(caps, counts, p, n, k) do
@@ -128,10 +182,16 @@ defmodule Lockstep.Generator.Drop do
 
   defp rotate(list, s), do: Enum.drop(list, s) ++ Enum.take(list, s)
 
+  # Minimum of counts; :unknown wins over anything but a smaller known bound
+  # is not enough to make it known, so it stays :unknown.
+  defp min_count(:unknown, _), do: :unknown
+  defp min_count(_, :unknown), do: :unknown
   defp min_count(:infinity, b), do: b
   defp min_count(a, :infinity), do: a
   defp min_count(a, b), do: min(a, b)
 
+  defp add(:unknown, _), do: :unknown
+  defp add(_, :unknown), do: :unknown
   defp add(:infinity, _), do: :infinity
   defp add(_, :infinity), do: :infinity
   defp add(a, b), do: a + b

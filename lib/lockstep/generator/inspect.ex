@@ -6,20 +6,27 @@ defimpl Inspect, for: Lockstep.Generator do
   # is `random(ops, seed: 42) |> fork(3) |> drop(17)`, with 33 ops left.
   import Inspect.Algebra
 
-  def inspect(%{kind: :mix} = gen, opts) do
+  alias Lockstep.Generator.Drop
+
+  def inspect(%{children: [_ | _]} = gen, opts) do
     children = container_doc("[", gen.children, "]", opts, &@protocol.inspect/2, separator: ",")
 
     concat([
-      "#Lockstep.Generator<mix",
-      if(gen.engine == {:mix, :all}, do: " until: all", else: ""),
-      " next_child: #{gen.next_child} remaining: #{gen.remaining} children: ",
+      "#Lockstep.Generator<#{gen.kind}",
+      composite(gen, opts),
+      " remaining: #{gen.remaining} children: ",
       children,
       ">"
     ])
   end
 
   def inspect(%{kind: :cycle} = gen, _opts) do
-    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{@for.__position__(gen)} " <>
+    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Drop.position(gen)} " <>
+      "remaining: #{gen.remaining}>"
+  end
+
+  def inspect(%{kind: :counter, engine: {_, _, _, {:counter, start}, _}} = gen, _opts) do
+    "#Lockstep.Generator<counter start: #{start} at: #{Drop.position(gen)} " <>
       "remaining: #{gen.remaining}>"
   end
 
@@ -28,11 +35,36 @@ defimpl Inspect, for: Lockstep.Generator do
       "#Lockstep.Generator<#{gen.kind} seed: ",
       to_doc(gen.seed, opts),
       stream(elem(gen.engine, 4), opts),
-      " at: #{@for.__position__(gen)} remaining: #{gen.remaining}>"
+      " at: #{Drop.position(gen)} remaining: #{gen.remaining}>"
     ])
   end
 
+  defp composite(%{engine: {:mix, until, :round_robin}} = gen, _opts),
+    do: until_doc(until) <> " next_child: #{gen.next_child}"
+
+  defp composite(%{engine: {:mix, _, :concat}} = gen, _opts), do: " next_child: #{gen.next_child}"
+
+  defp composite(%{engine: {:mix, until, {:random, _, _, _, forks, _}}} = gen, opts) do
+    concat([
+      " random seed: ",
+      to_doc(gen.seed, opts),
+      stream(forks, opts),
+      " at: #{Drop.position(gen)}",
+      until_doc(until)
+    ])
+  end
+
+  defp composite(_gen, _opts), do: ""
+
+  defp until_doc(:all), do: " until: all"
+  defp until_doc(:any), do: ""
+
   defp stream([], _opts), do: ""
   defp stream([key], opts), do: concat([" stream: ", to_doc(key, opts)])
-  defp stream(keys, opts), do: concat([" stream: ", to_doc(Enum.reverse(keys), opts)])
+  # A fork path reads oldest first, joined by "/" (a single key that is a list
+  # still prints as a list, so the two never look alike).
+  defp stream(keys, opts) do
+    path = keys |> Enum.reverse() |> Enum.map(&to_doc(&1, opts)) |> Enum.intersperse("/")
+    concat([" stream: " | path])
+  end
 end

@@ -5,16 +5,18 @@
 //! a chunk is just the next `k` ops of the plan.
 
 use crate::error::EngineError;
-use crate::plan::Node;
+use crate::plan::{Node, Tok};
 
 /// Most ops one call produces.
 pub const MAX_CHUNK: usize = 4096;
 
-/// A plan being drained chunk by chunk, with its output buffer reused.
+/// A plan being drained chunk by chunk, with its output buffers reused.
 #[derive(Debug)]
 pub struct Batch {
     node: Node,
-    out: Vec<u64>,
+    pick_only: bool,
+    picks: Vec<u64>,
+    toks: Vec<Tok>,
 }
 
 impl Batch {
@@ -22,16 +24,34 @@ impl Batch {
     pub fn new(node: Node, pool_len: u64) -> Result<Self, EngineError> {
         check_pool(&node, pool_len)?;
         Ok(Batch {
+            pick_only: node.is_pick_only(),
             node,
-            out: Vec::new(),
+            picks: Vec::new(),
+            toks: Vec::new(),
         })
     }
 
-    /// The next `min(k, MAX_CHUNK)` ops (fewer only once the plan is exhausted).
+    /// True when every op is a single pool index ([`Batch::next_chunk`]
+    /// applies); otherwise ops come as tokens ([`Batch::next_tokens`]).
+    pub fn is_pick_only(&self) -> bool {
+        self.pick_only
+    }
+
+    /// The next `min(k, MAX_CHUNK)` ops of a pick-only plan as pool indices
+    /// (fewer only once the plan is exhausted); empty for other plans.
     pub fn next_chunk(&mut self, k: usize) -> &[u64] {
-        self.out.clear();
-        self.node.fill(&mut self.out, k.min(MAX_CHUNK));
-        &self.out
+        self.picks.clear();
+        if self.pick_only {
+            self.node.fill(&mut self.picks, k.min(MAX_CHUNK));
+        }
+        &self.picks
+    }
+
+    /// The next `min(k, MAX_CHUNK)` ops as tokens, and how many ops they are.
+    pub fn next_tokens(&mut self, k: usize) -> (usize, &[Tok]) {
+        self.toks.clear();
+        let n = self.node.fill_tokens(&mut self.toks, k.min(MAX_CHUNK));
+        (n, &self.toks)
     }
 
     pub fn is_exhausted(&self) -> bool {
@@ -96,6 +116,25 @@ mod tests {
             assert_eq!(got, expected, "chunk size {k}");
             assert!(batch.is_exhausted());
         }
+    }
+
+    #[test]
+    fn tokens_and_indices_agree_on_pick_plans() {
+        let mut a = Batch::new(random(10, Some(300)), 10).unwrap();
+        let mut b = Batch::new(random(10, Some(300)), 10).unwrap();
+        assert!(a.is_pick_only());
+        let picks = a.next_chunk(300).to_vec();
+        let (n, toks) = b.next_tokens(300);
+        assert_eq!(n, 300);
+        assert_eq!(
+            toks.iter()
+                .map(|t| match t {
+                    Tok::Pick(p) => *p,
+                    _ => u64::MAX,
+                })
+                .collect::<Vec<_>>(),
+            picks
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum EngineError {
     EmptyMix,
     /// A mix nested deeper than [`crate::plan::MAX_DEPTH`].
     TooDeep,
+    /// A parameter out of its domain; the text says which.
+    BadParameter(&'static str),
     /// A leaf whose ops lie outside the pool handed to the batch.
     PoolMismatch { needed: u64, pool: u64 },
 }
@@ -35,6 +37,7 @@ impl fmt::Display for EngineError {
                 "generators nested deeper than {} levels",
                 crate::plan::MAX_DEPTH
             ),
+            EngineError::BadParameter(what) => write!(f, "{what}"),
             EngineError::PoolMismatch { needed, pool } => {
                 write!(
                     f,

@@ -3,7 +3,8 @@
 //! Op `i` of a seeded generator is a pure function of `(seed, stream, i)`:
 //! [`seed`] turns the seed into a ChaCha key, [`words`] gives word `i` of that
 //! key's stream, [`sample`] turns a word into a pool index (uniform or weighted),
-//! [`plan`] composes leaves into mixes, and [`batch`] drains plans in bounded
+//! [`zipf`] into a Zipf rank, [`kinds`] defines each leaf kind's ops, [`plan`]
+//! composes leaves into mixes and zips, and [`batch`] drains plans in bounded
 //! chunks. Nothing here knows about the BEAM; `lockstep_nif` is the thin binding.
 //!
 //! The full definition, step by step, is in `docs/STREAM.md` of the repository;
@@ -13,14 +14,19 @@
 
 pub mod batch;
 pub mod error;
+pub mod kinds;
 pub mod plan;
 pub mod sample;
 pub mod seed;
 pub mod words;
+pub mod zipf;
 
 pub use batch::{Batch, MAX_CHUNK};
 pub use error::EngineError;
-pub use plan::{Leaf, LeafKind, Mix, Node, Position, Until};
+pub use plan::{
+    Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Strategy, Tok, Until, Zip,
+};
 pub use sample::AliasTable;
 pub use seed::Seed;
 pub use words::Words;
+pub use zipf::Zipf;

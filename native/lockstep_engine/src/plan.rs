@@ -1,57 +1,26 @@
 //! Plans: the shape of a generator (its kind, pool, children) plus its position.
 //!
-//! A [`Node`] mirrors one `%Lockstep.Generator{}`: a [`Leaf`] for `random`,
-//! `weighted` and `cycle`, a [`Mix`] for `mix`. Every node answers the same two
-//! questions the Elixir side answers for `next/1`: [`Node::exhausted`] and
-//! [`Node::next`]. Ops come out as indices into one flat pool: a leaf's ops are
-//! `offset..offset + n`, so a whole mix tree can pick from a single tuple.
+//! A [`Node`] mirrors one `%Lockstep.Generator{}`: a [`Leaf`] for the seeded
+//! kinds, a [`Mix`] for `mix`/`concat`, a [`Zip`] for `zip`. Every node answers
+//! the questions the Elixir side answers for `next/1`: [`Node::exhausted`] and
+//! the next op. Pool ops are indices into one flat pool: a leaf's pool is
+//! `offset..offset + pool_len`, so a whole tree picks from a single tuple.
+//!
+//! Plans made only of pick leaves and mixes produce bare indices
+//! ([`Node::fill`], the fast path); any plan produces [`Tok`]ens
+//! ([`Node::fill_tokens`]).
 
 use crate::error::EngineError;
-use crate::sample::{bounded, AliasTable, MAX_POOL};
+use crate::sample::{bounded, AliasTable};
 use crate::seed::Seed;
 use crate::words::Words;
 use std::sync::Arc;
 
-/// Deepest nesting of mixes a plan accepts (keeps recursion on a scheduler's
-/// stack small and bounded, whatever term reaches the NIF).
+pub use crate::kinds::{LeafKind, ListAppend, Tok};
+
+/// Deepest nesting of mixes/zips a plan accepts (keeps recursion on a
+/// scheduler's stack small and bounded, whatever term reaches the NIF).
 pub const MAX_DEPTH: usize = 64;
-
-/// How a leaf turns op `i` into a pool index.
-#[derive(Clone, Debug)]
-pub enum LeafKind {
-    /// Uniform over `n` ops: `bounded(word_i, n)`.
-    Random { n: u64 },
-    /// Weighted by an alias table: `table.pick(word_i)`.
-    Weighted(Arc<AliasTable>),
-    /// `i mod n`; uses no words.
-    Cycle { n: u64 },
-}
-
-impl LeafKind {
-    pub fn random(n: u64) -> Result<Self, EngineError> {
-        check_pool(n).map(|n| LeafKind::Random { n })
-    }
-
-    pub fn cycle(n: u64) -> Result<Self, EngineError> {
-        check_pool(n).map(|n| LeafKind::Cycle { n })
-    }
-
-    /// Number of ops in the pool.
-    pub fn pool_len(&self) -> u64 {
-        match self {
-            LeafKind::Random { n } | LeafKind::Cycle { n } => *n,
-            LeafKind::Weighted(table) => table.len() as u64,
-        }
-    }
-}
-
-fn check_pool(n: u64) -> Result<u64, EngineError> {
-    match n {
-        0 => Err(EngineError::EmptyPool),
-        n if n > MAX_POOL as u64 => Err(EngineError::PoolTooLarge(n as usize)),
-        n => Ok(n),
-    }
-}
 
 /// Where a seeded stream stands: op `pos` of stream `stream` under `seed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +30,28 @@ pub struct Position {
     pub pos: u64,
 }
 
-/// `random`, `weighted` or `cycle`, at a position, with an optional op budget.
+impl Position {
+    fn retry_word(&self) -> impl Fn(u128, u64) -> u64 + '_ {
+        move |word, attempt| Words::retry(self.seed, self.stream, word, attempt)
+    }
+
+    /// Cursor at the first word of op `pos` for `per_op` words per op.
+    fn words(&self, per_op: u64) -> Words {
+        Words::at_word(
+            self.seed.key(),
+            self.stream,
+            u128::from(self.pos) * u128::from(per_op),
+        )
+    }
+}
+
+/// Ops from `pos` before the op index wraps at 2^64 (op `2^64 + i` is op `i`).
+fn before_wrap(pos: u64, k: usize) -> usize {
+    let room = u128::from(u64::MAX - pos) + 1;
+    (k as u128).min(room) as usize
+}
+
+/// A seeded leaf at a position, with an optional op budget.
 #[derive(Clone, Debug)]
 pub struct Leaf {
     kind: LeafKind,
@@ -70,16 +60,24 @@ pub struct Leaf {
     offset: u64,
     // Boxed: ChaCha's 4-block buffer would make every Node that large.
     words: Option<Box<Words>>,
+    // Times the op index wrapped at 2^64 since the plan started (counters only
+    // need it: their value is start + the unwrapped index).
+    wraps: i128,
 }
 
 impl Leaf {
-    pub fn new(kind: LeafKind, at: Position, remaining: Option<u64>, offset: u64) -> Self {
+    pub fn new(kind: LeafKind, mut at: Position, remaining: Option<u64>, offset: u64) -> Self {
+        if let LeafKind::Cycle { n } = kind {
+            // A cycle only needs its phase, which never wraps.
+            at.pos %= n;
+        }
         Leaf {
             kind,
             at,
             remaining,
             offset,
             words: None,
+            wraps: 0,
         }
     }
 
@@ -101,12 +99,33 @@ impl Leaf {
         self.remaining == Some(0)
     }
 
-    /// Appends up to `max` ops; returns how many.
-    pub fn fill(&mut self, out: &mut Vec<u64>, max: usize) -> usize {
-        let k = match self.remaining {
+    fn budget(&self, max: usize) -> usize {
+        match self.remaining {
             Some(r) => (max as u64).min(r) as usize,
             None => max,
+        }
+    }
+
+    fn words(&mut self) -> &mut Words {
+        let (at, w) = (self.at, self.kind.words_per_op());
+        self.words.get_or_insert_with(|| Box::new(at.words(w)))
+    }
+
+    /// Appends up to `max` pool indices (pick kinds only); returns how many.
+    pub fn fill(&mut self, out: &mut Vec<u64>, max: usize) -> usize {
+        let k = self.budget(max);
+        let first = match self.kind {
+            LeafKind::Cycle { .. } => k,
+            _ => before_wrap(self.at.pos, k),
         };
+        self.fill_segment(out, first);
+        if first < k {
+            self.fill_segment(out, k - first);
+        }
+        k
+    }
+
+    fn fill_segment(&mut self, out: &mut Vec<u64>, k: usize) {
         let offset = self.offset;
         match &self.kind {
             LeafKind::Cycle { n } => {
@@ -122,32 +141,74 @@ impl Leaf {
             }
             LeafKind::Random { n } => {
                 let n = *n;
-                let words = words_at(&mut self.words, self.at);
+                let words = self.words();
                 out.extend((0..k).map(|_| offset + bounded(words.next_word(), n)));
             }
             LeafKind::Weighted(table) => {
-                let words = words_at(&mut self.words, self.at);
+                let table = Arc::clone(table);
+                let words = self.words();
                 out.extend((0..k).map(|_| offset + table.pick(words.next_word())));
             }
+            _ => unreachable!("fill() on a value leaf; the batch checks is_pick_only"),
         }
         self.advance(k as u64);
+    }
+
+    /// Appends up to `max` ops as tokens; returns how many ops.
+    pub fn fill_tokens(&mut self, out: &mut Vec<Tok>, max: usize) -> usize {
+        let k = self.budget(max);
+        let first = before_wrap(self.at.pos, k);
+        self.tokens_segment(out, first);
+        if first < k {
+            self.tokens_segment(out, k - first);
+        }
         k
     }
 
+    fn tokens_segment(&mut self, out: &mut Vec<Tok>, k: usize) {
+        let per_op = self.kind.words_per_op();
+        let Leaf {
+            kind,
+            at,
+            offset,
+            words,
+            wraps,
+            ..
+        } = self;
+        let words = words.get_or_insert_with(|| Box::new(at.words(per_op)));
+        let at = *at;
+        let retry = at.retry_word();
+        for step in 0..k as u64 {
+            if let LeafKind::Counter { start } = kind {
+                let i = i128::from(at.pos + step) + (*wraps << 64);
+                out.push(Tok::Int(*start + i));
+                continue;
+            }
+            kind.tokens(at.pos + step, *offset, words, &retry, out);
+        }
+        self.advance(k as u64);
+    }
+
     fn advance(&mut self, k: u64) {
-        self.at.pos = self.at.pos.wrapping_add(k);
+        if let LeafKind::Cycle { n } = self.kind {
+            self.at.pos = ((u128::from(self.at.pos) + u128::from(k)) % u128::from(n)) as u64;
+            self.remaining = self.remaining.map(|r| r - k);
+            return;
+        }
+        let (pos, wrapped) = self.at.pos.overflowing_add(k);
+        self.at.pos = pos;
+        if wrapped || pos == 0 && k > 0 {
+            // Op 2^64 uses the words of op 0 again: reposition the cursor.
+            self.words = None;
+            self.wraps += 1;
+        }
         if let Some(r) = self.remaining.as_mut() {
             *r -= k;
         }
     }
 }
 
-/// The word cursor of a leaf, created on first use at the leaf's position.
-fn words_at(words: &mut Option<Box<Words>>, at: Position) -> &mut Words {
-    words.get_or_insert_with(|| Box::new(Words::new(at.seed, at.stream, at.pos)))
-}
-
-/// Which exhaustion ends a round-robin mix.
+/// Which exhaustion ends a mix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Until {
     /// Done as soon as any child is exhausted (the default).
@@ -156,13 +217,34 @@ pub enum Until {
     All,
 }
 
-/// Round-robin over children in list order, starting at `next_child`.
+/// How a mix chooses the child of each op.
+#[derive(Clone, Debug)]
+pub enum Strategy {
+    /// In list order from `next_child`, wrapping.
+    RoundRobin,
+    /// Each child to exhaustion in list order from `next_child` (concat).
+    Concat,
+    /// Child `pick(word)` of the mix's own stream, one word per op of the mix;
+    /// under `Until::All` an exhausted pick moves to the next live child.
+    Random { at: Position, picker: Picker },
+}
+
+/// The child choice of a random mix.
+#[derive(Clone, Debug)]
+pub enum Picker {
+    Uniform,
+    Weighted(Arc<AliasTable>),
+}
+
+/// A mix of children.
 #[derive(Clone, Debug)]
 pub struct Mix {
     children: Vec<Node>,
     next_child: usize,
     remaining: Option<u64>,
     until: Until,
+    strategy: Strategy,
+    words: Option<Box<Words>>,
 }
 
 impl Mix {
@@ -172,11 +254,25 @@ impl Mix {
         remaining: Option<u64>,
         until: Until,
     ) -> Result<Self, EngineError> {
-        if children.is_empty() {
-            return Err(EngineError::EmptyMix);
-        }
-        if children.iter().map(Node::depth).max().unwrap_or(0) >= MAX_DEPTH {
-            return Err(EngineError::TooDeep);
+        Mix::with_strategy(children, next_child, remaining, until, Strategy::RoundRobin)
+    }
+
+    pub fn with_strategy(
+        children: Vec<Node>,
+        next_child: usize,
+        remaining: Option<u64>,
+        until: Until,
+        strategy: Strategy,
+    ) -> Result<Self, EngineError> {
+        check_children(&children)?;
+        if let Strategy::Random {
+            picker: Picker::Weighted(table),
+            ..
+        } = &strategy
+        {
+            if table.len() != children.len() {
+                return Err(EngineError::BadParameter("mix weights: one per child"));
+            }
         }
         let next_child = next_child % children.len();
         Ok(Mix {
@@ -184,6 +280,8 @@ impl Mix {
             next_child,
             remaining,
             until,
+            strategy,
+            words: None,
         })
     }
 
@@ -193,71 +291,180 @@ impl Mix {
 
     fn exhausted(&self) -> bool {
         self.remaining == Some(0)
-            || match self.until {
-                Until::Any => self.children.iter().any(Node::exhausted),
-                Until::All => self.children.iter().all(Node::exhausted),
+            || match (&self.strategy, self.until) {
+                (Strategy::Concat, _) => {
+                    self.children[self.next_child..].iter().all(Node::exhausted)
+                }
+                (_, Until::Any) => self.children.iter().any(Node::exhausted),
+                (_, Until::All) => self.children.iter().all(Node::exhausted),
             }
     }
 
-    fn next(&mut self) -> Option<u64> {
+    /// First live child at or after `from`, wrapping (one exists: not exhausted).
+    fn live_from(&self, from: usize) -> usize {
+        let k = self.children.len();
+        (0..k)
+            .map(|step| (from + step) % k)
+            .find(|&i| !self.children[i].exhausted())
+            .unwrap_or(from)
+    }
+
+    /// The child that serves the next op, with the mix's state moved past it;
+    /// `None` once exhausted.
+    fn choose(&mut self) -> Option<usize> {
         if self.exhausted() {
             return None;
         }
         let k = self.children.len();
-        // Not exhausted: under Any every child is live; under All at least one is.
-        let child = (0..k)
-            .map(|step| (self.next_child + step) % k)
-            .find(|&i| !self.children[i].exhausted())?;
-        let op = self.children[child].next_op()?;
-        self.next_child = (child + 1) % k;
+        let child = match &self.strategy {
+            Strategy::RoundRobin => {
+                let c = self.live_from(self.next_child);
+                self.next_child = (c + 1) % k;
+                c
+            }
+            Strategy::Concat => {
+                let c = (self.next_child..k)
+                    .find(|&i| !self.children[i].exhausted())
+                    .unwrap_or(k - 1);
+                self.next_child = c;
+                c
+            }
+            Strategy::Random { at, picker } => {
+                let words = self
+                    .words
+                    .get_or_insert_with(|| Box::new(Words::new(at.seed, at.stream, at.pos)));
+                let w = words.next_word();
+                let pick = match picker {
+                    Picker::Uniform => bounded(w, k as u64) as usize,
+                    Picker::Weighted(table) => table.pick(w) as usize,
+                };
+                if let Strategy::Random { at, .. } = &mut self.strategy {
+                    at.pos = at.pos.wrapping_add(1);
+                    if at.pos == 0 {
+                        self.words = None; // the mix's op 2^64 reuses word 0
+                    }
+                }
+                self.live_from(pick)
+            }
+        };
         if let Some(r) = self.remaining.as_mut() {
             *r -= 1;
         }
-        Some(op)
+        Some(child)
     }
 }
 
-/// A generator's plan: a leaf or a mix of plans.
+/// Tuples of one op from each child; done when any child is done.
+#[derive(Clone, Debug)]
+pub struct Zip {
+    children: Vec<Node>,
+    remaining: Option<u64>,
+}
+
+impl Zip {
+    pub fn new(children: Vec<Node>, remaining: Option<u64>) -> Result<Self, EngineError> {
+        check_children(&children)?;
+        Ok(Zip {
+            children,
+            remaining,
+        })
+    }
+
+    fn exhausted(&self) -> bool {
+        self.remaining == Some(0) || self.children.iter().any(Node::exhausted)
+    }
+}
+
+fn check_children(children: &[Node]) -> Result<(), EngineError> {
+    if children.is_empty() {
+        return Err(EngineError::EmptyMix);
+    }
+    if children.iter().map(Node::depth).max().unwrap_or(0) >= MAX_DEPTH {
+        return Err(EngineError::TooDeep);
+    }
+    Ok(())
+}
+
+/// A generator's plan.
 #[derive(Clone, Debug)]
 pub enum Node {
     Leaf(Leaf),
     Mix(Mix),
+    Zip(Zip),
 }
 
 impl Node {
-    /// True when [`Node::next`] would return `None`.
+    /// True when the next op would be `None`.
     pub fn exhausted(&self) -> bool {
         match self {
             Node::Leaf(leaf) => leaf.exhausted(),
             Node::Mix(mix) => mix.exhausted(),
+            Node::Zip(zip) => zip.exhausted(),
         }
     }
 
-    /// The next op's flat-pool index, or `None` once exhausted.
-    pub fn next_op(&mut self) -> Option<u64> {
+    /// True when every op is a single pool pick (the fast path applies).
+    pub fn is_pick_only(&self) -> bool {
         match self {
-            Node::Leaf(leaf) => {
-                let mut one = Vec::with_capacity(1);
-                leaf.fill(&mut one, 1);
-                one.first().copied()
-            }
-            Node::Mix(mix) => mix.next(),
+            Node::Leaf(leaf) => leaf.kind.is_pick(),
+            Node::Mix(mix) => mix.children.iter().all(Node::is_pick_only),
+            Node::Zip(_) => false,
         }
     }
 
-    /// Appends up to `max` ops (fewer only when exhausted); returns how many.
+    /// The next op's flat-pool index (pick-only plans), or `None` once exhausted.
+    pub fn next_op(&mut self) -> Option<u64> {
+        let mut one = Vec::with_capacity(1);
+        (self.fill(&mut one, 1) == 1).then(|| one[0])
+    }
+
+    /// Appends up to `max` pool indices (pick-only plans; fewer only when
+    /// exhausted); returns how many.
     pub fn fill(&mut self, out: &mut Vec<u64>, max: usize) -> usize {
         match self {
             Node::Leaf(leaf) => leaf.fill(out, max),
             Node::Mix(mix) => {
-                let before = out.len();
-                while out.len() - before < max {
-                    match mix.next() {
-                        Some(op) => out.push(op),
+                let mut n = 0;
+                while n < max {
+                    match mix.choose() {
+                        Some(c) => n += mix.children[c].fill(out, 1),
                         None => break,
                     }
                 }
-                out.len() - before
+                n
+            }
+            Node::Zip(_) => unreachable!("fill() on a zip; the batch checks is_pick_only"),
+        }
+    }
+
+    /// Appends up to `max` ops as tokens (fewer only when exhausted); returns
+    /// how many ops.
+    pub fn fill_tokens(&mut self, out: &mut Vec<Tok>, max: usize) -> usize {
+        match self {
+            Node::Leaf(leaf) => leaf.fill_tokens(out, max),
+            Node::Mix(mix) => {
+                let mut n = 0;
+                while n < max {
+                    match mix.choose() {
+                        Some(c) => n += mix.children[c].fill_tokens(out, 1),
+                        None => break,
+                    }
+                }
+                n
+            }
+            Node::Zip(zip) => {
+                let mut n = 0;
+                while n < max && !zip.exhausted() {
+                    out.push(Tok::Tuple(zip.children.len() as u32));
+                    for child in &mut zip.children {
+                        child.fill_tokens(out, 1);
+                    }
+                    if let Some(r) = zip.remaining.as_mut() {
+                        *r -= 1;
+                    }
+                    n += 1;
+                }
+                n
             }
         }
     }
@@ -266,7 +473,20 @@ impl Node {
     pub fn pool_end(&self) -> u64 {
         match self {
             Node::Leaf(leaf) => leaf.pool_end(),
-            Node::Mix(mix) => mix.children.iter().map(Node::pool_end).max().unwrap_or(0),
+            _ => self
+                .children()
+                .iter()
+                .map(Node::pool_end)
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
+    fn children(&self) -> &[Node] {
+        match self {
+            Node::Leaf(_) => &[],
+            Node::Mix(mix) => &mix.children,
+            Node::Zip(zip) => &zip.children,
         }
     }
 
@@ -274,7 +494,7 @@ impl Node {
     pub fn depth(&self) -> usize {
         match self {
             Node::Leaf(_) => 0,
-            Node::Mix(mix) => 1 + mix.children.iter().map(Node::depth).max().unwrap_or(0),
+            _ => 1 + self.children().iter().map(Node::depth).max().unwrap_or(0),
         }
     }
 }
@@ -306,6 +526,12 @@ mod tests {
         out
     }
 
+    fn drain_tokens(node: &mut Node) -> Vec<Tok> {
+        let mut out = Vec::new();
+        while node.fill_tokens(&mut out, 3) > 0 {}
+        out
+    }
+
     #[test]
     fn cycle_wraps_from_any_position() {
         let mut leaf = Leaf::new(
@@ -317,21 +543,14 @@ mod tests {
         let mut out = Vec::new();
         assert_eq!(leaf.fill(&mut out, 100), 5);
         assert_eq!(out, vec![11, 12, 10, 11, 12]);
-        assert_eq!(leaf.position().pos, 12);
+        assert_eq!(leaf.position().pos, 0, "a cycle keeps its phase: 12 mod 3");
         assert_eq!(leaf.remaining(), Some(0));
     }
 
     #[test]
     fn mix_any_stops_when_a_child_is_exhausted() {
-        let mut mix = Node::Mix(
-            Mix::new(
-                vec![cycle(2, Some(2), 0), cycle(3, None, 2)],
-                0,
-                None,
-                Until::Any,
-            )
-            .unwrap(),
-        );
+        let children = vec![cycle(2, Some(2), 0), cycle(3, None, 2)];
+        let mut mix = Node::Mix(Mix::new(children, 0, None, Until::Any).unwrap());
         // The first child is exhausted after its second op: the mix stops there,
         // before the second child's turn.
         assert_eq!(drain(&mut mix), vec![0, 2, 1]);
@@ -340,30 +559,146 @@ mod tests {
 
     #[test]
     fn mix_all_skips_exhausted_children() {
-        let mut mix = Node::Mix(
-            Mix::new(
-                vec![cycle(2, Some(1), 0), cycle(3, Some(3), 2)],
-                1,
-                None,
-                Until::All,
-            )
-            .unwrap(),
-        );
+        let children = vec![cycle(2, Some(1), 0), cycle(3, Some(3), 2)];
+        let mut mix = Node::Mix(Mix::new(children, 1, None, Until::All).unwrap());
         assert_eq!(drain(&mut mix), vec![2, 0, 3, 4]);
     }
 
     #[test]
     fn mix_remaining_caps_the_mix() {
-        let mut mix = Node::Mix(
-            Mix::new(
-                vec![cycle(1, None, 0), cycle(1, None, 1)],
-                0,
-                Some(3),
-                Until::Any,
-            )
-            .unwrap(),
-        );
+        let children = vec![cycle(1, None, 0), cycle(1, None, 1)];
+        let mut mix = Node::Mix(Mix::new(children, 0, Some(3), Until::Any).unwrap());
         assert_eq!(drain(&mut mix), vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn concat_runs_each_child_to_exhaustion() {
+        let children = vec![
+            cycle(2, Some(3), 0),
+            cycle(1, Some(2), 2),
+            cycle(1, None, 3),
+        ];
+        let mix = Mix::with_strategy(children, 0, Some(7), Until::All, Strategy::Concat);
+        assert_eq!(
+            drain(&mut Node::Mix(mix.unwrap())),
+            vec![0, 1, 0, 2, 2, 3, 3]
+        );
+    }
+
+    #[test]
+    fn random_mix_follows_its_weights_and_skips_dead_children_under_all() {
+        let table = Arc::new(AliasTable::new(&[1, 0, 3]).unwrap());
+        let strategy = Strategy::Random {
+            at: at(5),
+            picker: Picker::Weighted(table),
+        };
+        let children = vec![cycle(1, None, 0), cycle(1, None, 1), cycle(1, None, 2)];
+        let mut mix = Node::Mix(
+            Mix::with_strategy(children, 0, Some(4000), Until::Any, strategy.clone()).unwrap(),
+        );
+        let ops = drain(&mut mix);
+        let count = |j| ops.iter().filter(|&&o| o == j).count();
+        assert_eq!(count(1), 0);
+        assert!((900..1100).contains(&count(0)), "{}", count(0));
+
+        let children = vec![
+            cycle(1, Some(2), 0),
+            cycle(1, Some(0), 1),
+            cycle(1, Some(5), 2),
+        ];
+        let mut mix =
+            Node::Mix(Mix::with_strategy(children, 0, None, Until::All, strategy).unwrap());
+        let mut ops = drain(&mut mix);
+        ops.sort();
+        assert_eq!(ops, vec![0, 0, 2, 2, 2, 2, 2]);
+    }
+
+    #[test]
+    fn zip_makes_tuples_until_any_child_is_done() {
+        let ints = Node::Leaf(Leaf::new(LeafKind::counter(10).unwrap(), at(0), None, 0));
+        let mut zip = Node::Zip(Zip::new(vec![cycle(2, Some(2), 0), ints], None).unwrap());
+        assert!(!zip.is_pick_only());
+        assert_eq!(
+            drain_tokens(&mut zip),
+            vec![
+                Tok::Tuple(2),
+                Tok::Pick(0),
+                Tok::Int(10),
+                Tok::Tuple(2),
+                Tok::Pick(1),
+                Tok::Int(11)
+            ]
+        );
+    }
+
+    #[test]
+    fn value_leaves_in_range_and_seekable() {
+        let kinds = [
+            LeafKind::integers(-5, 5).unwrap(),
+            LeafKind::integers(i128::from(i64::MIN), i128::from(i64::MAX)).unwrap(),
+            LeafKind::transfer(3, 10).unwrap(),
+            LeafKind::ListAppend(
+                ListAppend {
+                    keys: 4,
+                    max_len: 3,
+                    read_weight: 1,
+                    append_weight: 1,
+                    key_zipf: Some(crate::zipf::Zipf::new(4, 1.0).unwrap()),
+                    workers: 2,
+                    worker: 1,
+                }
+                .validate()
+                .unwrap(),
+            ),
+        ];
+        for kind in kinds {
+            let mut all = Vec::new();
+            let mut whole = Leaf::new(kind.clone(), at(3), Some(200), 0);
+            whole.fill_tokens(&mut all, 200);
+            // Op 150 computed from a leaf positioned there equals op 150 of the walk.
+            let mut from_150 = Vec::new();
+            let mut seek = Leaf::new(kind.clone(), Position { pos: 150, ..at(3) }, Some(50), 0);
+            seek.fill_tokens(&mut from_150, 50);
+            assert!(all.ends_with(&from_150), "{kind:?}");
+            for t in &all {
+                match (t, &kind) {
+                    (Tok::Int(v), LeafKind::Integers { first, count }) => {
+                        assert!(*v >= *first && *v < first + *count as i128)
+                    }
+                    (Tok::Pick(p), _) => assert!(*p < kind.pool_len()),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn op_indices_wrap_at_2_pow_64() {
+        let near = |pos, kind: LeafKind| Leaf::new(kind, Position { pos, ..at(4) }, Some(5), 0);
+        let mut out = Vec::new();
+        near(u64::MAX - 1, LeafKind::random(1000).unwrap()).fill(&mut out, 5);
+        let mut from_zero = Vec::new();
+        near(0, LeafKind::random(1000).unwrap()).fill(&mut from_zero, 3);
+        assert_eq!(&out[2..], &from_zero[..]);
+        let mut toks = Vec::new();
+        near(u64::MAX, LeafKind::counter(0).unwrap()).fill_tokens(&mut toks, 3);
+        let max = i128::from(u64::MAX);
+        assert_eq!(
+            toks,
+            vec![Tok::Int(max), Tok::Int(max + 1), Tok::Int(max + 2)]
+        );
+    }
+
+    #[test]
+    fn transfers_never_move_money_to_the_same_account() {
+        let mut leaf = Leaf::new(LeafKind::transfer(2, 3).unwrap(), at(1), Some(500), 0);
+        let mut out = Vec::new();
+        leaf.fill_tokens(&mut out, 500);
+        for op in out.chunks(5) {
+            assert_eq!(op[0], Tok::Tuple(4));
+            assert_ne!(op[2], op[3]);
+            assert!(matches!(op[4], Tok::Int(1..=3)));
+        }
     }
 
     #[test]
@@ -388,6 +723,10 @@ mod tests {
     #[test]
     fn bad_plans_are_errors() {
         assert_eq!(LeafKind::random(0).unwrap_err(), EngineError::EmptyPool);
+        assert!(LeafKind::integers(5, 4).is_err());
+        assert!(LeafKind::integers(0, 1 << 64).is_err());
+        assert!(LeafKind::integers(0, (1 << 64) - 1).is_ok());
+        assert!(LeafKind::transfer(1, 5).is_err());
         assert_eq!(
             Mix::new(vec![], 0, None, Until::Any).unwrap_err(),
             EngineError::EmptyMix

@@ -42,6 +42,11 @@ impl Seed {
         self.tagged_key(b"lockstep")
     }
 
+    /// Key of the retry keystream (rejection sampling): tag `lockretr`.
+    pub fn retry_key(&self) -> [u8; 32] {
+        self.tagged_key(b"lockretr")
+    }
+
     fn tagged_key(&self, tag: &[u8; 8]) -> [u8; 32] {
         let mut key = [0u8; 32];
         key[0..8].copy_from_slice(&self.value.to_le_bytes());

@@ -17,13 +17,27 @@ pub struct Words {
 }
 
 impl Words {
-    /// A cursor whose next word is the one of op `pos`.
+    /// A cursor whose next word is word `pos` (the word of op `pos` of a kind
+    /// that uses one word per op).
     pub fn new(seed: Seed, stream: u64, pos: u64) -> Self {
-        let mut rng = ChaCha8Rng::from_seed(seed.key());
+        Words::at_word(seed.key(), stream, u128::from(pos))
+    }
+
+    /// A cursor at 64-bit word `word` (mod 2^67, the keystream's length) of the
+    /// keystream of `key` and `stream`.
+    pub fn at_word(key: [u8; 32], stream: u64, word: u128) -> Self {
+        let mut rng = ChaCha8Rng::from_seed(key);
         rng.set_stream(stream);
-        // `set_word_pos` counts 32-bit words; one op consumes two of them.
-        rng.set_word_pos(u128::from(pos) * 2);
+        // `set_word_pos` counts 32-bit words (mod 2^68).
+        rng.set_word_pos(word * 2);
         Words { rng }
+    }
+
+    /// Word `attempt` (1..64) of the retries of the op whose first word is at
+    /// `word`: word `64·word + attempt` of the separate retry keystream
+    /// (`Seed::retry_key`), so retries never share words with ops.
+    pub fn retry(seed: Seed, stream: u64, word: u128, attempt: u64) -> u64 {
+        Words::at_word(seed.retry_key(), stream, word * 64 + u128::from(attempt)).next_word()
     }
 
     /// The word of the current op; moves to the next op.

@@ -9,7 +9,7 @@
 mod resources;
 mod spec;
 
-use lockstep_engine::{batch, Batch, Leaf, LeafKind, Node, Position, Seed, MAX_CHUNK};
+use lockstep_engine::{batch, Batch, Leaf, LeafKind, Node, Position, Seed, Tok, MAX_CHUNK};
 use resources::{Cursor, Table};
 use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 
@@ -126,7 +126,9 @@ fn plan_new<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
 }
 
 /// The next `k` (≤ `MAX_CHUNK`) ops of `cursor`, picked from `pool` (or indices
-/// when `pool` is `nil`); fewer, down to `[]`, once the plan is exhausted.
+/// when `pool` is `nil`, for plans of pool picks only); fewer, down to `[]`,
+/// once the plan is exhausted. Plans with values or zips build their ops
+/// (integers, tuples, lists) here, around terms picked from `pool`.
 #[rustler::nif]
 fn plan_chunk<'a>(
     env: Env<'a>,
@@ -142,7 +144,34 @@ fn plan_chunk<'a>(
     if picks.len_or(u64::MAX) < cursor.pool_len() {
         return Err(rustler::Error::BadArg);
     }
-    Ok(picks.encode(env, batch.next_chunk(k)))
+    if batch.is_pick_only() {
+        return Ok(picks.encode(env, batch.next_chunk(k)));
+    }
+    let Picks::Terms(terms) = &picks else {
+        return Err(rustler::Error::BadArg);
+    };
+    let (n, toks) = batch.next_tokens(k);
+    let mut toks = toks.iter();
+    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, terms)).collect();
+    Ok(ops.encode(env))
+}
+
+/// Builds one op from its tokens (depth bounded by the plan's, at most
+/// `MAX_DEPTH` zips plus a list-append's two list levels).
+fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &[Term<'a>]) -> Term<'a> {
+    match toks.next() {
+        Some(Tok::Pick(i)) => pool[*i as usize],
+        Some(Tok::Int(v)) => v.encode(env),
+        Some(Tok::Tuple(n)) => {
+            let items: Vec<Term> = (0..*n).map(|_| op_term(env, toks, pool)).collect();
+            rustler::types::tuple::make_tuple(env, &items)
+        }
+        Some(Tok::List(n)) => (0..*n)
+            .map(|_| op_term(env, toks, pool))
+            .collect::<Vec<Term>>()
+            .encode(env),
+        None => atoms::nil().encode(env),
+    }
 }
 
 /// Where ops come from: the terms of a pool tuple, or bare indices.

@@ -3,20 +3,33 @@
 //! the flat pool the Elixir side builds in the same order.
 //!
 //! ```text
-//! {:leaf, kind, n, table, {domain, value}, stream, pos, remaining}
-//! {:mix, :any | :all, next_child, remaining, [spec]}
+//! {:leaf, :random | :cycle | :weighted, n, table, seed, stream, pos, remaining}
+//! {:value, params, seed, stream, pos, remaining}
+//!     params: {:integers, first, last} | {:counter, start} | {:zipf, n, skew}
+//!           | {:transfer, accounts, max_amount}
+//!           | {:list_append, keys, max_len, read_w, append_w, skew | nil, workers, worker}
+//! {:mix, :any | :all, next_child, remaining, [spec]}                (round-robin)
+//! {:mix, :any | :all, next_child, remaining, [spec], strategy}
+//!     strategy: :round_robin | :concat | {:random, :uniform | table, seed, stream, pos}
+//! {:zip, remaining, [spec]}
 //! ```
-//! `remaining` is a non-negative integer or `:infinity`.
+//! `seed` is `{domain, value}`; `remaining` a non-negative integer or `:infinity`.
 
 use lockstep_engine::plan::MAX_DEPTH;
-use lockstep_engine::{EngineError, Leaf, LeafKind, Mix, Node, Position, Seed, Until};
+use lockstep_engine::{
+    EngineError, Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Seed, Strategy, Until,
+    Zip, Zipf,
+};
 use rustler::{Atom, ResourceArc, Term};
 use std::fmt;
 
 use crate::resources::Table;
 
 mod atoms {
-    rustler::atoms! { leaf, mix, random, cycle, weighted, any, all, infinity }
+    rustler::atoms! {
+        leaf, value, mix, zip, random, cycle, weighted, any, all, infinity, nil,
+        integers, counter, zipf, transfer, list_append, round_robin, concat, uniform
+    }
 }
 
 #[derive(Debug)]
@@ -63,14 +76,34 @@ pub fn decode_plan(term: Term) -> Result<Node, SpecError> {
     decode(term, 0, &mut offset)
 }
 
+fn position(seed: Term, stream: Term, pos: Term) -> Result<Position, SpecError> {
+    let (domain, value): (u64, u64) = field(seed, "seed")?;
+    Ok(Position {
+        seed: Seed::new(domain, value),
+        stream: field(stream, "stream")?,
+        pos: field(pos, "pos")?,
+    })
+}
+
+fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, SpecError> {
+    term.decode::<ResourceArc<Table>>()
+        .map(|t| t.shared())
+        .map_err(|_| SpecError::StaleTable)
+}
+
 fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError> {
     if depth > MAX_DEPTH {
         return Err(SpecError::Engine(EngineError::TooDeep));
     }
     let parts = rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("node"))?;
     let tag: Atom = field(*parts.first().ok_or(SpecError::Malformed("node"))?, "tag")?;
+    let leaf = |kind: LeafKind, at: Position, rem: Term, offset: &mut u64| {
+        let leaf = Leaf::new(kind, at, remaining(rem)?, *offset);
+        *offset = leaf.pool_end();
+        Ok(Node::Leaf(leaf))
+    };
     match parts.as_slice() {
-        [_, kind, n, table, seed, stream, pos, rem] if tag == atoms::leaf() => {
+        [_, kind, n, tbl, seed, stream, pos, rem] if tag == atoms::leaf() => {
             let kind: Atom = field(*kind, "kind")?;
             let n: u64 = field(*n, "pool size")?;
             let kind = if kind == atoms::random() {
@@ -78,27 +111,23 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
             } else if kind == atoms::cycle() {
                 LeafKind::cycle(n)?
             } else if kind == atoms::weighted() {
-                let table = table
-                    .decode::<ResourceArc<Table>>()
-                    .map_err(|_| SpecError::StaleTable)?;
-                if table.len() as u64 != n {
+                let t = table(*tbl)?;
+                if t.len() as u64 != n {
                     return Err(SpecError::Malformed("table size"));
                 }
-                LeafKind::Weighted(table.shared())
+                LeafKind::Weighted(t)
             } else {
                 return Err(SpecError::Malformed("kind"));
             };
-            let (domain, value): (u64, u64) = field(*seed, "seed")?;
-            let at = Position {
-                seed: Seed::new(domain, value),
-                stream: field(*stream, "stream")?,
-                pos: field(*pos, "pos")?,
-            };
-            let leaf = Leaf::new(kind, at, remaining(*rem)?, *offset);
-            *offset = leaf.pool_end();
-            Ok(Node::Leaf(leaf))
+            leaf(kind, position(*seed, *stream, *pos)?, *rem, offset)
         }
-        [_, until, next_child, rem, children] if tag == atoms::mix() => {
+        [_, params, seed, stream, pos, rem] if tag == atoms::value() => {
+            let kind = value_kind(*params)?;
+            leaf(kind, position(*seed, *stream, *pos)?, *rem, offset)
+        }
+        [_, until, next_child, rem, children, rest @ ..]
+            if tag == atoms::mix() && rest.len() <= 1 =>
+        {
             let until: Atom = field(*until, "until")?;
             let until = if until == atoms::any() {
                 Until::Any
@@ -109,20 +138,106 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
             };
             let next_child: usize = field(*next_child, "next_child")?;
             let rem = remaining(*rem)?;
-            // Proper lists only: Rustler's iterator panics on an improper tail.
-            children
-                .list_length()
-                .map_err(|_| SpecError::Malformed("children"))?;
-            let children = children
-                .into_list_iterator()
-                .map_err(|_| SpecError::Malformed("children"))?
-                .map(|child| decode(child, depth + 1, offset))
-                .collect::<Result<Vec<Node>, SpecError>>()?;
+            let strategy = match rest.first() {
+                None => Strategy::RoundRobin,
+                Some(s) => strategy(*s)?,
+            };
+            let children = decode_children(*children, depth, offset)?;
             if next_child >= children.len().max(1) {
                 return Err(SpecError::Malformed("next_child"));
             }
-            Ok(Node::Mix(Mix::new(children, next_child, rem, until)?))
+            Ok(Node::Mix(Mix::with_strategy(
+                children, next_child, rem, until, strategy,
+            )?))
+        }
+        [_, rem, children] if tag == atoms::zip() => {
+            let rem = remaining(*rem)?;
+            let children = decode_children(*children, depth, offset)?;
+            Ok(Node::Zip(Zip::new(children, rem)?))
         }
         _ => Err(SpecError::Malformed("node")),
     }
+}
+
+fn decode_children(term: Term, depth: usize, offset: &mut u64) -> Result<Vec<Node>, SpecError> {
+    // Proper lists only: Rustler's iterator panics on an improper tail.
+    term.list_length()
+        .map_err(|_| SpecError::Malformed("children"))?;
+    term.into_list_iterator()
+        .map_err(|_| SpecError::Malformed("children"))?
+        .map(|child| decode(child, depth + 1, offset))
+        .collect()
+}
+
+fn strategy(term: Term) -> Result<Strategy, SpecError> {
+    if let Ok(a) = term.decode::<Atom>() {
+        return if a == atoms::round_robin() {
+            Ok(Strategy::RoundRobin)
+        } else if a == atoms::concat() {
+            Ok(Strategy::Concat)
+        } else {
+            Err(SpecError::Malformed("strategy"))
+        };
+    }
+    match rustler::types::tuple::get_tuple(term).as_deref() {
+        Ok([tag, picker, seed, stream, pos])
+            if field::<Atom>(*tag, "strategy")? == atoms::random() =>
+        {
+            let picker = match picker.decode::<Atom>() {
+                Ok(a) if a == atoms::uniform() => Picker::Uniform,
+                Ok(_) => return Err(SpecError::Malformed("picker")),
+                Err(_) => Picker::Weighted(table(*picker)?),
+            };
+            Ok(Strategy::Random {
+                at: position(*seed, *stream, *pos)?,
+                picker,
+            })
+        }
+        _ => Err(SpecError::Malformed("strategy")),
+    }
+}
+
+fn value_kind(term: Term) -> Result<LeafKind, SpecError> {
+    let parts =
+        rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("value kind"))?;
+    let tag: Atom = field(
+        *parts.first().ok_or(SpecError::Malformed("value kind"))?,
+        "value kind",
+    )?;
+    let skew = |t: Term| -> Result<f64, SpecError> {
+        t.decode::<f64>()
+            .or_else(|_| t.decode::<i64>().map(|i| i as f64))
+            .map_err(|_| SpecError::Malformed("skew"))
+    };
+    let kind = match parts.as_slice() {
+        [_, first, last] if tag == atoms::integers() => {
+            LeafKind::integers(field(*first, "first")?, field(*last, "last")?)?
+        }
+        [_, start] if tag == atoms::counter() => LeafKind::counter(field(*start, "start")?)?,
+        [_, n, s] if tag == atoms::zipf() => LeafKind::Zipf(Zipf::new(field(*n, "n")?, skew(*s)?)?),
+        [_, accounts, max] if tag == atoms::transfer() => {
+            LeafKind::transfer(field(*accounts, "accounts")?, field(*max, "max_amount")?)?
+        }
+        [_, keys, max_len, read_w, append_w, s, workers, worker] if tag == atoms::list_append() => {
+            let keys: u64 = field(*keys, "keys")?;
+            let key_zipf = match s.decode::<Atom>() {
+                Ok(a) if a == atoms::nil() => None,
+                _ => Some(Zipf::new(keys, skew(*s)?)?),
+            };
+            LeafKind::ListAppend(
+                ListAppend {
+                    keys,
+                    max_len: field(*max_len, "max_len")?,
+                    read_weight: field(*read_w, "read weight")?,
+                    append_weight: field(*append_w, "append weight")?,
+                    key_zipf,
+                    workers: field(*workers, "workers")?,
+                    worker: field(*worker, "worker")?,
+                }
+                .validate()?,
+            )
+        }
+        _ => return Err(SpecError::Malformed("value kind")),
+    };
+    Ok(kind)
 }

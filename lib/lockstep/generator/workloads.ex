@@ -1,0 +1,169 @@
+defmodule Lockstep.Generator.Workloads do
+  @moduledoc """
+  Ready-made Jepsen-style workloads built from `Lockstep.Generator`.
+
+  Every random choice (which op, which value, which key, how long a
+  transaction) comes from the generator's own seeded stream, so a workload is
+  deterministic for a seed, forkable per worker with `Lockstep.Generator.fork/2`
+  or `Lockstep.Generator.split/2`, droppable, and produced in batches by the
+  engine.
+
+  Each takes `:seed` (any term; default derived as for `Lockstep.Generator.random/2`).
+  """
+
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.{Options, Seed}
+
+  @doc """
+  A single-register workload: `:read`, `{:write, v}` and `{:cas, old, new}`,
+  with values drawn from `:values` (a range, default `1..5`).
+
+  Options: `:seed`, `:values`, `:mix` (relative weights, default
+  `[read: 1, write: 1, cas: 1]`; a missing kind has weight 0).
+
+  ## Examples
+
+      iex> alias Lockstep.Generator.Workloads
+      iex> Workloads.register(seed: 7, values: 1..3) |> Enum.take(5)
+      [{:cas, 2, 3}, {:cas, 2, 2}, :read, {:cas, 2, 2}, :read]
+
+  """
+  @spec register(keyword()) :: G.t()
+  def register(opts \\ []) do
+    opts = Options.keyword!(opts, [:seed, :values, :mix], "register/1")
+    seed = seed(opts)
+    values = Keyword.get(opts, :values, 1..5)
+    weights = weights(opts, [:read, :write, :cas], [read: 1, write: 1, cas: 1], "register/1")
+
+    G.mix(
+      [
+        G.cycle([:read]),
+        G.zip([G.cycle([:write]), G.integers(values, seed: {seed, :write})]),
+        G.zip([
+          G.cycle([:cas]),
+          G.integers(values, seed: {seed, :cas_old}),
+          G.integers(values, seed: {seed, :cas_new})
+        ])
+      ],
+      strategy: :random,
+      seed: seed,
+      weights: weights
+    )
+  end
+
+  @doc """
+  Elle-style list-append transactions: each op is a list of 1 to
+  `:max_txn_length` micro-ops, `[:append, key, value]` or `[:r, key, nil]`.
+
+  Keys are `0..keys-1`, chosen by a Zipf law over ranks (`key_dist: {:zipf,
+  skew}`, the default with skew 1.0: key 0 is the hottest) or uniformly
+  (`key_dist: :uniform`). Appended values are unique per key, as Elle requires:
+  value `(i·max_txn_length + j)·workers + worker + 1` for micro-op `j` of op
+  `i`, so give each of `n` workers `workers: n, worker: w` (and its own fork)
+  to keep values unique across the whole history.
+
+  Options: `:seed`, `:keys` (default 8), `:max_txn_length` (default 4, at most
+  1024), `:key_dist`, `:mix` (default `[append: 1, read: 1]`), `:workers`
+  (default 1), `:worker` (default 0).
+
+  ## Examples
+
+      iex> alias Lockstep.Generator.Workloads
+      iex> Workloads.list_append(seed: 1, keys: 3, max_txn_length: 2) |> Enum.take(3)
+      [[[:r, 0, nil]], [[:append, 1, 3], [:r, 0, nil]], [[:append, 2, 5], [:append, 0, 6]]]
+
+  """
+  @spec list_append(keyword()) :: G.t()
+  def list_append(opts \\ []) do
+    allowed = [:seed, :keys, :max_txn_length, :key_dist, :mix, :workers, :worker]
+    opts = Options.keyword!(opts, allowed, "list_append/1")
+    keys = pos_int!(opts, :keys, 8, "list_append/1")
+    max_len = pos_int!(opts, :max_txn_length, 4, "list_append/1")
+    workers = pos_int!(opts, :workers, 1, "list_append/1")
+    worker = Keyword.get(opts, :worker, 0)
+    [append_w, read_w] = weights(opts, [:append, :read], [append: 1, read: 1], "list_append/1")
+
+    unless is_integer(worker) and worker in 0..(workers - 1) do
+      raise ArgumentError,
+            "list_append/1 expects :worker in 0..#{workers - 1}, got: #{inspect(worker)}"
+    end
+
+    if max_len > 1024 do
+      raise ArgumentError, "list_append/1 expects :max_txn_length <= 1024, got: #{max_len}"
+    end
+
+    skew =
+      case Keyword.get(opts, :key_dist, {:zipf, 1.0}) do
+        :uniform ->
+          nil
+
+        {:zipf, s} when is_number(s) and s >= 0 ->
+          s / 1
+
+        other ->
+          raise ArgumentError,
+                "list_append/1 expects :key_dist to be :uniform or {:zipf, skew}, got: #{inspect(other)}"
+      end
+
+    params = {:list_append, keys, max_len, read_w, append_w, skew, workers, worker}
+    G.__value__(:list_append, params, [:append, :r, nil], seed(opts))
+  end
+
+  @doc """
+  A bank workload over `:accounts` accounts (default 5): `:read` and
+  `{:transfer, from, to, amount}` with `from != to` and `amount` in
+  `1..max_transfer`.
+
+  Options: `:seed`, `:accounts`, `:max_transfer` (default 5), `:mix`
+  (default `[transfer: 1, read: 1]`).
+
+  ## Examples
+
+      iex> alias Lockstep.Generator.Workloads
+      iex> Workloads.bank(seed: 2, accounts: 4) |> Enum.take(4)
+      [{:transfer, 3, 2, 5}, :read, {:transfer, 1, 2, 2}, :read]
+
+  """
+  @spec bank(keyword()) :: G.t()
+  def bank(opts \\ []) do
+    opts = Options.keyword!(opts, [:seed, :accounts, :max_transfer, :mix], "bank/1")
+    seed = seed(opts)
+    accounts = pos_int!(opts, :accounts, 5, "bank/1")
+    max = pos_int!(opts, :max_transfer, 5, "bank/1")
+    weights = weights(opts, [:transfer, :read], [transfer: 1, read: 1], "bank/1")
+
+    if accounts < 2, do: raise(ArgumentError, "bank/1 expects at least 2 :accounts")
+
+    transfers = G.__value__(:transfer, {:transfer, accounts, max}, [:transfer], {seed, :transfer})
+
+    G.mix([transfers, G.cycle([:read])], strategy: :random, seed: seed, weights: weights)
+  end
+
+  defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
+
+  defp pos_int!(opts, key, default, fun) do
+    case Keyword.get(opts, key, default) do
+      n when is_integer(n) and n > 0 ->
+        n
+
+      other ->
+        raise ArgumentError,
+              "#{fun} expects #{inspect(key)} to be a positive integer, got: #{inspect(other)}"
+    end
+  end
+
+  # The :mix option as weights in `kinds` order.
+  defp weights(opts, kinds, default, fun) do
+    mix = Keyword.get(opts, :mix, default)
+
+    unless Keyword.keyword?(mix) and
+             Enum.all?(mix, fn {k, w} -> k in kinds and is_integer(w) and w >= 0 end) and
+             Enum.any?(mix, fn {_, w} -> w > 0 end) do
+      raise ArgumentError,
+            "#{fun} expects :mix to be a keyword list of #{inspect(kinds)} with non-negative " <>
+              "integer weights, not all zero, got: #{inspect(mix)}"
+    end
+
+    Enum.map(kinds, &Keyword.get(mix, &1, 0))
+  end
+end

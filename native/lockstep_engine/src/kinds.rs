@@ -1,0 +1,276 @@
+//! Leaf kinds: how op `i` of a leaf is made from its words.
+//!
+//! Op `i` of a leaf whose kind uses `W` words per op reads words
+//! `i·W .. i·W + W` of its stream (see docs/STREAM.md), so any op can be computed
+//! on its own and skipping is O(1). Pick kinds (`random`, `weighted`, `cycle`)
+//! produce an index into the leaf's pool; value kinds produce integers, tuples
+//! and lists, written as [`Tok`]ens.
+
+use crate::error::EngineError;
+use crate::sample::{bounded, AliasTable, MAX_POOL};
+use crate::words::Words;
+use crate::zipf::Zipf;
+use std::sync::Arc;
+
+/// One piece of an op: a pool pick, an integer, or the head of a tuple/list
+/// whose `n` elements follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    Pick(u64),
+    Int(i128),
+    Tuple(u32),
+    List(u32),
+}
+
+/// Largest integer a value kind may produce (keeps every sum inside i128 and
+/// away from i128::MIN, which the BEAM encoder cannot negate).
+pub const INT_LIMIT: i128 = i128::MAX >> 1;
+
+/// Elle-style list-append transactions (see [`LeafKind::ListAppend`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListAppend {
+    pub keys: u64,
+    pub max_len: u32,
+    /// Relative weights of a read and an append micro-op.
+    pub read_weight: u64,
+    pub append_weight: u64,
+    /// Key choice: zipf over ranks (key = rank - 1) or uniform when `None`.
+    pub key_zipf: Option<Zipf>,
+    /// Values are `(i·max_len + j)·workers + worker + 1`: unique per generator
+    /// and across `workers` generators with distinct `worker`.
+    pub workers: u64,
+    pub worker: u64,
+}
+
+impl ListAppend {
+    pub fn validate(self) -> Result<Self, EngineError> {
+        if self.keys == 0 || self.max_len == 0 || self.max_len > 1024 {
+            return Err(EngineError::BadParameter(
+                "list_append needs keys >= 1 and 1 <= max_txn_length <= 1024",
+            ));
+        }
+        if self
+            .read_weight
+            .checked_add(self.append_weight)
+            .unwrap_or(0)
+            == 0
+        {
+            return Err(EngineError::BadParameter(
+                "list_append weights are all zero",
+            ));
+        }
+        if self.workers == 0 || self.worker >= self.workers {
+            return Err(EngineError::BadParameter(
+                "list_append needs 0 <= worker < workers",
+            ));
+        }
+        if let Some(z) = &self.key_zipf {
+            if z.n() != self.keys {
+                return Err(EngineError::BadParameter(
+                    "list_append zipf over the wrong key count",
+                ));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// How a leaf turns op `i` into an op.
+#[derive(Clone, Debug)]
+pub enum LeafKind {
+    /// Uniform over `n` pool ops: `bounded(w, n)`.
+    Random { n: u64 },
+    /// Weighted by an alias table: `table.pick(w)`.
+    Weighted(Arc<AliasTable>),
+    /// `i mod n`; no words.
+    Cycle { n: u64 },
+    /// `first + bounded(w, count)` (`w` itself when `count = 2^64`).
+    Integers { first: i128, count: u128 },
+    /// `start + i`; no words.
+    Counter { start: i128 },
+    /// Zipf rank in `1..=n`.
+    Zipf(Zipf),
+    /// `{pool[0], from, to, amount}` over `accounts`: from = bounded(w0, a),
+    /// to = (from + 1 + bounded(w1, a - 1)) mod a, amount = 1 + bounded(w2, max).
+    Transfer { accounts: u64, max_amount: u64 },
+    /// A list of 1..=max_len micro-ops `[pool[0] (append), key, value]` or
+    /// `[pool[1] (r), key, pool[2] (nil)]`.
+    ListAppend(ListAppend),
+}
+
+impl LeafKind {
+    pub fn random(n: u64) -> Result<Self, EngineError> {
+        check_pool(n).map(|n| LeafKind::Random { n })
+    }
+
+    pub fn cycle(n: u64) -> Result<Self, EngineError> {
+        check_pool(n).map(|n| LeafKind::Cycle { n })
+    }
+
+    /// Integers `first ..= last`; the span may be at most 2^64.
+    pub fn integers(first: i128, last: i128) -> Result<Self, EngineError> {
+        if first > last || first < -INT_LIMIT || last > INT_LIMIT {
+            return Err(EngineError::BadParameter(
+                "integers needs first <= last within +-2^125",
+            ));
+        }
+        let count = (last - first) as u128 + 1;
+        if count > 1u128 << 64 {
+            return Err(EngineError::BadParameter(
+                "integers spans more than 2^64 values",
+            ));
+        }
+        Ok(LeafKind::Integers { first, count })
+    }
+
+    pub fn counter(start: i128) -> Result<Self, EngineError> {
+        if start.abs() > INT_LIMIT {
+            return Err(EngineError::BadParameter("counter start out of range"));
+        }
+        Ok(LeafKind::Counter { start })
+    }
+
+    pub fn transfer(accounts: u64, max_amount: u64) -> Result<Self, EngineError> {
+        if accounts < 2 || max_amount == 0 {
+            return Err(EngineError::BadParameter(
+                "transfer needs >= 2 accounts and max_amount >= 1",
+            ));
+        }
+        Ok(LeafKind::Transfer {
+            accounts,
+            max_amount,
+        })
+    }
+
+    /// Ops in the leaf's pool (the terms it picks from).
+    pub fn pool_len(&self) -> u64 {
+        match self {
+            LeafKind::Random { n } | LeafKind::Cycle { n } => *n,
+            LeafKind::Weighted(table) => table.len() as u64,
+            LeafKind::Integers { .. } | LeafKind::Counter { .. } | LeafKind::Zipf(_) => 0,
+            LeafKind::Transfer { .. } => 1,
+            LeafKind::ListAppend(_) => 3,
+        }
+    }
+
+    /// Words one op reads.
+    pub fn words_per_op(&self) -> u64 {
+        match self {
+            LeafKind::Cycle { .. } | LeafKind::Counter { .. } => 0,
+            LeafKind::Random { .. }
+            | LeafKind::Weighted(_)
+            | LeafKind::Integers { .. }
+            | LeafKind::Zipf(_) => 1,
+            LeafKind::Transfer { .. } => 3,
+            LeafKind::ListAppend(la) => 1 + 2 * u64::from(la.max_len),
+        }
+    }
+
+    /// True for kinds whose every op is a single pool pick.
+    pub fn is_pick(&self) -> bool {
+        matches!(
+            self,
+            LeafKind::Random { .. } | LeafKind::Weighted(_) | LeafKind::Cycle { .. }
+        )
+    }
+
+    /// The pool index of op `i` of a pick kind (`words` at the op's first word).
+    #[inline]
+    pub(crate) fn pick(&self, i: u64, words: &mut Words) -> u64 {
+        match self {
+            LeafKind::Random { n } => bounded(words.next_word(), *n),
+            LeafKind::Weighted(table) => table.pick(words.next_word()),
+            LeafKind::Cycle { n } => i % n,
+            _ => unreachable!("pick() on a value kind"),
+        }
+    }
+
+    /// Writes op `i` as tokens; `words` is at the op's first word, `retry(w, j)`
+    /// gives retry word `j` of the draw whose first word is word `w`.
+    pub(crate) fn tokens(
+        &self,
+        i: u64,
+        offset: u64,
+        words: &mut Words,
+        retry: &dyn Fn(u128, u64) -> u64,
+        out: &mut Vec<Tok>,
+    ) {
+        match self {
+            LeafKind::Random { .. } | LeafKind::Weighted(_) | LeafKind::Cycle { .. } => {
+                out.push(Tok::Pick(offset + self.pick(i, words)));
+            }
+            LeafKind::Integers { first, count } => {
+                let w = words.next_word();
+                let off = if *count > u128::from(u64::MAX) {
+                    w
+                } else {
+                    bounded(w, *count as u64)
+                };
+                out.push(Tok::Int(first + i128::from(off)));
+            }
+            // Leaves write counters themselves (they know the wraps at 2^64).
+            LeafKind::Counter { start } => out.push(Tok::Int(start + i128::from(i))),
+            LeafKind::Zipf(z) => {
+                let rank = z.sample(words.next_word(), |j| retry(u128::from(i), j));
+                out.push(Tok::Int(i128::from(rank)));
+            }
+            LeafKind::Transfer {
+                accounts,
+                max_amount,
+            } => {
+                let from = bounded(words.next_word(), *accounts);
+                let to = (from + 1 + bounded(words.next_word(), accounts - 1)) % accounts;
+                let amount = 1 + bounded(words.next_word(), *max_amount);
+                out.extend([
+                    Tok::Tuple(4),
+                    Tok::Pick(offset),
+                    Tok::Int(i128::from(from)),
+                    Tok::Int(i128::from(to)),
+                    Tok::Int(i128::from(amount)),
+                ]);
+            }
+            LeafKind::ListAppend(la) => {
+                let base = u128::from(i) * u128::from(self.words_per_op());
+                let len = 1 + bounded(words.next_word(), u64::from(la.max_len));
+                out.push(Tok::List(len as u32));
+                let both = la.read_weight + la.append_weight;
+                for j in 0..u64::from(la.max_len) {
+                    let (kind_w, key_w) = (words.next_word(), words.next_word());
+                    if j >= len {
+                        continue; // unused words keep every op at i·W
+                    }
+                    let key = match &la.key_zipf {
+                        Some(z) => z.sample(key_w, |r| retry(base + 2 + 2 * u128::from(j), r)) - 1,
+                        None => bounded(key_w, la.keys),
+                    };
+                    out.push(Tok::List(3));
+                    if bounded(kind_w, both) < la.read_weight {
+                        out.extend([
+                            Tok::Pick(offset + 1),
+                            Tok::Int(i128::from(key)),
+                            Tok::Pick(offset + 2),
+                        ]);
+                    } else {
+                        let value = (u128::from(i) * u128::from(la.max_len) + u128::from(j))
+                            * u128::from(la.workers)
+                            + u128::from(la.worker)
+                            + 1;
+                        out.extend([
+                            Tok::Pick(offset),
+                            Tok::Int(i128::from(key)),
+                            Tok::Int(value.min(INT_LIMIT as u128) as i128),
+                        ]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_pool(n: u64) -> Result<u64, EngineError> {
+    match n {
+        0 => Err(EngineError::EmptyPool),
+        n if n > MAX_POOL as u64 => Err(EngineError::PoolTooLarge(n as usize)),
+        n => Ok(n),
+    }
+}
