@@ -86,6 +86,12 @@ impl Leaf {
         self.offset + self.kind.pool_len()
     }
 
+    /// The same leaf with an op budget.
+    pub fn with_remaining(mut self, remaining: Option<u64>) -> Self {
+        self.remaining = remaining;
+        self
+    }
+
     pub fn position(&self) -> Position {
         self.at
     }
@@ -289,6 +295,12 @@ impl Mix {
         self.next_child
     }
 
+    /// The same mix with an op budget.
+    pub fn with_remaining(mut self, remaining: Option<u64>) -> Self {
+        self.remaining = remaining;
+        self
+    }
+
     fn exhausted(&self) -> bool {
         self.remaining == Some(0)
             || match (&self.strategy, self.until) {
@@ -372,6 +384,12 @@ impl Zip {
 
     fn exhausted(&self) -> bool {
         self.remaining == Some(0) || self.children.iter().any(Node::exhausted)
+    }
+
+    /// The same zip with an op budget.
+    pub fn with_remaining(mut self, remaining: Option<u64>) -> Self {
+        self.remaining = remaining;
+        self
     }
 }
 
@@ -479,6 +497,38 @@ impl Node {
                 .map(Node::pool_end)
                 .max()
                 .unwrap_or(0),
+        }
+    }
+
+    /// The plan with `f` applied to every seeded position (leaves and random
+    /// mixes), e.g. to move it to a forked stream.
+    pub fn map_positions(self, f: &mut impl FnMut(Position) -> Position) -> Node {
+        match self {
+            Node::Leaf(mut leaf) => {
+                leaf.at = f(leaf.at);
+                leaf.words = None;
+                Node::Leaf(leaf)
+            }
+            Node::Mix(mut mix) => {
+                if let Strategy::Random { at, .. } = &mut mix.strategy {
+                    *at = f(*at);
+                    mix.words = None;
+                }
+                mix.children = mix
+                    .children
+                    .into_iter()
+                    .map(|c| c.map_positions(f))
+                    .collect();
+                Node::Mix(mix)
+            }
+            Node::Zip(mut zip) => {
+                zip.children = zip
+                    .children
+                    .into_iter()
+                    .map(|c| c.map_positions(f))
+                    .collect();
+                Node::Zip(zip)
+            }
         }
     }
 
