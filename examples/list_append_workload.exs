@@ -57,6 +57,7 @@ defmodule ListAppendWorkload do
     IO.puts("list lengths by key: #{inspect(Map.new(lists, fn {k, l} -> {k, length(l)} end))}")
 
     for {txns, w} <- Enum.with_index(results) do
+      # The plan: reads without their results (those depend on the interleaving).
       plan =
         Enum.map(txns, fn txn ->
           Enum.map(txn, fn [f, k, v] -> if f == :r, do: {f, k}, else: {f, k, v} end)
@@ -65,7 +66,7 @@ defmodule ListAppendWorkload do
       fingerprint = plan |> :erlang.phash2() |> Integer.to_string(16)
 
       IO.puts(
-        "worker #{w}: #{length(txns)} txns, sequence #{fingerprint}, first: #{inspect(hd(txns))}"
+        "worker #{w}: #{length(txns)} txns, sequence #{fingerprint}, first: #{inspect(hd(plan))}"
       )
     end
   end
