@@ -14,6 +14,8 @@ defmodule Mix.Tasks.Lockstep.Gen do
   Options:
 
     * `--kind random|cycle|weighted` (default `random`)
+    * `--workload register|list_append|bank` — a ready-made workload of
+      `Lockstep.Generator.Workloads` (with its defaults) instead of a pool
     * `--seed SEED` — an integer, or any other text (used as a string seed);
       default: a fresh seed, printed in the header so the run can be repeated
     * `--take N` — how many ops (default 20)
@@ -26,13 +28,16 @@ defmodule Mix.Tasks.Lockstep.Gen do
       mix lockstep.gen --seed 42 --take 5
       mix lockstep.gen --kind weighted --seed 7 read=3 write:1=1
       mix lockstep.gen --seed 42 --workers 3 --from 1000 --take 10
+      mix lockstep.gen --workload list_append --seed 7 --take 5
   """
   use Mix.Task
 
   alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Workloads
 
   @switches [
     kind: :string,
+    workload: :string,
     seed: :string,
     take: :integer,
     from: :integer,
@@ -41,7 +46,8 @@ defmodule Mix.Tasks.Lockstep.Gen do
     help: :boolean
   ]
   @default_pool ~w(read write:1 write:2 cas:1:2)
-  @usage "usage: mix lockstep.gen [--kind random|cycle|weighted] [--seed SEED] [--take N] " <>
+  @usage "usage: mix lockstep.gen [--kind random|cycle|weighted | --workload register|list_append|bank] " <>
+           "[--seed SEED] [--take N] " <>
            "[--from K] [--fork KEY | --workers N] [OP ...]"
 
   @impl true
@@ -105,7 +111,7 @@ defmodule Mix.Tasks.Lockstep.Gen do
          :ok <- check(Keyword.get(opts, :workers, 1) >= 1, "--workers must be at least 1"),
          :ok <-
            check(!(opts[:fork] && opts[:workers]), "--fork and --workers exclude each other"),
-         {:ok, gen} <- make(Keyword.get(opts, :kind, "random"), ops, seed_opt) do
+         {:ok, gen} <- make(opts[:workload], Keyword.get(opts, :kind, "random"), ops, seed_opt) do
       gen = if key = opts[:fork], do: G.fork(gen, seed(key)), else: gen
       gens = if w = opts[:workers], do: G.split(gen, w), else: [gen]
       {:ok, {from, Enum.map(gens, &(&1 |> G.drop(from) |> G.take(n)))}}
@@ -114,10 +120,17 @@ defmodule Mix.Tasks.Lockstep.Gen do
     e in ArgumentError -> {:error, Exception.message(e)}
   end
 
-  defp make("random", ops, seed), do: {:ok, G.random(Enum.map(ops, &op/1), seed)}
-  defp make("cycle", ops, _seed), do: {:ok, G.cycle(Enum.map(ops, &op/1))}
-  defp make("weighted", ops, seed), do: {:ok, G.weighted(Enum.map(ops, &weighted_op/1), seed)}
-  defp make(kind, _ops, _seed), do: {:error, "unknown --kind #{kind}"}
+  defp make(nil, "random", ops, seed), do: {:ok, G.random(Enum.map(ops, &op/1), seed)}
+  defp make(nil, "cycle", ops, _seed), do: {:ok, G.cycle(Enum.map(ops, &op/1))}
+
+  defp make(nil, "weighted", ops, seed),
+    do: {:ok, G.weighted(Enum.map(ops, &weighted_op/1), seed)}
+
+  defp make(nil, kind, _ops, _seed), do: {:error, "unknown --kind #{kind}"}
+  defp make("register", _kind, _ops, seed), do: {:ok, Workloads.register(seed)}
+  defp make("list_append", _kind, _ops, seed), do: {:ok, Workloads.list_append(seed)}
+  defp make("bank", _kind, _ops, seed), do: {:ok, Workloads.bank(seed)}
+  defp make(workload, _kind, _ops, _seed), do: {:error, "unknown --workload #{workload}"}
 
   defp check(true, _message), do: :ok
   defp check(false, message), do: {:error, message}
