@@ -6,10 +6,12 @@ defimpl Enumerable, for: Lockstep.Generator do
 
   @first_chunk 64
 
+  # Known lengths only: infinite generators, filters and random mixes that
+  # can end (:unknown) are counted by running them.
   def count(gen) do
     case Drop.capacity(gen) do
-      :infinity -> {:error, __MODULE__}
-      n -> {:ok, n}
+      n when is_integer(n) -> {:ok, n}
+      _infinity_or_unknown -> {:error, __MODULE__}
     end
   end
 
@@ -17,7 +19,7 @@ defimpl Enumerable, for: Lockstep.Generator do
 
   def slice(gen) do
     case Drop.capacity(gen) do
-      :infinity ->
+      n when not is_integer(n) ->
         {:error, __MODULE__}
 
       n ->
