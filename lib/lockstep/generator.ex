@@ -631,9 +631,11 @@ defmodule Lockstep.Generator do
 
   @doc """
   Skips `n` ops: the same as calling `next/1` `n` times (stopping at `:done`),
-  without producing them. O(1) for random, weighted and cycle generators (so
-  replaying a failed run from op k costs nothing), O(children) for a mix.
-  Respects `take/2` and mix exhaustion.
+  without producing them. O(1) for seeded generators (random, weighted, cycle,
+  integers, zipf, counter, workload leaves), so replaying a failed run from op
+  k costs nothing; O(children) for round-robin mixes, concats, zips and maps.
+  Filters and `strategy: :random` mixes depend on their ops, so they step op by
+  op: O(n). Respects `take/2` and mix exhaustion.
 
   ## Examples
 
