@@ -321,6 +321,19 @@ impl Mix {
             .unwrap_or(from)
     }
 
+    /// Up to `max` ops, each from the child `choose` picks, written by
+    /// `one(child)` (which returns 1); returns how many.
+    fn serve(&mut self, max: usize, mut one: impl FnMut(&mut Node) -> usize) -> usize {
+        let mut n = 0;
+        while n < max {
+            match self.choose() {
+                Some(c) => n += one(&mut self.children[c]),
+                None => break,
+            }
+        }
+        n
+    }
+
     /// The child that serves the next op, with the mix's state moved past it;
     /// `None` once exhausted.
     fn choose(&mut self) -> Option<usize> {
@@ -441,16 +454,7 @@ impl Node {
     pub fn fill(&mut self, out: &mut Vec<u64>, max: usize) -> usize {
         match self {
             Node::Leaf(leaf) => leaf.fill(out, max),
-            Node::Mix(mix) => {
-                let mut n = 0;
-                while n < max {
-                    match mix.choose() {
-                        Some(c) => n += mix.children[c].fill(out, 1),
-                        None => break,
-                    }
-                }
-                n
-            }
+            Node::Mix(mix) => mix.serve(max, |child| child.fill(out, 1)),
             Node::Zip(_) => unreachable!("fill() on a zip; the batch checks is_pick_only"),
         }
     }
@@ -460,16 +464,7 @@ impl Node {
     pub fn fill_tokens(&mut self, out: &mut Vec<Tok>, max: usize) -> usize {
         match self {
             Node::Leaf(leaf) => leaf.fill_tokens(out, max),
-            Node::Mix(mix) => {
-                let mut n = 0;
-                while n < max {
-                    match mix.choose() {
-                        Some(c) => n += mix.children[c].fill_tokens(out, 1),
-                        None => break,
-                    }
-                }
-                n
-            }
+            Node::Mix(mix) => mix.serve(max, |child| child.fill_tokens(out, 1)),
             Node::Zip(zip) => {
                 let mut n = 0;
                 while n < max && !zip.exhausted() {

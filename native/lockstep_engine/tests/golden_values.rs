@@ -14,6 +14,8 @@
 //!   rmix any|all SEED uniform|W1,W2,… ( SPEC ) …
 //! `LOCKSTEP_BLESS=1 cargo test --test golden_values` rewrites the file.
 
+mod common;
+
 use lockstep_engine::seed::fork_stream;
 use lockstep_engine::{
     AliasTable, Batch, Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Seed, Strategy,
@@ -253,30 +255,11 @@ fn first_ops(spec: &str) -> String {
     ops.join("; ")
 }
 
+const HEADER: &str =
+    "# Golden vectors of value kinds and composites (format v1, docs/STREAM.md).\n\
+     # name | spec | first 40 ops, rendered (see native/lockstep_engine/tests/golden_values.rs)\n";
+
 #[test]
 fn golden_values_hold() {
-    if std::env::var_os("LOCKSTEP_BLESS").is_some() {
-        let mut out = String::from(
-            "# Golden vectors of value kinds and composites (format v1, docs/STREAM.md).\n\
-             # name | spec | first 40 ops, rendered (see native/lockstep_engine/tests/golden_values.rs)\n",
-        );
-        for (name, spec) in SPECS {
-            out.push_str(&format!("{name} | {spec} | {}\n", first_ops(spec)));
-        }
-        std::fs::write(FIXTURE, out).unwrap();
-    }
-    let text = std::fs::read_to_string(FIXTURE).expect("golden values fixture");
-    let mut checked = 0;
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let fields: Vec<&str> = line.split(" | ").collect();
-        let [name, spec, ops] = fields.as_slice() else {
-            panic!("bad line {line}")
-        };
-        assert_eq!(first_ops(spec), *ops, "golden vector {name}");
-        checked += 1;
-    }
-    assert_eq!(checked, SPECS.len(), "every spec has a committed vector");
+    common::check_fixture(FIXTURE, HEADER, SPECS, first_ops);
 }
