@@ -461,7 +461,7 @@ defmodule Lockstep.Generator do
         raise ArgumentError, "integers/2 expects bounds within -2^125..2^125"
 
       true ->
-        value(:integers, {:integers, lo, hi}, [], seed_opt(opts, "integers/2"))
+        __value__(:integers, {:integers, lo, hi}, [], seed_opt(opts, "integers/2"))
     end
   end
 
@@ -493,7 +493,7 @@ defmodule Lockstep.Generator do
         s -> raise ArgumentError, "zipf/2 expects :skew to be a number >= 0, got: #{inspect(s)}"
       end
 
-    value(:zipf, {:zipf, n, skew}, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
+    __value__(:zipf, {:zipf, n, skew}, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
   end
 
   def zipf(n, _opts),
@@ -515,7 +515,7 @@ defmodule Lockstep.Generator do
   def counter(start \\ 1)
 
   def counter(start) when is_integer(start) and abs(start) <= 1 <<< 125,
-    do: value(:counter, {:counter, start}, [], nil)
+    do: __value__(:counter, {:counter, start}, [], nil)
 
   def counter(start),
     do: raise(ArgumentError, "counter/1 expects an integer start, got: #{inspect(start)}")
@@ -527,8 +527,6 @@ defmodule Lockstep.Generator do
     key = if seed == nil, do: {0, 0}, else: Seed.key(seed)
     %__MODULE__{kind: kind, seed: seed, engine: {List.to_tuple(pool), key, 0, params, []}}
   end
-
-  defp value(kind, params, pool, seed), do: __value__(kind, params, pool, seed)
 
   @doc """
   Cap any generator at `n` total ops. After `n` calls to `next/1`, the generator
