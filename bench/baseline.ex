@@ -6,6 +6,25 @@ defmodule LockstepBench.Baseline do
   description: a struct carrying a `:rand` exsss state, `:rand.uniform_s/2`
   per op, tuple lookup for random, cumulative scan for weighted,
   `List.replace_at/3` for mix.
+
+  Also plain equivalents of the newer vocabulary, written the way an Elixir
+  user would (one `:rand.uniform_s` call per random choice, no batching):
+  `integers/2`, `zipf/2` (inverse CDF: binary search in a tuple of cumulative
+  probabilities), `mix/2` with `strategy: :random` (weighted pick of a child
+  per op), and the workloads `register/1`, `bank/1` and `list_append/1`.
+  They reuse the struct's fields rather than adding new ones, so that the
+  struct updates of the older kinds copy no more words than before:
+
+    * `:integers` — `tuple: {first - 1, size}`;
+    * `:zipf` — `tuple`: cumulative probabilities of ranks `1..n` (floats,
+      the last one exactly 1.0);
+    * `:random_mix` — `children`, `cum: [{index, cumulative weight}]`, `total`;
+    * `:register` — `cum: [{kind, cumulative weight}]`, `total`,
+      `tuple: {first - 1, size}` of the values;
+    * `:bank` — `cum`, `total`, `tuple: {accounts, max_transfer}`;
+    * `:list_append` — `tuple: {key_cdf, max_txn_length, read_weight,
+      read_weight + append_weight}`, `pos`: index of the next op (for unique
+      appended values).
   """
 
   defstruct kind: nil,
@@ -60,9 +79,159 @@ defmodule LockstepBench.Baseline do
     }
   end
 
-  @doc "Round-robin over child generators; done when any child is done."
+  @doc """
+  Round-robin over child generators; done when any child is done.
+
+  With `strategy: :random`, each op comes from a child picked at random
+  (probability proportional to `:weights`, uniform without), seeded by `:seed`.
+  """
   def mix(gens, opts \\ []) when is_list(gens) and gens != [] do
-    %__MODULE__{kind: :mix, children: gens, seed: Keyword.get(opts, :seed)}
+    case Keyword.get(opts, :strategy, :round_robin) do
+      :round_robin ->
+        %__MODULE__{kind: :mix, children: gens, seed: Keyword.get(opts, :seed)}
+
+      :random ->
+        weights = Keyword.get(opts, :weights) || Enum.map(gens, fn _ -> 1 end)
+        true = length(weights) == length(gens)
+        {cum, total} = cumulative(Enum.with_index(weights, fn w, i -> {i, w} end))
+        seed = seed(opts)
+
+        %__MODULE__{
+          kind: :random_mix,
+          children: gens,
+          weights: weights,
+          total: total,
+          cum: cum,
+          seed: seed,
+          state: :rand.seed_s(:exsss, seed)
+        }
+    end
+  end
+
+  @doc "Uniform random integers from `first..last`. Options: `seed: integer`."
+  def integers(first..last//1, opts \\ []) when first <= last do
+    seed = seed(opts)
+
+    %__MODULE__{
+      kind: :integers,
+      tuple: {first - 1, last - first + 1},
+      seed: seed,
+      state: :rand.seed_s(:exsss, seed)
+    }
+  end
+
+  @doc """
+  Zipf ranks `1..n` (rank `k` with probability ∝ `1/k^skew`), by inverse CDF:
+  the cumulative probabilities are computed once, each draw is a uniform float
+  and a binary search (O(log n)). Options: `:skew` (default 1.0), `:seed`.
+  """
+  def zipf(n, opts \\ []) when is_integer(n) and n >= 1 do
+    seed = seed(opts)
+
+    %__MODULE__{
+      kind: :zipf,
+      tuple: zipf_cdf(n, Keyword.get(opts, :skew, 1.0)),
+      seed: seed,
+      state: :rand.seed_s(:exsss, seed)
+    }
+  end
+
+  @doc """
+  Single-register workload: `:read`, `{:write, v}`, `{:cas, old, new}` with
+  values from `:values` (default `1..5`), kinds weighted by `:mix` (default
+  `[read: 1, write: 1, cas: 1]`). Options: also `:seed`.
+  """
+  def register(opts \\ []) do
+    first..last//1 = Keyword.get(opts, :values, 1..5)
+    mix = Keyword.get(opts, :mix, read: 1, write: 1, cas: 1)
+    {cum, total} = cumulative(for k <- [:read, :write, :cas], do: {k, Keyword.get(mix, k, 0)})
+    seed = seed(opts)
+
+    %__MODULE__{
+      kind: :register,
+      cum: cum,
+      total: total,
+      tuple: {first - 1, last - first + 1},
+      seed: seed,
+      state: :rand.seed_s(:exsss, seed)
+    }
+  end
+
+  @doc """
+  Bank workload: `:read` and `{:transfer, from, to, amount}` over accounts
+  `0..accounts-1` (default 5), `from != to`, `amount` in `1..max_transfer`
+  (default 5), kinds weighted by `:mix` (default `[transfer: 1, read: 1]`).
+  """
+  def bank(opts \\ []) do
+    accounts = Keyword.get(opts, :accounts, 5)
+    max = Keyword.get(opts, :max_transfer, 5)
+    mix = Keyword.get(opts, :mix, transfer: 1, read: 1)
+    {cum, total} = cumulative(for k <- [:transfer, :read], do: {k, Keyword.get(mix, k, 0)})
+    seed = seed(opts)
+
+    %__MODULE__{
+      kind: :bank,
+      cum: cum,
+      total: total,
+      tuple: {accounts, max},
+      seed: seed,
+      state: :rand.seed_s(:exsss, seed)
+    }
+  end
+
+  @doc """
+  Elle-style list-append transactions: lists of 1 to `:max_txn_length`
+  (default 4) micro-ops `[:append, key, value]` or `[:r, key, nil]`, keys
+  `0..keys-1` (default 8) by a Zipf law (skew 1.0, key 0 hottest), appended
+  values `i * max_txn_length + j + 1` (unique). Options: also `:seed`, `:mix`
+  (default `[append: 1, read: 1]`).
+  """
+  def list_append(opts \\ []) do
+    keys = Keyword.get(opts, :keys, 8)
+    max_len = Keyword.get(opts, :max_txn_length, 4)
+    mix = Keyword.get(opts, :mix, append: 1, read: 1)
+    {read_w, append_w} = {Keyword.get(mix, :read, 0), Keyword.get(mix, :append, 0)}
+    seed = seed(opts)
+
+    %__MODULE__{
+      kind: :list_append,
+      tuple: {zipf_cdf(keys, 1.0), max_len, read_w, read_w + append_w},
+      seed: seed,
+      state: :rand.seed_s(:exsss, seed)
+    }
+  end
+
+  # [{x, weight}] -> {[{x, cumulative weight}] (zero weights dropped), total}
+  defp cumulative(pairs) do
+    {cum, total} =
+      Enum.flat_map_reduce(pairs, 0, fn
+        {_x, 0}, acc -> {[], acc}
+        {x, w}, acc -> {[{x, acc + w}], acc + w}
+      end)
+
+    true = total > 0
+    {cum, total}
+  end
+
+  defp zipf_cdf(n, skew) do
+    ws = for k <- 1..n, do: 1 / :math.pow(k, skew)
+    h = Enum.sum(ws)
+    {cum, _} = Enum.map_reduce(ws, 0.0, fn w, acc -> {acc + w / h, acc + w / h} end)
+    # Rounding may leave the last one just under 1.0; a draw is < 1.0.
+    cum |> List.replace_at(n - 1, 1.0) |> List.to_tuple()
+  end
+
+  # Smallest index i in lo..hi with elem(cdf, i) > u (0-based).
+  defp search(_cdf, _u, lo, lo), do: lo
+
+  defp search(cdf, u, lo, hi) do
+    mid = div(lo + hi, 2)
+    if elem(cdf, mid) > u, do: search(cdf, u, lo, mid), else: search(cdf, u, mid + 1, hi)
+  end
+
+  defp pick(cum, r) do
+    {x, _} = Enum.find(cum, fn {_x, c} -> c >= r end)
+    x
   end
 
   @doc "Limit the generator to at most `n` more ops."
@@ -97,6 +266,87 @@ defmodule LockstepBench.Baseline do
         children = List.replace_at(children, i, child)
         {op, dec(%{gen | children: children, next_child: rem(i + 1, length(children))})}
     end
+  end
+
+  def next(%__MODULE__{kind: :random_mix, children: children, total: total, cum: cum} = gen) do
+    {r, state} = :rand.uniform_s(total, gen.state)
+    i = pick(cum, r)
+
+    case next(Enum.at(children, i)) do
+      :done ->
+        :done
+
+      {op, child} ->
+        children = List.replace_at(children, i, child)
+        {op, dec(%{gen | children: children, state: state})}
+    end
+  end
+
+  def next(%__MODULE__{kind: :integers, tuple: {base, size}, state: state} = gen) do
+    {i, state} = :rand.uniform_s(size, state)
+    {base + i, dec(%{gen | state: state})}
+  end
+
+  def next(%__MODULE__{kind: :zipf, tuple: cdf, state: state} = gen) do
+    {u, state} = :rand.uniform_s(state)
+    {search(cdf, u, 0, tuple_size(cdf) - 1) + 1, dec(%{gen | state: state})}
+  end
+
+  def next(%__MODULE__{kind: :register, cum: cum, total: total, tuple: {base, size}} = gen) do
+    {r, state} = :rand.uniform_s(total, gen.state)
+
+    {op, state} =
+      case pick(cum, r) do
+        :read ->
+          {:read, state}
+
+        :write ->
+          {v, state} = :rand.uniform_s(size, state)
+          {{:write, base + v}, state}
+
+        :cas ->
+          {old, state} = :rand.uniform_s(size, state)
+          {new, state} = :rand.uniform_s(size, state)
+          {{:cas, base + old, base + new}, state}
+      end
+
+    {op, dec(%{gen | state: state})}
+  end
+
+  def next(%__MODULE__{kind: :bank, cum: cum, total: total, tuple: {accounts, max}} = gen) do
+    {r, state} = :rand.uniform_s(total, gen.state)
+
+    {op, state} =
+      case pick(cum, r) do
+        :read ->
+          {:read, state}
+
+        :transfer ->
+          {from, state} = :rand.uniform_s(accounts, state)
+          {d, state} = :rand.uniform_s(accounts - 1, state)
+          {amount, state} = :rand.uniform_s(max, state)
+          {{:transfer, from - 1, rem(from - 1 + d, accounts), amount}, state}
+      end
+
+    {op, dec(%{gen | state: state})}
+  end
+
+  def next(%__MODULE__{kind: :list_append, tuple: {cdf, max_len, read_w, both}, pos: i} = gen) do
+    {len, state} = :rand.uniform_s(max_len, gen.state)
+    last = tuple_size(cdf) - 1
+
+    {txn, state} =
+      Enum.map_reduce(0..(len - 1), state, fn j, state ->
+        {k, state} = :rand.uniform_s(both, state)
+        {u, state} = :rand.uniform_s(state)
+        key = search(cdf, u, 0, last)
+
+        if k <= read_w,
+          do: {[:r, key, nil], state},
+          else: {[:append, key, i * max_len + j + 1], state}
+      end)
+
+    {txn, dec(%{gen | state: state, pos: i + 1})}
   end
 
   @doc "Calls `fun` on each op; returns the number of ops produced."

@@ -17,6 +17,13 @@
 # ns/op; the detail lines also show the median. Every run's op count is checked
 # against the expected count, for both implementations.
 #
+# Scenarios 1-8 have goals (the first table). Scenarios 9-17 cover the newer
+# vocabulary (integers, zipf, mix strategy: :random, Workloads.register /
+# list_append / bank, concat, zip, map) and are reported for information in a
+# second table: ours in ns/op and ops/s, and the baseline's ns/op and the
+# ratio where the baseline has a pure-Elixir equivalent (concat, zip and map
+# are ours only). Their sanity checks compare the distributions of both.
+#
 # It's a report: the exit status is 0 whether goals pass or fail (2 only if an
 # op count or a sanity check is wrong, i.e. the measurement itself is invalid).
 
@@ -76,7 +83,7 @@ emulator #{:erlang.system_info(:emu_flavor)}
 IO.puts("Sanity checks (both implementations):")
 
 sanity_ok =
-  Enum.map(S.sanity_checks(), fn {name, ok, detail} ->
+  Enum.map(S.sanity_checks() ++ S.vocab_sanity_checks(), fn {name, ok, detail} ->
     IO.puts("  #{if ok, do: "ok  ", else: "FAIL"} #{name}: #{inspect(detail)}")
     ok
   end)
@@ -189,6 +196,103 @@ scenarios = [
   }
 ]
 
+# New vocabulary (integers, zipf, random mix, workloads, concat/zip/map):
+# reported for information (ops/s, and the ratio where the baseline has an
+# equivalent), with no goal. Ids continue after the 8 scenarios above.
+vocab = [
+  %{
+    id: "9",
+    name: "each/2 integers(1..1000)",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [
+      base: {{S, :setup_integers, [base, m1]}, {S, :each_base}},
+      ours: {{S, :setup_integers, [ours, m1]}, {S, :each_ours}}
+    ]
+  },
+  %{
+    id: "10",
+    name: "each/2 zipf(1000, skew: 1.0)",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [
+      base: {{S, :setup_zipf, [base, m1]}, {S, :each_base}},
+      ours: {{S, :setup_zipf, [ours, m1]}, {S, :each_ours}}
+    ]
+  },
+  %{
+    id: "11",
+    name:
+      "each/2 mix(random, cycle, weighted; strategy: :random, weights: #{inspect(S.mix_weights())})",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [
+      base: {{S, :setup_mix_random, [base, m1]}, {S, :each_base}},
+      ours: {{S, :setup_mix_random, [ours, m1]}, {S, :each_ours}}
+    ]
+  },
+  %{
+    id: "12",
+    name: "each/2 Workloads.register",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [
+      base: {{S, :setup_register, [base, m1]}, {S, :each_base}},
+      ours: {{S, :setup_register, [ours, m1]}, {S, :each_ours}}
+    ]
+  },
+  %{
+    id: "13",
+    name: "each/2 Workloads.list_append",
+    n: k200,
+    reps: reps,
+    goal: :info,
+    cases: [
+      base: {{S, :setup_list_append, [base, k200]}, {S, :each_base}},
+      ours: {{S, :setup_list_append, [ours, k200]}, {S, :each_ours}}
+    ]
+  },
+  %{
+    id: "14",
+    name: "each/2 Workloads.bank",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [
+      base: {{S, :setup_bank, [base, m1]}, {S, :each_base}},
+      ours: {{S, :setup_bank, [ours, m1]}, {S, :each_ours}}
+    ]
+  },
+  %{
+    id: "15",
+    name: "each/2 concat([take(random, n/2), take(cycle, n/2)])",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [ours: {{S, :setup_concat, [m1]}, {S, :each_ours}}]
+  },
+  %{
+    id: "16",
+    name: "each/2 zip([cycle([:write]), integers(1..100)])",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [ours: {{S, :setup_zip, [m1]}, {S, :each_ours}}]
+  },
+  %{
+    id: "17",
+    name: "each/2 map(random, &{:w, &1})",
+    n: m1,
+    reps: reps,
+    goal: :info,
+    cases: [ours: {{S, :setup_map, [m1]}, {S, :each_ours}}]
+  }
+]
+
 # ------------------------------------------------------------------ measuring
 
 median = fn xs ->
@@ -212,7 +316,7 @@ invalid = :ets.new(:invalid, [:bag, :public])
 t0 = System.monotonic_time(:millisecond)
 
 results =
-  Map.new(scenarios, fn sc ->
+  Map.new(scenarios ++ vocab, fn sc ->
     IO.write("#{sc.id}. #{sc.name} (#{sc.n} ops) ")
     cases = sc.cases
     k = length(cases)
@@ -359,6 +463,69 @@ IO.puts(line.(header))
 IO.puts(Enum.map_join(widths, "  ", &String.duplicate("-", &1)))
 Enum.each(rows, &IO.puts(line.(&1)))
 
+# The new-vocabulary table: ops/s of ours, and the baseline where it has an
+# equivalent.
+ops_s = fn ns ->
+  r = 1.0e9 / ns
+
+  cond do
+    r >= 1.0e6 -> fmt.(r / 1.0e6) <> "M"
+    r >= 1.0e3 -> fmt.(r / 1.0e3) <> "k"
+    true -> fmt.(r)
+  end
+end
+
+vocab_header = [
+  "scenario",
+  "ops",
+  "baseline ns/op",
+  "ours ns/op",
+  "ours ops/s",
+  "ratio (x faster)",
+  "goal",
+  "result"
+]
+
+vocab_rows =
+  Enum.map(vocab, fn sc ->
+    st = results[sc.id]
+    o = st.ours.best
+    b = st[:base] && st.base.best
+    valid = :ets.lookup(invalid, sc.id) == []
+
+    [
+      "#{sc.id}. #{sc.name}",
+      to_string(sc.n),
+      if(b, do: fmt.(b), else: "-"),
+      fmt.(o),
+      ops_s.(o),
+      if(b, do: x.(b / o), else: "-"),
+      "(info)",
+      if(valid, do: "info", else: "INVALID")
+    ]
+  end)
+
+vocab_widths =
+  Enum.map(0..7, fn i ->
+    [vocab_header | vocab_rows] |> Enum.map(&String.length(Enum.at(&1, i))) |> Enum.max()
+  end)
+
+vocab_line = fn cells ->
+  cells
+  |> Enum.zip(vocab_widths)
+  |> Enum.with_index()
+  |> Enum.map_join("  ", fn {{c, w}, i} ->
+    if i in 1..5, do: String.pad_leading(c, w), else: String.pad_trailing(c, w)
+  end)
+end
+
+IO.puts("")
+IO.puts("New vocabulary (information, no goal):")
+IO.puts("")
+IO.puts(vocab_line.(vocab_header))
+IO.puts(Enum.map_join(vocab_widths, "  ", &String.duplicate("-", &1)))
+Enum.each(vocab_rows, &IO.puts(vocab_line.(&1)))
+
 # Scenario 1's goal is both rows: ≥ 5x the baseline AND ≤ 1.6x the floor.
 # Sub-rows (floors, pool sizes) are named after their scenario.
 {failed, _} =
@@ -367,6 +534,8 @@ Enum.each(rows, &IO.puts(line.(&1)))
     label = if parent == name, do: name, else: "#{parent} — #{String.trim(name)}"
     {if(List.last(row) in ["FAIL", "INVALID"], do: [label], else: []), parent}
   end)
+
+failed = failed ++ for([name | _] = row <- vocab_rows, List.last(row) == "INVALID", do: name)
 
 IO.puts("")
 IO.puts("Elapsed #{fmt.(elapsed)} s (measurement only).")
@@ -385,6 +554,17 @@ Markdown:
 _#{System.schedulers_online()} cores, Elixir #{System.version()} / OTP #{System.otp_release()}; \
 best of #{reps} runs (#{slow_reps} for scenario 4) after a warm-up, baseline and ours alternating; \
 1M-op scenarios at #{m1} ops._
+
+New vocabulary (information, no goal):
+
+| #{Enum.join(vocab_header, " | ")} |
+|---|---:|---:|---:|---:|---:|---|---|
+#{Enum.map_join(vocab_rows, "\n", fn r -> "| " <> Enum.map_join(r, " | ", &md_cell.(String.trim(&1))) <> " |" end)}
+
+_Same method; ops/s = 10^9 / best ns/op. Baselines: LockstepBench.Baseline \
+(one `:rand.uniform_s` per random choice; zipf by inverse CDF with binary search; \
+random mix picks a child by cumulative weight, then next/1 and List.replace_at); \
+rows without a baseline are ours only. All generators seeded._
 """)
 
 case {:ets.tab2list(invalid), sanity_ok} do

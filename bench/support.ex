@@ -111,6 +111,52 @@ defmodule LockstepBench.Support do
 
   def setup_args(args), do: args
 
+  # ---------------------------------------------------------------- new vocabulary
+  #
+  # `mod` is Lockstep.Generator or LockstepBench.Baseline; the workloads live
+  # in Lockstep.Generator.Workloads for ours and in the baseline module itself.
+
+  defp workloads(G), do: Lockstep.Generator.Workloads
+  defp workloads(B), do: B
+
+  @mix_weights [2, 1, 1]
+  def mix_weights, do: @mix_weights
+
+  def setup_integers(mod, n), do: [mod.integers(1..1000, seed: 1) |> mod.take(n)]
+
+  def setup_zipf(mod, n), do: [mod.zipf(1000, skew: 1.0, seed: 1) |> mod.take(n)]
+
+  @doc "mix(random, cycle, weighted) with strategy: :random, weights #{inspect(@mix_weights)}."
+  def setup_mix_random(mod, n) do
+    gens = [
+      mod.random(@pool4, seed: 1),
+      mod.cycle(@pool4),
+      mod.weighted(weighted4(), seed: 3)
+    ]
+
+    [mod.mix(gens, strategy: :random, seed: 5, weights: @mix_weights) |> mod.take(n)]
+  end
+
+  def setup_register(mod, n), do: [workloads(mod).register(seed: 1) |> mod.take(n)]
+  def setup_list_append(mod, n), do: [workloads(mod).list_append(seed: 1) |> mod.take(n)]
+  def setup_bank(mod, n), do: [workloads(mod).bank(seed: 1) |> mod.take(n)]
+
+  @doc "concat([take(random, n/2), take(cycle, n - n/2)]) (ours only)."
+  def setup_concat(n) do
+    h = div(n, 2)
+    [G.concat([G.random(@pool4, seed: 42) |> G.take(h), G.cycle(@pool4) |> G.take(n - h)])]
+  end
+
+  @doc "zip([cycle([:write]), integers(1..100)]) (ours only)."
+  def setup_zip(n) do
+    [G.zip([G.cycle([:write]), G.integers(1..100, seed: 1)]) |> G.take(n)]
+  end
+
+  @doc "map(random, &{:w, &1}) (ours only; the mapped function is compiled, see tag_w/1)."
+  def setup_map(n), do: [G.map(G.random(@pool4, seed: 42), &tag_w/1) |> G.take(n)]
+
+  def tag_w(op), do: {:w, op}
+
   # ---------------------------------------------------------------- runs
 
   def each_base(gen), do: B.each(gen, &noop/1)
@@ -208,6 +254,99 @@ defmodule LockstepBench.Support do
       {"#{inspect(mod)} #{check}", ok, detail}
     end
   end
+
+  @doc """
+  Checks that ours and the baseline produce the same kind of ops with the same
+  distributions for the new-vocabulary scenarios (so the comparison is fair).
+  Returns `[{name, ok?, detail}]`.
+  """
+  def vocab_sanity_checks do
+    for mod <- [B, G], check <- [:integers, :zipf, :mix_random, :register, :bank, :list_append] do
+      {ok, detail} = vocab_sanity(mod, check)
+      {"#{inspect(mod)} #{check}", ok, detail}
+    end
+  end
+
+  defp close?(x, expected, tol), do: abs(x - expected) < tol
+
+  defp vocab_sanity(mod, :integers) do
+    [gen] = setup_integers(mod, 100_000)
+    xs = to_list(gen, mod)
+    mean = Enum.sum(xs) / length(xs)
+    ok = Enum.all?(xs, &(&1 in 1..1000)) and close?(mean, 500.5, 5) and length(xs) == 100_000
+    {ok, "mean #{Float.round(mean, 1)} (500.5), min #{Enum.min(xs)}, max #{Enum.max(xs)}"}
+  end
+
+  defp vocab_sanity(mod, :zipf) do
+    [gen] = setup_zipf(mod, 100_000)
+    xs = to_list(gen, mod)
+    h = Enum.sum(for k <- 1..1000, do: 1 / k)
+    f = Enum.frequencies(xs)
+    p1 = Map.get(f, 1, 0) / length(xs)
+    p2 = Map.get(f, 2, 0) / length(xs)
+    ok = Enum.all?(xs, &(&1 in 1..1000)) and close?(p1, 1 / h, 0.01) and close?(p2, 0.5 / h, 0.01)
+
+    {ok,
+     "P(1) #{Float.round(p1, 3)} (#{Float.round(1 / h, 3)}), " <>
+       "P(2) #{Float.round(p2, 3)} (#{Float.round(0.5 / h, 3)})"}
+  end
+
+  defp vocab_sanity(mod, :mix_random) do
+    [gen] = setup_mix_random(mod, 100_000)
+    # Per child: random 1/4 each, cycle 1/4 each, weighted 0.1..0.4; mixed 2:1:1.
+    [a, b, c] = Enum.map(@mix_weights, &(&1 / Enum.sum(@mix_weights)))
+    expected = Enum.zip(@pool4, Enum.map([0.1, 0.2, 0.3, 0.4], &((a + b) * 0.25 + c * &1)))
+    freqs_ok(to_list(gen, mod), expected)
+  end
+
+  defp vocab_sanity(mod, :register) do
+    [gen] = setup_register(mod, 60_000)
+    ops = to_list(gen, mod)
+    kinds = Enum.frequencies_by(ops, &if(is_tuple(&1), do: elem(&1, 0), else: &1))
+    vals_ok = Enum.all?(ops, &register_op?/1)
+    ok = vals_ok and Enum.all?([:read, :write, :cas], &close?(kinds[&1] / 60_000, 1 / 3, 0.01))
+    {ok, Map.new(kinds, fn {k, c} -> {k, Float.round(c / 60_000, 3)} end)}
+  end
+
+  defp vocab_sanity(mod, :bank) do
+    [gen] = setup_bank(mod, 60_000)
+    ops = to_list(gen, mod)
+    reads = Enum.count(ops, &(&1 == :read)) / 60_000
+    ok = close?(reads, 0.5, 0.01) and Enum.all?(ops, &bank_op?/1)
+    {ok, "read #{Float.round(reads, 3)}, transfers in 0..4, from != to, amount 1..5"}
+  end
+
+  defp vocab_sanity(mod, :list_append) do
+    [gen] = setup_list_append(mod, 20_000)
+    txns = to_list(gen, mod)
+    micro = Enum.concat(txns)
+    mean_len = length(micro) / length(txns)
+    reads = Enum.count(micro, &match?([:r, _, nil], &1)) / length(micro)
+    key0 = Enum.count(micro, &match?([_, 0, _], &1)) / length(micro)
+    h8 = Enum.sum(for k <- 1..8, do: 1 / k)
+    appended = for [:append, _k, v] <- micro, do: v
+
+    ok =
+      close?(mean_len, 2.5, 0.05) and close?(reads, 0.5, 0.02) and close?(key0, 1 / h8, 0.02) and
+        length(Enum.uniq(appended)) == length(appended) and
+        Enum.all?(micro, &match?([_, k, _] when k in 0..7, &1))
+
+    {ok,
+     "txn length #{Float.round(mean_len, 2)} (2.5), reads #{Float.round(reads, 3)}, " <>
+       "key 0 #{Float.round(key0, 3)} (#{Float.round(1 / h8, 3)}), appended values unique"}
+  end
+
+  defp register_op?(:read), do: true
+  defp register_op?({:write, v}), do: v in 1..5
+  defp register_op?({:cas, a, b}), do: a in 1..5 and b in 1..5
+  defp register_op?(_), do: false
+
+  defp bank_op?(:read), do: true
+
+  defp bank_op?({:transfer, f, t, a}),
+    do: f in 0..4 and t in 0..4 and f != t and a in 1..5
+
+  defp bank_op?(_), do: false
 
   defp to_list(gen, mod), do: gen |> mod.reduce([], &[&1 | &2]) |> Enum.reverse()
 

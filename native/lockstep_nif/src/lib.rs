@@ -162,6 +162,23 @@ fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &[Term<'a>]
     match toks.next() {
         Some(Tok::Pick(i)) => pool[*i as usize],
         Some(Tok::Int(v)) => v.encode(env),
+        // Small tuples through Rustler's tuple encoders (stack arrays); a
+        // general make_tuple allocates twice per op.
+        Some(Tok::Tuple(2)) => {
+            let a = op_term(env, toks, pool);
+            (a, op_term(env, toks, pool)).encode(env)
+        }
+        Some(Tok::Tuple(3)) => {
+            let a = op_term(env, toks, pool);
+            let b = op_term(env, toks, pool);
+            (a, b, op_term(env, toks, pool)).encode(env)
+        }
+        Some(Tok::Tuple(4)) => {
+            let a = op_term(env, toks, pool);
+            let b = op_term(env, toks, pool);
+            let c = op_term(env, toks, pool);
+            (a, b, c, op_term(env, toks, pool)).encode(env)
+        }
         Some(Tok::Tuple(n)) => {
             let items: Vec<Term> = (0..*n).map(|_| op_term(env, toks, pool)).collect();
             rustler::types::tuple::make_tuple(env, &items)
