@@ -472,8 +472,9 @@ defmodule Lockstep.Generator do
 
   @doc """
   Zipf-distributed ranks `1..n`: rank `k` with probability ∝ `1/k^skew`, exact
-  (rejection-inversion, O(1) per draw for any `n`). Options: `:skew` (a number
-  ≥ 0, default 1.0), `:seed`.
+  (rejection-inversion, O(1) per draw for any `n` up to 2^53, the ranks a
+  double holds exactly; skew 0 is drawn as exact uniform integers). Options:
+  `:skew` (a number ≥ 0, default 1.0), `:seed`.
 
   ## Examples
 
@@ -484,20 +485,14 @@ defmodule Lockstep.Generator do
   @spec zipf(pos_integer(), keyword()) :: t()
   def zipf(n, opts \\ [])
 
-  def zipf(n, opts) when is_integer(n) and n >= 1 and n < 1 <<< 64 do
+  def zipf(n, opts) when is_integer(n) and n >= 1 and n <= 1 <<< 53 do
     opts = Options.keyword!(opts, [:skew, :seed], "zipf/2")
-
-    skew =
-      case Keyword.get(opts, :skew, 1.0) do
-        s when is_number(s) and s >= 0 -> s / 1
-        s -> raise ArgumentError, "zipf/2 expects :skew to be a number >= 0, got: #{inspect(s)}"
-      end
-
+    skew = Options.skew!(Keyword.get(opts, :skew, 1.0), "zipf/2", ":skew")
     __value__(:zipf, {:zipf, n, skew}, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
   end
 
   def zipf(n, _opts),
-    do: raise(ArgumentError, "zipf/2 expects n to be an integer in 1..2^64-1, got: #{inspect(n)}")
+    do: raise(ArgumentError, "zipf/2 expects n to be an integer in 1..2^53, got: #{inspect(n)}")
 
   @doc """
   Unique increasing integers `start, start + 1, ...`: values for writes that

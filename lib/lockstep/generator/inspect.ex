@@ -8,26 +8,34 @@ defimpl Inspect, for: Lockstep.Generator do
 
   alias Lockstep.Generator.Drop
 
+  #
+  # Inside a composite, children leave out `remaining: infinity` (the default)
+  # to keep nested generators short.
+
   def inspect(%{children: [_ | _]} = gen, opts) do
-    children = container_doc("[", gen.children, "]", opts, &@protocol.inspect/2, separator: ",")
+    child_opts = %{opts | custom_options: Keyword.put(opts.custom_options, :lockstep_child, true)}
+
+    children =
+      container_doc("[", gen.children, "]", child_opts, &@protocol.inspect/2, separator: ",")
 
     concat([
       "#Lockstep.Generator<#{gen.kind}",
       composite(gen, opts),
-      " remaining: #{gen.remaining} children: ",
+      remaining(gen, opts),
+      " children: ",
       children,
       ">"
     ])
   end
 
-  def inspect(%{kind: :cycle} = gen, _opts) do
-    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Drop.position(gen)} " <>
-      "remaining: #{gen.remaining}>"
+  def inspect(%{kind: :cycle} = gen, opts) do
+    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Drop.position(gen)}" <>
+      remaining(gen, opts) <> ">"
   end
 
-  def inspect(%{kind: :counter, engine: {_, _, _, {:counter, start}, _}} = gen, _opts) do
-    "#Lockstep.Generator<counter start: #{start} at: #{Drop.position(gen)} " <>
-      "remaining: #{gen.remaining}>"
+  def inspect(%{kind: :counter, engine: {_, _, _, {:counter, start}, _}} = gen, opts) do
+    "#Lockstep.Generator<counter start: #{start} at: #{Drop.position(gen)}" <>
+      remaining(gen, opts) <> ">"
   end
 
   def inspect(gen, opts) do
@@ -35,9 +43,17 @@ defimpl Inspect, for: Lockstep.Generator do
       "#Lockstep.Generator<#{gen.kind} seed: ",
       to_doc(gen.seed, opts),
       stream(elem(gen.engine, 4), opts),
-      " at: #{Drop.position(gen)} remaining: #{gen.remaining}>"
+      " at: #{Drop.position(gen)}",
+      remaining(gen, opts),
+      ">"
     ])
   end
+
+  defp remaining(%{remaining: :infinity}, opts) do
+    if opts.custom_options[:lockstep_child], do: "", else: " remaining: infinity"
+  end
+
+  defp remaining(%{remaining: n}, _opts), do: " remaining: #{n}"
 
   defp composite(%{engine: {:mix, until, :round_robin}} = gen, _opts),
     do: until_doc(until) <> " next_child: #{gen.next_child}"

@@ -31,6 +31,40 @@ defmodule Lockstep.Generator.Options do
     ops
   end
 
+  @doc false
+  # A Zipf skew: a number >= 0 as a float (bignums too large for a float are
+  # rejected here rather than raising ArithmeticError later).
+  @spec skew!(term(), String.t(), String.t()) :: float()
+  def skew!(skew, fun, what) when is_number(skew) and skew >= 0 do
+    skew / 1
+  rescue
+    ArithmeticError -> bad_skew!(skew, fun, what)
+  end
+
+  def skew!(skew, fun, what), do: bad_skew!(skew, fun, what)
+
+  defp bad_skew!(skew, fun, what) do
+    raise ArgumentError, "#{fun} expects #{what} to be a number >= 0, got: #{inspect(skew)}"
+  end
+
+  @doc false
+  # An integer option in `range` (default `default`), named in the error.
+  @spec int!(keyword(), atom(), integer(), Range.t(), String.t()) :: integer()
+  def int!(opts, key, default, range, fun) do
+    case Keyword.get(opts, key, default) do
+      n when is_integer(n) ->
+        if n in range, do: n, else: bad_int!(key, n, range, fun)
+
+      other ->
+        bad_int!(key, other, range, fun)
+    end
+  end
+
+  defp bad_int!(key, value, first..last//_, fun) do
+    raise ArgumentError,
+          "#{fun} expects #{inspect(key)} to be an integer in #{first}..#{last}, got: #{inspect(value)}"
+  end
+
   defp proper_list?([]), do: true
   defp proper_list?([_ | tail]), do: proper_list?(tail)
   defp proper_list?(_), do: false

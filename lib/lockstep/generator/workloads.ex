@@ -14,6 +14,10 @@ defmodule Lockstep.Generator.Workloads do
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Options, Seed}
 
+  import Bitwise
+
+  @max_u64 (1 <<< 64) - 1
+
   @doc """
   A single-register workload: `:read`, `{:write, v}` and `{:cas, old, new}`,
   with values drawn from `:values` (a range, default `1..5`).
@@ -32,7 +36,7 @@ defmodule Lockstep.Generator.Workloads do
   def register(opts \\ []) do
     opts = Options.keyword!(opts, [:seed, :values, :mix], "register/1")
     seed = seed(opts)
-    values = Keyword.get(opts, :values, 1..5)
+    values = values!(Keyword.get(opts, :values, 1..5))
     weights = weights(opts, [:read, :write, :cas], [read: 1, write: 1, cas: 1], "register/1")
 
     G.mix(
@@ -77,33 +81,27 @@ defmodule Lockstep.Generator.Workloads do
   def list_append(opts \\ []) do
     allowed = [:seed, :keys, :max_txn_length, :key_dist, :mix, :workers, :worker]
     opts = Options.keyword!(opts, allowed, "list_append/1")
-    keys = pos_int!(opts, :keys, 8, "list_append/1")
-    max_len = pos_int!(opts, :max_txn_length, 4, "list_append/1")
-    workers = pos_int!(opts, :workers, 1, "list_append/1")
-    worker = Keyword.get(opts, :worker, 0)
+    max_len = Options.int!(opts, :max_txn_length, 4, 1..1024, "list_append/1")
+    workers = Options.int!(opts, :workers, 1, 1..(1 <<< 32), "list_append/1")
+    worker = Options.int!(opts, :worker, 0, 0..(workers - 1), "list_append/1")
     [append_w, read_w] = weights(opts, [:append, :read], [append: 1, read: 1], "list_append/1")
-
-    unless is_integer(worker) and worker in 0..(workers - 1) do
-      raise ArgumentError,
-            "list_append/1 expects :worker in 0..#{workers - 1}, got: #{inspect(worker)}"
-    end
-
-    if max_len > 1024 do
-      raise ArgumentError, "list_append/1 expects :max_txn_length <= 1024, got: #{max_len}"
-    end
 
     skew =
       case Keyword.get(opts, :key_dist, {:zipf, 1.0}) do
         :uniform ->
           nil
 
-        {:zipf, s} when is_number(s) and s >= 0 ->
-          s / 1
+        {:zipf, s} ->
+          Options.skew!(s, "list_append/1", "the :key_dist skew")
 
         other ->
           raise ArgumentError,
                 "list_append/1 expects :key_dist to be :uniform or {:zipf, skew}, got: #{inspect(other)}"
       end
+
+    # Zipf ranks are exact up to 2^53 (see zipf/2).
+    max_keys = if skew == nil, do: @max_u64, else: 1 <<< 53
+    keys = Options.int!(opts, :keys, 8, 1..max_keys, "list_append/1")
 
     params = {:list_append, keys, max_len, read_w, append_w, skew, workers, worker}
     G.__value__(:list_append, params, [:append, :r, nil], seed(opts))
@@ -128,40 +126,40 @@ defmodule Lockstep.Generator.Workloads do
   def bank(opts \\ []) do
     opts = Options.keyword!(opts, [:seed, :accounts, :max_transfer, :mix], "bank/1")
     seed = seed(opts)
-    accounts = pos_int!(opts, :accounts, 5, "bank/1")
-    max = pos_int!(opts, :max_transfer, 5, "bank/1")
+    accounts = Options.int!(opts, :accounts, 5, 2..@max_u64, "bank/1")
+    max = Options.int!(opts, :max_transfer, 5, 1..@max_u64, "bank/1")
     weights = weights(opts, [:transfer, :read], [transfer: 1, read: 1], "bank/1")
-
-    if accounts < 2, do: raise(ArgumentError, "bank/1 expects at least 2 :accounts")
 
     transfers = G.__value__(:transfer, {:transfer, accounts, max}, [:transfer], {seed, :transfer})
 
     G.mix([transfers, G.cycle([:read])], strategy: :random, seed: seed, weights: weights)
   end
 
-  defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
+  defp values!(%Range{first: first, last: last, step: 1} = values)
+       when first <= last and last - first < 1 <<< 64,
+       do: values
 
-  defp pos_int!(opts, key, default, fun) do
-    case Keyword.get(opts, key, default) do
-      n when is_integer(n) and n > 0 ->
-        n
-
-      other ->
-        raise ArgumentError,
-              "#{fun} expects #{inspect(key)} to be a positive integer, got: #{inspect(other)}"
-    end
+  defp values!(values) do
+    raise ArgumentError,
+          "register/1 expects :values to be a non-empty range first..last with step 1 " <>
+            "and at most 2^64 values, got: #{inspect(values)}"
   end
+
+  defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
 
   # The :mix option as weights in `kinds` order.
   defp weights(opts, kinds, default, fun) do
     mix = Keyword.get(opts, :mix, default)
 
-    unless Keyword.keyword?(mix) and
-             Enum.all?(mix, fn {k, w} -> k in kinds and is_integer(w) and w >= 0 end) and
-             Enum.any?(mix, fn {_, w} -> w > 0 end) do
+    valid? =
+      Keyword.keyword?(mix) and
+        Enum.all?(mix, fn {k, w} -> k in kinds and is_integer(w) and w >= 0 end) and
+        Enum.sum(Keyword.values(mix)) in 1..@max_u64
+
+    unless valid? do
       raise ArgumentError,
             "#{fun} expects :mix to be a keyword list of #{inspect(kinds)} with non-negative " <>
-              "integer weights, not all zero, got: #{inspect(mix)}"
+              "integer weights, not all zero, adding up to at most 2^64 - 1, got: #{inspect(mix)}"
     end
 
     Enum.map(kinds, &Keyword.get(mix, &1, 0))

@@ -10,6 +10,8 @@
 
 use crate::error::EngineError;
 
+/// Largest `n`: ranks come from a double, exact up to 2^53.
+pub const MAX_N: u64 = 1 << 53;
 /// Attempts before giving up on rejection (never reached in practice: the
 /// acceptance rate is above 0.5 for every `n` and `skew`).
 pub const MAX_ATTEMPTS: u64 = 63;
@@ -33,6 +35,9 @@ impl Zipf {
     pub fn new(n: u64, skew: f64) -> Result<Self, EngineError> {
         if n == 0 {
             return Err(EngineError::EmptyPool);
+        }
+        if n > MAX_N {
+            return Err(EngineError::BadParameter("zipf n must be at most 2^53"));
         }
         if !(skew.is_finite() && skew >= 0.0) {
             return Err(EngineError::BadParameter(
@@ -61,8 +66,12 @@ impl Zipf {
     }
 
     /// One attempt with uniform word `word`: the rank, or `None` if rejected.
+    /// Skew 0 is the uniform law, drawn exactly: `1 + bounded(word, n)`.
     #[inline]
     pub fn attempt(&self, word: u64) -> Option<u64> {
+        if self.skew == 0.0 {
+            return Some(1 + crate::sample::bounded(word, self.n));
+        }
         let u = self.h_n + unit(word) * (self.h_x1 - self.h_n);
         let x = self.h_integral_inv(u);
         let k = ((x + 0.5) as u64).clamp(1, self.n);
@@ -168,7 +177,7 @@ mod tests {
 
     #[test]
     fn huge_n_is_constant_time_and_in_range() {
-        let z = Zipf::new(u64::MAX / 2, 1.2).unwrap();
+        let z = Zipf::new(MAX_N, 1.2).unwrap();
         let samples = draws(&z, 10_000);
         assert!(samples.iter().all(|&k| k >= 1));
         let ones = samples.iter().filter(|&&k| k == 1).count();
@@ -178,6 +187,7 @@ mod tests {
     #[test]
     fn bad_parameters_are_errors() {
         assert!(Zipf::new(0, 1.0).is_err());
+        assert!(Zipf::new(MAX_N + 1, 1.0).is_err());
         assert!(Zipf::new(5, -1.0).is_err());
         assert!(Zipf::new(5, f64::NAN).is_err());
     }
