@@ -472,7 +472,7 @@ defmodule Lockstep.Generator do
 
   @doc """
   Zipf-distributed ranks `1..n`: rank `k` with probability ∝ `1/k^skew`, exact
-  (rejection-inversion, O(1) per draw for any `n` up to 2^53, the ranks a
+  (rejection-inversion, O(1) per draw for any `n` up to 2^52, the ranks a
   double holds exactly; skew 0 is drawn as exact uniform integers). Options:
   `:skew` (a number ≥ 0, default 1.0), `:seed`.
 
@@ -485,14 +485,14 @@ defmodule Lockstep.Generator do
   @spec zipf(pos_integer(), keyword()) :: t()
   def zipf(n, opts \\ [])
 
-  def zipf(n, opts) when is_integer(n) and n >= 1 and n <= 1 <<< 53 do
+  def zipf(n, opts) when is_integer(n) and n >= 1 and n <= 1 <<< 52 do
     opts = Options.keyword!(opts, [:skew, :seed], "zipf/2")
     skew = Options.skew!(Keyword.get(opts, :skew, 1.0), "zipf/2", ":skew")
     __value__(:zipf, {:zipf, n, skew}, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
   end
 
   def zipf(n, _opts),
-    do: raise(ArgumentError, "zipf/2 expects n to be an integer in 1..2^53, got: #{inspect(n)}")
+    do: raise(ArgumentError, "zipf/2 expects n to be an integer in 1..2^52, got: #{inspect(n)}")
 
   @doc """
   Unique increasing integers `start, start + 1, ...`: values for writes that

@@ -28,6 +28,12 @@ defmodule Lockstep.VocabularyTest do
     Map.new(weights, fn {k, w} -> {k, total * w / sum} end)
   end
 
+  defp zipf_or_error(n, skew) do
+    {:ok, G.zipf(n, skew: skew, seed: 1)}
+  rescue
+    e in ArgumentError -> {:error, e}
+  end
+
   defp zipf_weights(n, skew), do: Map.new(1..n, &{&1, 1 / :math.pow(&1, skew)})
 
   # ---------------------------------------------------------------------------
@@ -148,17 +154,49 @@ defmodule Lockstep.VocabularyTest do
       assert Enum.any?(ops, &(&1 > 1_000_000))
     end
 
-    @tag :known_bug
-    test "ranks are exact up to n = 2^53: skew 0 is uniform (low bits too); larger n is refused" do
-      # Rejection-inversion computes ranks in f64, exact up to 2^53: zipf/2 takes
-      # n up to there, and draws skew 0 as exact uniform integers.
-      assert_raise ArgumentError, ~r/1\.\.2\^53/, fn -> G.zipf((1 <<< 53) + 1) end
-      n = 1 <<< 53
+    test "ranks are exact up to n = 2^52: skew 0 is uniform (low bits too); larger n is refused" do
+      # Rejection-inversion computes ranks in f64, exact while they keep a
+      # fraction bit: zipf/2 takes n up to 2^52, and draws skew 0 as exact
+      # uniform integers.
+      assert_raise ArgumentError, ~r/1\.\.2\^52/, fn -> G.zipf((1 <<< 52) + 1) end
+      n = 1 <<< 52
       ops = G.zipf(n, skew: 0.0, seed: 1) |> Enum.take(4000)
       assert Enum.all?(ops, &(&1 in 1..n))
       counts = Enum.frequencies_by(ops, &rem(&1, 4))
       chi2 = chi_squared(counts, %{0 => 1000, 1 => 1000, 2 => 1000, 3 => 1000})
       assert chi2 < @chi2[3], "rank mod 4: #{inspect(counts)}"
+    end
+
+    test "ranks are exact for every accepted n and skew: no parity bias among large ranks" do
+      # Rejection-inversion computes the rank x in f64 and takes floor(x + 0.5).
+      # From 2^52 on a double holds no fractions, so x is an integer and the
+      # tie x + 0.5 rounds to even: every rank above 2^52 comes out even (skew 0
+      # is now drawn exactly; any skew > 0 still goes through the doubles). An n
+      # whose ranks cannot be exact must be an ArgumentError.
+      for n <- [1 <<< 52, (1 <<< 52) - 1, 1 <<< 53, @two64 - 1], skew <- [0.0, 0.1, 0.5] do
+        case zipf_or_error(n, skew) do
+          {:error, %ArgumentError{}} ->
+            :ok
+
+          {:ok, gen} ->
+            ops = Enum.take(gen, 20_000)
+            assert Enum.all?(ops, &(&1 in 1..n))
+            big = Enum.filter(ops, &(&1 > n >>> 1))
+            assert length(big) > 4000
+            odd = Enum.count(big, &(rem(&1, 2) == 1))
+
+            assert abs(odd / length(big) - 0.5) < 0.03,
+                   "n #{n}, skew #{skew}: #{odd} odd of #{length(big)} ranks above n/2"
+        end
+      end
+    end
+
+    test "n = 2^52 is accepted, in range, with rank 1 the most frequent" do
+      n = 1 <<< 52
+      ops = G.zipf(n, skew: 1.0, seed: 2) |> Enum.take(5000)
+      assert Enum.all?(ops, &(&1 in 1..n))
+      {top, _} = ops |> Enum.frequencies() |> Enum.max_by(&elem(&1, 1))
+      assert top == 1
     end
 
     test "errors are ArgumentErrors" do
@@ -173,7 +211,6 @@ defmodule Lockstep.VocabularyTest do
       assert_raise ArgumentError, ~r/unknown option :foo/, fn -> G.zipf(10, foo: 1) end
     end
 
-    @tag :known_bug
     test "a bignum skew is an ArgumentError, not an ArithmeticError" do
       assert_raise ArgumentError, ~r/:skew/, fn -> G.zipf(10, skew: 1 <<< 2000) end
     end
@@ -529,6 +566,31 @@ defmodule Lockstep.VocabularyTest do
       assert_raise RuntimeError, fn -> G.each(G.take(tens.(9), 5), fn _ -> :ok end) end
     end
 
+    test "a filter that ends by rejecting its child's last ops does not end a concat or an until: :all mix" do
+      # The filter is not "exhausted" beforehand (its child still holds 11), so
+      # the composite pulls it, gets :done, and stops although later phases or
+      # other children still hold ops.
+      evens = fn -> G.filter(G.take(G.counter(1), 11), &even?/1) end
+
+      concat = G.concat([evens.(), G.take(G.cycle([:x]), 3)])
+      assert walk(concat) == [2, 4, 6, 8, 10, :x, :x, :x]
+      assert reduce_list(concat) == [2, 4, 6, 8, 10, :x, :x, :x]
+      assert Enum.to_list(concat) == [2, 4, 6, 8, 10, :x, :x, :x]
+
+      rejects_all = G.filter(G.take(G.counter(1), 3), fn _ -> false end)
+      assert walk(G.concat([rejects_all, G.take(G.cycle([:x]), 3)])) == [:x, :x, :x]
+
+      for opts <- [[until: :all], [until: :all, strategy: :random, seed: 1]] do
+        mix = G.mix([evens.(), G.take(G.cycle([:x]), 8)], opts)
+        ops = walk(mix)
+
+        assert Enum.frequencies(ops) == %{2 => 1, 4 => 1, 6 => 1, 8 => 1, 10 => 1, x: 8},
+               "#{inspect(opts)}: #{inspect(ops)}"
+
+        assert reduce_list(mix) == ops
+      end
+    end
+
     test "a filter inside a mix" do
       gen = G.mix([G.filter(G.counter(1), &even?/1), G.cycle([:x])])
       assert walk(gen, 6) == [2, :x, 4, :x, 6, :x]
@@ -686,6 +748,20 @@ defmodule Lockstep.VocabularyTest do
            seed: 26
          )
      ), true},
+    {"random mix of random mixes",
+     quote(
+       do:
+         G.mix(
+           [
+             G.mix([G.cycle([:a]), G.counter(0)], strategy: :random, seed: 31, weights: [1, 2]),
+             G.mix([G.integers(1..5, seed: 32), G.zipf(4, seed: 33)], strategy: :random, seed: 34),
+             G.take(G.cycle([:t]), 50)
+           ],
+           strategy: :random,
+           seed: 35,
+           until: :all
+         )
+     ), true},
     {"take of a concat",
      quote(do: G.take(G.concat([G.take(G.zipf(9, seed: 27), 120), G.counter(0)]), 250)), true},
     {"forked random mix",
@@ -719,6 +795,8 @@ defmodule Lockstep.VocabularyTest do
         assert each_list(capped) == {ops, length(ops)}
         assert Enum.to_list(capped) == ops
         assert Enum.take(gen, 300) == ops
+        # Suspended and resumed enumeration (Enum.zip/2).
+        assert capped |> Enum.zip(Stream.iterate(0, &(&1 + 1))) |> Enum.map(&elem(&1, 0)) == ops
 
         {first, mid} = advance(gen, 70)
         mid_capped = G.take(mid, 300)

@@ -134,7 +134,6 @@ defmodule Lockstep.WorkloadsTest do
       assert_raise ArgumentError, fn -> Workloads.register(values: 5..1//1) end
     end
 
-    @tag :known_bug
     test "bad :values is an ArgumentError naming register/1 and :values" do
       for values <- [:foo, 5..1//1, 1..9//2, [1, 2]] do
         assert_raise ArgumentError, ~r/register\/1.*:values/, fn ->
@@ -243,7 +242,6 @@ defmodule Lockstep.WorkloadsTest do
       end
     end
 
-    @tag :known_bug
     test "out-of-range :accounts / :max_transfer fail at construction, naming the option" do
       # Today these build, and the first read raises "invalid generator:
       # malformed plan: max_amount" (or "accounts").
@@ -409,7 +407,6 @@ defmodule Lockstep.WorkloadsTest do
       assert [_] = Workloads.list_append(seed: 1, key_dist: {:zipf, 0}) |> Enum.take(1)
     end
 
-    @tag :known_bug
     test "out-of-range numeric options fail at construction, naming the option" do
       # Today these build, and the first read raises "invalid generator:
       # malformed plan: ..." (or, for weights summing past 2^64 - 1, "list_append
@@ -428,7 +425,6 @@ defmodule Lockstep.WorkloadsTest do
       end
     end
 
-    @tag :known_bug
     test "a bignum zipf skew is an ArgumentError naming :key_dist" do
       assert_raise ArgumentError, ~r/:key_dist/, fn ->
         Workloads.list_append(key_dist: {:zipf, 1 <<< 2000})
@@ -451,7 +447,6 @@ defmodule Lockstep.WorkloadsTest do
       end
     end
 
-    @tag :known_bug
     test "register inspects short (< 600 chars)" do
       # The seed is repeated in each of the three children's value leaves.
       for gen <- [

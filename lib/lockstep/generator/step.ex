@@ -79,31 +79,55 @@ defmodule Lockstep.Generator.Step do
     end
   end
 
-  defp next_mix(%G{children: cs, engine: {:mix, until, strategy}} = gen) do
+  defp next_mix(%G{engine: {:mix, _, {:random, _, _, _, _, _}}} = gen) do
+    {pick, gen} = pop_pick(gen)
+    serve_live(gen, pick)
+  end
+
+  defp next_mix(gen), do: serve_live(gen, nil)
+
+  # Serves until a child produces an op. A random mix keeps its pick across
+  # retries (the engine's rule: the next live child after it); the others
+  # choose again from next_child.
+  defp serve_live(gen, pick) do
+    case serve(gen, pick || gen.next_child) do
+      {:skip, gen} -> if exhausted?(gen), do: :done, else: serve_live(gen, pick)
+      result -> result
+    end
+  end
+
+  # Serves the op from the child chosen from `from` (strategy rules), or
+  # {:skip, gen} when that child ended without looking exhausted (a filter whose
+  # last ops were all rejected) under concat or `until: :all`: the child is then
+  # marked exhausted and another one serves.
+  defp serve(%G{children: cs, engine: {:mix, until, strategy}} = gen, from) do
     k = length(cs)
 
     {idx, gen} =
       case strategy do
         :round_robin ->
-          idx = if until == :any, do: gen.next_child, else: live_from(cs, gen.next_child, k)
+          idx = if until == :any, do: from, else: live_from(cs, from, k)
           {idx, %{gen | next_child: rem(idx + 1, k)}}
 
         :concat ->
-          idx = Enum.find(gen.next_child..(k - 1), &(not exhausted?(Enum.at(cs, &1))))
+          idx = Enum.find(from..(k - 1), &(not exhausted?(Enum.at(cs, &1))))
           {idx, %{gen | next_child: idx}}
 
         {:random, _, _, _, _, _} ->
-          {pick, gen} = pop_pick(gen)
-          {live_from(cs, pick, k), gen}
+          {live_from(cs, from, k), gen}
       end
 
-    case G.next(Enum.at(cs, idx)) do
-      :done ->
-        # Only a filter child can end without being exhausted beforehand.
-        :done
+    child = Enum.at(cs, idx)
 
+    case G.next(child) do
       {op, child} ->
         {op, %{gen | children: List.replace_at(cs, idx, child), remaining: dec(gen.remaining)}}
+
+      :done when until == :any ->
+        :done
+
+      :done ->
+        {:skip, %{gen | children: List.replace_at(cs, idx, %{child | remaining: 0})}}
     end
   end
 

@@ -99,8 +99,8 @@ defmodule Lockstep.Generator.Workloads do
                 "list_append/1 expects :key_dist to be :uniform or {:zipf, skew}, got: #{inspect(other)}"
       end
 
-    # Zipf ranks are exact up to 2^53 (see zipf/2).
-    max_keys = if skew == nil, do: @max_u64, else: 1 <<< 53
+    # Zipf ranks are exact up to 2^52 (see zipf/2).
+    max_keys = if skew == nil, do: @max_u64, else: 1 <<< 52
     keys = Options.int!(opts, :keys, 8, 1..max_keys, "list_append/1")
 
     params = {:list_append, keys, max_len, read_w, append_w, skew, workers, worker}

@@ -49,15 +49,10 @@ impl ListAppend {
                 "list_append needs keys >= 1 and 1 <= max_txn_length <= 1024",
             ));
         }
-        if self
-            .read_weight
-            .checked_add(self.append_weight)
-            .unwrap_or(0)
-            == 0
-        {
-            return Err(EngineError::BadParameter(
-                "list_append weights are all zero",
-            ));
+        match self.read_weight.checked_add(self.append_weight) {
+            None => return Err(EngineError::WeightOverflow),
+            Some(0) => return Err(EngineError::ZeroTotalWeight),
+            Some(_) => {}
         }
         if self.workers == 0 || self.worker >= self.workers {
             return Err(EngineError::BadParameter(

@@ -10,8 +10,9 @@
 
 use crate::error::EngineError;
 
-/// Largest `n`: ranks come from a double, exact up to 2^53.
-pub const MAX_N: u64 = 1 << 53;
+/// Largest `n`: ranks come from `floor(x + 0.5)` of a double, exact while `x`
+/// still has a fraction bit (below 2^52; past it `+ 0.5` ties round to even).
+pub const MAX_N: u64 = 1 << 52;
 /// Attempts before giving up on rejection (never reached in practice: the
 /// acceptance rate is above 0.5 for every `n` and `skew`).
 pub const MAX_ATTEMPTS: u64 = 63;
@@ -37,7 +38,7 @@ impl Zipf {
             return Err(EngineError::EmptyPool);
         }
         if n > MAX_N {
-            return Err(EngineError::BadParameter("zipf n must be at most 2^53"));
+            return Err(EngineError::BadParameter("zipf n must be at most 2^52"));
         }
         if !(skew.is_finite() && skew >= 0.0) {
             return Err(EngineError::BadParameter(
