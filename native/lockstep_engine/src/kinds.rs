@@ -203,7 +203,7 @@ impl LeafKind {
                 };
                 out.push(Tok::Int(first + i128::from(off)));
             }
-            // Leaves write counters themselves (they know the wraps at 2^64).
+            // Past 2^64 ops the leaf moves `start` on by 2^64 (Leaf::advance).
             LeafKind::Counter { start } => out.push(Tok::Int(start + i128::from(i))),
             LeafKind::Zipf(z) => {
                 let rank = z.sample(words.next_word(), |j| retry(u128::from(i), j));

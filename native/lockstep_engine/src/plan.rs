@@ -60,9 +60,6 @@ pub struct Leaf {
     offset: u64,
     // Boxed: ChaCha's 4-block buffer would make every Node that large.
     words: Option<Box<Words>>,
-    // Times the op index wrapped at 2^64 since the plan started (counters only
-    // need it: their value is start + the unwrapped index).
-    wraps: i128,
 }
 
 impl Leaf {
@@ -77,7 +74,6 @@ impl Leaf {
             remaining,
             offset,
             words: None,
-            wraps: 0,
         }
     }
 
@@ -178,18 +174,12 @@ impl Leaf {
             at,
             offset,
             words,
-            wraps,
             ..
         } = self;
         let words = words.get_or_insert_with(|| Box::new(at.words(per_op)));
         let at = *at;
         let retry = at.retry_word();
         for step in 0..k as u64 {
-            if let LeafKind::Counter { start } = kind {
-                let i = i128::from(at.pos + step) + (*wraps << 64);
-                out.push(Tok::Int(*start + i));
-                continue;
-            }
             kind.tokens(at.pos + step, *offset, words, &retry, out);
         }
         self.advance(k as u64);
@@ -203,10 +193,13 @@ impl Leaf {
         }
         let (pos, wrapped) = self.at.pos.overflowing_add(k);
         self.at.pos = pos;
-        if wrapped || pos == 0 && k > 0 {
-            // Op 2^64 uses the words of op 0 again: reposition the cursor.
+        if wrapped {
+            // Op 2^64 uses the words of op 0 again: reposition the cursor. A
+            // counter's value is start + the true index: move its start on.
             self.words = None;
-            self.wraps += 1;
+            if let LeafKind::Counter { start } = &mut self.kind {
+                *start += 1 << 64;
+            }
         }
         if let Some(r) = self.remaining.as_mut() {
             *r -= k;
