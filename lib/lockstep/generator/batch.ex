@@ -91,12 +91,14 @@ defmodule Lockstep.Generator.Batch do
 
   @doc false
   # The next (up to) k ops of `gen` and `gen` after them, without changing the
-  # value passed in: the chunking step of Enumerable.
+  # value passed in: the chunking step of Enumerable. The engine makes the
+  # chunk when drop/2 can then skip it cheaply; otherwise stepping next/1 once
+  # gives both the ops and the state after them.
   @spec take_chunk(G.t(), pos_integer()) :: {[term()], G.t()}
   def take_chunk(gen, k) do
     k = min(k, @max_chunk)
 
-    if native?(gen) do
+    if native?(gen) and Drop.cheap?(gen) do
       ops = gen |> G.take(k) |> reduce([], &[&1 | &2]) |> :lists.reverse()
       {ops, Drop.drop(gen, length(ops))}
     else

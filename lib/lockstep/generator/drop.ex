@@ -63,6 +63,15 @@ defmodule Lockstep.Generator.Drop do
   def capacity(%G{remaining: remaining}), do: remaining
 
   @doc false
+  # True when drop/2 skips without stepping: no filter and no random mix in
+  # the tree (their split depends on the ops themselves).
+  @spec cheap?(G.t()) :: boolean()
+  def cheap?(%G{kind: :filter}), do: false
+  def cheap?(%G{engine: {:mix, _, {:random, _, _, _, _, _}}}), do: false
+  def cheap?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &cheap?/1)
+  def cheap?(%G{}), do: true
+
+  @doc false
   # `gen` after n ops (or after all of them, when it has fewer).
   @spec drop(G.t(), non_neg_integer()) :: G.t()
   def drop(gen, 0), do: gen
