@@ -78,14 +78,13 @@ defmodule Lockstep.Generator do
             #   * buf: prefetched ops (the ops just before op `pos`);
             #   * pos: op index right after `buf`, so the next op is op
             #     `pos - length(buf)`;
-            #   * engine: for random/weighted/cycle `{pool, key, stream, table,
-            #     forks}` (the ops as a tuple, the engine key of `seed`, the
-            #     ChaCha stream id, derived from `forks`, the fork keys, newest
-            #     first,
-            #     the weighted alias table: a NIF cache rebuilt from `weights`
-            #     when missing); value leaves (integers, zipf, counter, ...)
-            #     hold their engine params in place of the table; composites
-            #     are described in Lockstep.Generator.Step.
+            #   * engine: for seeded leaves `{pool, key, stream, table, forks}`:
+            #     the ops as a tuple, the engine key of `seed`, the ChaCha
+            #     stream id (derived from `forks`, the fork keys, newest first)
+            #     and the weighted alias table (a NIF cache rebuilt from
+            #     `weights` when missing), or, for value leaves (integers,
+            #     zipf, counter, workloads), their engine params in its place;
+            #     composites are described in Lockstep.Generator.Step.
             buf: [],
             pos: 0,
             engine: nil
@@ -93,13 +92,19 @@ defmodule Lockstep.Generator do
   @typedoc """
   A generator. The documented fields:
 
-    * `kind` — `:random`, `:cycle`, `:weighted` or `:mix`.
+    * `kind` — `:random`, `:cycle`, `:weighted` or `:mix` for the documented
+      constructors; the added ones use `:concat`, `:zip`, `:map`, `:filter`,
+      `:integers`, `:zipf`, `:counter`, and the workloads `:transfer` and
+      `:list_append`.
     * `ops` — the pool of ops as given (for `:weighted`, the ops without their
       weights); `nil` for `:mix`.
     * `weights` — the integer weights, in the order of `ops` (`:weighted` only).
     * `total` — the sum of `weights` (`:weighted` only).
-    * `children` — the child generators, in their current state (`:mix` only).
-    * `next_child` — index of the child asked next, starting at 0 (`:mix` only).
+    * `children` — the child generators, in their current state (`:mix`, and
+      the composites `:concat`, `:zip`, `:map`, `:filter`).
+    * `next_child` — index of the child asked next, starting at 0 (`:mix`;
+      the current phase of a `:concat`; `nil` for a `strategy: :random` mix,
+      whose next child is drawn).
     * `remaining` — ops left before `:done`: `:infinity` until `take/2`.
     * `seed` — the seed of the stream (`:random` and `:weighted`; `nil` otherwise).
 
@@ -107,7 +112,20 @@ defmodule Lockstep.Generator do
   """
   @type t() :: %__MODULE__{
           children: [t()] | nil,
-          kind: :random | :cycle | :weighted | :mix,
+          kind:
+            :random
+            | :cycle
+            | :weighted
+            | :mix
+            | :concat
+            | :zip
+            | :map
+            | :filter
+            | :integers
+            | :zipf
+            | :counter
+            | :transfer
+            | :list_append,
           next_child: non_neg_integer() | nil,
           ops: [any()] | nil,
           remaining: non_neg_integer() | :infinity,

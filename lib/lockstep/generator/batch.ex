@@ -17,7 +17,7 @@ defmodule Lockstep.Generator.Batch do
   # pool tuple; past @max_value_pool they step next/1 instead.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Drop, Native}
+  alias Lockstep.Generator.{Drop, Native, Step}
 
   import Bitwise
 
@@ -216,9 +216,7 @@ defmodule Lockstep.Generator.Batch do
         filter_chunk(rest, pred, max, 0, [op | kept])
 
       rejected + 1 >= max ->
-        raise RuntimeError,
-              "filter/3 rejected #{max} ops in a row; the predicate may reject everything " <>
-                "(raise :max_rejections if this is expected)"
+        Step.too_many_rejections!(max)
 
       true ->
         filter_chunk(rest, pred, max, rejected + 1, kept)

@@ -61,11 +61,7 @@ defmodule Lockstep.Generator.Step do
     end
   end
 
-  defp next_filter(_child, _pred, max, max, _gen) do
-    raise RuntimeError,
-          "filter/3 rejected #{max} ops in a row; the predicate may reject everything " <>
-            "(raise :max_rejections if this is expected)"
-  end
+  defp next_filter(_child, _pred, max, max, _gen), do: too_many_rejections!(max)
 
   defp next_filter(child, pred, max, rejected, gen) do
     case G.next(child) do
@@ -156,6 +152,15 @@ defmodule Lockstep.Generator.Step do
             pop_pick(%{gen | engine: engine, pos: gen.pos + k})
         end
     end
+  end
+
+  @doc false
+  # The bound of filter/3 on consecutive rejections (here and in chunked folds).
+  @spec too_many_rejections!(pos_integer()) :: no_return()
+  def too_many_rejections!(max) do
+    raise RuntimeError,
+          "filter/3 rejected #{max} ops in a row; the predicate may reject everything " <>
+            "(raise :max_rejections if this is expected)"
   end
 
   defp dec(:infinity), do: :infinity
