@@ -9,12 +9,12 @@
 mod resources;
 mod spec;
 
-use lockstep_engine::{batch, Batch, Leaf, LeafKind, Node, Position, Seed, Tok, MAX_CHUNK};
+use lockstep_engine::{batch, Batch, Leaf, Node, Position, Seed, Tok, MAX_CHUNK};
 use resources::{Cursor, Table};
 use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 
 mod atoms {
-    rustler::atoms! { ok, error, stale_table, random, cycle, weighted, nil }
+    rustler::atoms! { ok, error, stale_table, nil }
 }
 
 /// Pool tables at most this long are built on a normal scheduler; longer ones
@@ -83,20 +83,11 @@ fn leaf_chunk<'a>(
     k: usize,
     pool: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    let kind = if kind == atoms::random() {
-        LeafKind::random(n)
-    } else if kind == atoms::cycle() {
-        LeafKind::cycle(n)
-    } else if kind == atoms::weighted() {
-        match table.decode::<ResourceArc<Table>>() {
-            Ok(t) if t.len() as u64 == n => Ok(LeafKind::Weighted(t.shared())),
-            Ok(_) => return Err(rustler::Error::BadArg),
-            Err(_) => return Ok(atoms::stale_table().encode(env)),
-        }
-    } else {
-        return Err(rustler::Error::BadArg);
-    }
-    .map_err(|_| rustler::Error::BadArg)?;
+    let kind = match spec::pick_kind(kind, n, table) {
+        Ok(kind) => kind,
+        Err(spec::SpecError::StaleTable) => return Ok(atoms::stale_table().encode(env)),
+        Err(_) => return Err(rustler::Error::BadArg),
+    };
     if k > MAX_CHUNK {
         return Err(rustler::Error::BadArg);
     }
@@ -111,7 +102,7 @@ fn leaf_chunk<'a>(
     Ok(picks.encode(env, &batch::chunk(&mut node, k)))
 }
 
-/// A cursor over a whole plan (`spec` as built by `Lockstep.Generator.Plan`),
+/// A cursor over a whole plan (`spec` as built by `Lockstep.Generator.Batch`),
 /// whose ops index a pool of `pool_len` ops: `{:ok, cursor}`, `{:error,
 /// :stale_table}` or `{:error, reason}`.
 #[rustler::nif]

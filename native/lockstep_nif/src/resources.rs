@@ -16,10 +16,6 @@ impl Table {
         Table(Arc::new(table))
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     pub fn shared(&self) -> Arc<AliasTable> {
         Arc::clone(&self.0)
     }

@@ -1,4 +1,4 @@
-//! Decoding a plan spec term (built by `Lockstep.Generator.Plan.spec/1`) into an
+//! Decoding a plan spec term (built by `Lockstep.Generator.Batch`) into an
 //! engine plan. Leaves get consecutive offsets in depth-first order, matching
 //! the flat pool the Elixir side builds in the same order.
 //!
@@ -91,6 +91,24 @@ fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, Spec
         .map_err(|_| SpecError::StaleTable)
 }
 
+/// A pick leaf's kind: `:random`/`:cycle` over `n` ops, or `:weighted` with a
+/// live table of `n` entries.
+pub fn pick_kind(kind: Atom, n: u64, tbl: Term) -> Result<LeafKind, SpecError> {
+    if kind == atoms::random() {
+        Ok(LeafKind::random(n)?)
+    } else if kind == atoms::cycle() {
+        Ok(LeafKind::cycle(n)?)
+    } else if kind == atoms::weighted() {
+        let t = table(tbl)?;
+        if t.len() as u64 != n {
+            return Err(SpecError::Malformed("table size"));
+        }
+        Ok(LeafKind::Weighted(t))
+    } else {
+        Err(SpecError::Malformed("kind"))
+    }
+}
+
 fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError> {
     if depth > MAX_DEPTH {
         return Err(SpecError::Engine(EngineError::TooDeep));
@@ -104,21 +122,7 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
     };
     match parts.as_slice() {
         [_, kind, n, tbl, seed, stream, pos, rem] if tag == atoms::leaf() => {
-            let kind: Atom = field(*kind, "kind")?;
-            let n: u64 = field(*n, "pool size")?;
-            let kind = if kind == atoms::random() {
-                LeafKind::random(n)?
-            } else if kind == atoms::cycle() {
-                LeafKind::cycle(n)?
-            } else if kind == atoms::weighted() {
-                let t = table(*tbl)?;
-                if t.len() as u64 != n {
-                    return Err(SpecError::Malformed("table size"));
-                }
-                LeafKind::Weighted(t)
-            } else {
-                return Err(SpecError::Malformed("kind"));
-            };
+            let kind = pick_kind(field(*kind, "kind")?, field(*n, "pool size")?, *tbl)?;
             leaf(kind, position(*seed, *stream, *pos)?, *rem, offset)
         }
         [_, params, seed, stream, pos, rem] if tag == atoms::value() => {
