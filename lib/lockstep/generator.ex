@@ -60,7 +60,7 @@ defmodule Lockstep.Generator do
   release.
   """
 
-  alias Lockstep.Generator.{Batch, Drop, Native, Options, Seed, Step}
+  alias Lockstep.Generator.{Batch, Engine, Native, Options, Seed, Step}
 
   import Bitwise
 
@@ -75,16 +75,22 @@ defmodule Lockstep.Generator do
             seed: nil,
             # Internal fields (not part of the API), kept few because next/1
             # copies the struct on every op:
-            #   * buf: prefetched ops (the ops just before op `pos`);
-            #   * pos: op index right after `buf`, so the next op is op
-            #     `pos - length(buf)`;
-            #   * engine: for seeded leaves `{pool, key, stream, table, forks}`:
-            #     the ops as a tuple, the engine key of `seed`, the ChaCha
-            #     stream id (derived from `forks`, the fork keys, newest first)
-            #     and the weighted alias table (a NIF cache rebuilt from
-            #     `weights` when missing), or, for value leaves (integers,
-            #     zipf, counter, workloads), their engine params in its place;
-            #     composites are described in Lockstep.Generator.Step.
+            #   * buf: prefetched ops. For a leaf, the ops just before op
+            #     `pos`; for a composite, see Lockstep.Generator.Engine.
+            #   * pos: a leaf's op index right after `buf` (the next op is op
+            #     `pos - length(buf)`); a composite's last refill size.
+            #   * engine: a map of the node's own settings, by kind:
+            #     - seeded leaves: `pool` (the ops as a tuple), `key` (the
+            #       engine key of `seed`), `stream` (the ChaCha stream id,
+            #       derived from `forks`, the fork keys, newest first),
+            #       `table` (a weighted alias table resource: a cache rebuilt
+            #       from `weights`, only for long weight lists) or, for value
+            #       kinds, `params` (the engine's description of the kind);
+            #     - mixes, concats, zips: `until`, `strategy`, for random
+            #       mixes `key`/`stream`/`forks`/`table` and `rpos` (their
+            #       own op index), and the buffer bookkeeping `frontier`,
+            #       `base_next_child`, `refills` (Lockstep.Generator.Engine);
+            #     - map: `fun`; filter: `pred`, `max`.
             buf: [],
             pos: 0,
             engine: nil
@@ -163,7 +169,7 @@ defmodule Lockstep.Generator do
     ops = Options.ops!(ops, "ops", "random/2")
     seed = seed_opt(opts, "random/2")
 
-    %__MODULE__{kind: :random, ops: ops, seed: seed, engine: engine(ops, seed)}
+    %__MODULE__{kind: :random, ops: ops, seed: seed, engine: leaf_engine(ops, Seed.key(seed))}
   end
 
   @doc """
@@ -182,7 +188,7 @@ defmodule Lockstep.Generator do
   def cycle(ops) do
     ops = Options.ops!(ops, "ops", "cycle/1")
     # A cycle draws no words: its key {0, 0} is never used.
-    %__MODULE__{kind: :cycle, ops: ops, engine: {List.to_tuple(ops), {0, 0}, 0, nil, []}}
+    %__MODULE__{kind: :cycle, ops: ops, engine: leaf_engine(ops, {0, 0})}
   end
 
   @doc """
@@ -218,16 +224,14 @@ defmodule Lockstep.Generator do
               "weighted/2 expects weights adding up to at most 2^64 - 1, got #{total}"
 
       true ->
-        gen = %__MODULE__{
+        %__MODULE__{
           kind: :weighted,
           ops: ops,
           weights: weights,
           total: total,
           seed: seed,
-          engine: engine(ops, seed)
+          engine: %{leaf_engine(ops, Seed.key(seed)) | table: table_for(weights, "weighted/2")}
         }
-
-        __rebuild_table__(gen)
     end
   end
 
@@ -250,7 +254,10 @@ defmodule Lockstep.Generator do
 
   @doc """
   Round-robin interleave outputs from `gens`, in list order, starting with the
-  first child. When any child is exhausted, this generator becomes done.
+  first child. When any child is exhausted, this generator becomes done: the
+  mix asks the child whose turn it is, and is done when that child answers
+  `:done` (so each child gives all its ops: `mix([take(a, 2), b])` is
+  `a, b, a, b`).
 
   Options:
 
@@ -263,8 +270,8 @@ defmodule Lockstep.Generator do
       iex> alias Lockstep.Generator, as: G
       iex> G.mix([G.cycle([:a]), G.cycle([:b, :c])]) |> G.take(5) |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
       [:a, :b, :a, :c, :a]
-      iex> G.mix([G.take(G.cycle([:a]), 1), G.cycle([:b])]) |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
-      [:a]
+      iex> G.mix([G.take(G.cycle([:a]), 2), G.cycle([:b])]) |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
+      [:a, :b, :a, :b]
       iex> G.mix([G.take(G.cycle([:a]), 1), G.take(G.cycle([:b]), 3)], until: :all)
       ...> |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
       [:a, :b, :b, :b]
@@ -294,14 +301,18 @@ defmodule Lockstep.Generator do
           kind: :mix,
           children: gens,
           next_child: 0,
-          engine: {:mix, until, :round_robin}
+          engine: composite_engine(until, :round_robin)
         }
 
       :random ->
         seed = seed_opt(Keyword.take(opts, [:seed]), "mix/2")
         weights = Keyword.get(opts, :weights)
-        picker = mix_picker(weights, length(gens))
-        strategy = {:random, picker, Seed.key(seed), 0, [], []}
+        table = mix_table(weights, length(gens))
+
+        engine =
+          until
+          |> composite_engine(:random)
+          |> Map.merge(%{key: Seed.key(seed), stream: 0, forks: [], table: table, rpos: 0})
 
         %__MODULE__{
           kind: :mix,
@@ -309,7 +320,7 @@ defmodule Lockstep.Generator do
           seed: seed,
           weights: weights,
           total: weights && Enum.sum(weights),
-          engine: {:mix, until, strategy}
+          engine: engine
         }
 
       other ->
@@ -318,19 +329,19 @@ defmodule Lockstep.Generator do
     end
   end
 
-  defp mix_picker(nil, _k), do: :uniform
+  defp mix_table(nil, _k), do: nil
 
-  defp mix_picker(weights, k) when is_list(weights) and length(weights) == k do
+  defp mix_table(weights, k) when is_list(weights) and length(weights) == k do
     unless Enum.all?(weights, &(is_integer(&1) and &1 >= 0)) and
              Enum.sum(weights) in 1..@max_total do
       raise ArgumentError,
             "mix/2 expects :weights to be non-negative integers, not all zero, got: #{inspect(weights)}"
     end
 
-    table!(weights, "mix/2")
+    table_for(weights, "mix/2")
   end
 
-  defp mix_picker(weights, k) do
+  defp mix_table(weights, k) do
     raise ArgumentError,
           "mix/2 expects :weights to be a list of #{k} integers, got: #{inspect(weights)}"
   end
@@ -348,8 +359,17 @@ defmodule Lockstep.Generator do
       raise ArgumentError, "#{fun}: generators nested deeper than #{@max_depth} levels"
     end
 
-    gens
+    # A child joins at its exact current state, without a buffer.
+    Enum.map(gens, &settled/1)
   end
+
+  defp settled(%__MODULE__{buf: [], engine: %{frontier: nil}} = gen), do: gen
+  defp settled(%__MODULE__{buf: [], children: nil} = gen), do: gen
+  defp settled(gen), do: Engine.settle(gen)
+
+  # The engine map of a mix, concat or zip (see Lockstep.Generator.Engine).
+  defp composite_engine(until, strategy),
+    do: %{until: until, strategy: strategy, frontier: nil, base_next_child: nil, refills: 0}
 
   @doc """
   Each of `gens` to exhaustion, in order, then the next: Jepsen's phases.
@@ -367,7 +387,13 @@ defmodule Lockstep.Generator do
   @spec concat([t()]) :: t()
   def concat(gens) do
     gens = children!(gens, "concat/1")
-    %__MODULE__{kind: :concat, children: gens, next_child: 0, engine: {:mix, :all, :concat}}
+
+    %__MODULE__{
+      kind: :concat,
+      children: gens,
+      next_child: 0,
+      engine: composite_engine(:all, :concat)
+    }
   end
 
   @doc """
@@ -383,7 +409,7 @@ defmodule Lockstep.Generator do
   @spec zip([t()]) :: t()
   def zip(gens) do
     gens = children!(gens, "zip/1")
-    %__MODULE__{kind: :zip, children: gens, engine: :zip}
+    %__MODULE__{kind: :zip, children: gens, engine: composite_engine(:any, :zip)}
   end
 
   @doc """
@@ -401,7 +427,7 @@ defmodule Lockstep.Generator do
   """
   @spec map(t(), (any() -> any())) :: t()
   def map(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
-    %__MODULE__{kind: :map, children: children!([gen], "map/2"), engine: {:map, fun}}
+    %__MODULE__{kind: :map, children: children!([gen], "map/2"), engine: %{fun: fun}}
   end
 
   def map(gen, fun), do: bad_wrap!("map/2", gen, fun)
@@ -440,7 +466,7 @@ defmodule Lockstep.Generator do
     %__MODULE__{
       kind: :filter,
       children: children!([gen], "filter/3"),
-      engine: {:filter, pred, max}
+      engine: %{pred: pred, max: max}
     }
   end
 
@@ -537,8 +563,10 @@ defmodule Lockstep.Generator do
   # A generator whose ops the engine computes (`params` as in the NIF spec),
   # picking atoms from `pool`. Used by the value constructors and Workloads.
   def __value__(kind, params, pool, seed) do
-    key = if seed == nil, do: {0, 0}, else: Seed.key(seed)
-    %__MODULE__{kind: kind, seed: seed, engine: {List.to_tuple(pool), key, 0, params, []}}
+    # A counter has no seed: its key {0, 0} is never used.
+    key = if kind == :counter, do: {0, 0}, else: Seed.key(seed)
+    engine = pool |> leaf_engine(key) |> Map.delete(:table) |> Map.put(:params, params)
+    %__MODULE__{kind: kind, seed: seed, engine: engine}
   end
 
   @doc """
@@ -592,28 +620,27 @@ defmodule Lockstep.Generator do
 
   """
   @spec fork(t(), term()) :: t()
-  def fork(%__MODULE__{engine: {:mix, until, {:random, picker, k, stream, forks, _}}} = gen, key) do
-    stream = Native.fork_stream(stream, Seed.key(key))
-    engine = {:mix, until, {:random, picker, k, stream, [key | forks], []}}
-    fork_children(%{gen | engine: engine, pos: Drop.position(gen)}, key)
+  def fork(%__MODULE__{children: nil} = gen, key) do
+    %{gen | engine: fork_engine(gen.engine, key), buf: [], pos: Engine.position(gen)}
   end
 
-  def fork(%__MODULE__{engine: {pool, seed_key, stream, table, forks}} = gen, key)
-      when is_tuple(pool) do
-    stream = Native.fork_stream(stream, Seed.key(key))
+  def fork(%__MODULE__{} = gen, key) do
+    gen = Engine.settle(gen)
 
-    %{
-      gen
-      | engine: {pool, seed_key, stream, table, [key | forks]},
-        buf: [],
-        pos: __position__(gen)
-    }
+    gen =
+      case gen.engine do
+        %{strategy: :random} = engine -> %{gen | engine: fork_engine(engine, key)}
+        _ -> gen
+      end
+
+    fork_children(gen, key)
   end
-
-  def fork(%__MODULE__{} = gen, key), do: fork_children(gen, key)
 
   def fork(other, _key),
     do: raise(ArgumentError, "fork/2 expects a generator, got: #{inspect(other)}")
+
+  defp fork_engine(%{stream: stream, forks: forks} = engine, key),
+    do: %{engine | stream: Native.fork_stream(stream, Seed.key(key)), forks: [key | forks]}
 
   defp fork_children(%__MODULE__{children: children} = gen, key),
     do: %{gen | children: Enum.map(children, &fork(&1, key))}
@@ -661,7 +688,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec drop(t(), non_neg_integer()) :: t()
-  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Drop.drop(gen, n)
+  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Engine.drop(gen, n)
 
   def drop(%__MODULE__{}, n),
     do: raise(ArgumentError, "drop/2 expects n to be a non-negative integer, got: #{inspect(n)}")
@@ -685,23 +712,33 @@ defmodule Lockstep.Generator do
 
   """
   @spec next(t()) :: {any(), t()} | :done
-  # The hot path first: one map match and one update per op.
-  def next(%__MODULE__{buf: [op | rest], remaining: :infinity} = gen),
+  # The hot path first: one map match and one update per op. A round-robin
+  # mix's or concat's buffer interleaves each op with its next_child after it.
+  def next(%__MODULE__{buf: [op | rest], remaining: :infinity, next_child: nil} = gen),
     do: {op, %{gen | buf: rest}}
 
-  def next(%__MODULE__{buf: [op | rest], remaining: remaining} = gen) when remaining > 0,
-    do: {op, %{gen | buf: rest, remaining: remaining - 1}}
+  def next(%__MODULE__{buf: [op | rest], remaining: remaining, next_child: nil} = gen)
+      when remaining > 0,
+      do: {op, %{gen | buf: rest, remaining: remaining - 1}}
+
+  def next(%__MODULE__{buf: [op, nc | rest], remaining: :infinity} = gen),
+    do: {op, %{gen | buf: rest, next_child: nc}}
+
+  def next(%__MODULE__{buf: [op, nc | rest], remaining: remaining} = gen) when remaining > 0,
+    do: {op, %{gen | buf: rest, next_child: nc, remaining: remaining - 1}}
 
   def next(%__MODULE__{remaining: 0}), do: :done
 
-  def next(%__MODULE__{engine: {pool, _, _, _, _}, pos: pos, remaining: remaining} = gen)
-      when is_tuple(pool) do
+  def next(%__MODULE__{children: nil, pos: pos, remaining: remaining} = gen) do
     k = Batch.refill_size(pos, remaining)
-    {[op | rest], gen} = Batch.leaf_ops(gen, pos, k)
-    {op, %{gen | buf: rest, pos: pos + k, remaining: dec(remaining)}}
+    # A call may give fewer than k ops (very large ops: a token budget).
+    {[op | rest] = ops, gen} = Batch.leaf_ops(gen, pos, k)
+    {op, %{gen | buf: rest, pos: pos + length(ops), remaining: dec(remaining)}}
   end
 
-  def next(%__MODULE__{} = gen), do: Step.next(gen)
+  def next(%__MODULE__{} = gen) do
+    if Engine.native?(gen), do: Engine.next(gen), else: Step.next(gen)
+  end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
 
@@ -768,11 +805,13 @@ defmodule Lockstep.Generator do
     raise ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}"
   end
 
-  defp engine(ops, seed), do: {List.to_tuple(ops), Seed.key(seed), 0, nil, []}
+  # The engine map of a seeded leaf: its pool and the engine key of its seed.
+  defp leaf_engine(ops, key),
+    do: %{pool: List.to_tuple(ops), key: key, stream: 0, forks: [], table: nil}
 
   @doc false
-  # Op index of the next op of a random/weighted/cycle generator.
-  def __position__(gen), do: Drop.position(gen)
+  # Op index of the next op of a seeded leaf.
+  def __position__(gen), do: Engine.position(gen)
 
   defp seed_opt(opts, fun) do
     opts = Options.keyword!(opts, [:seed], fun)
@@ -783,12 +822,12 @@ defmodule Lockstep.Generator do
     end
   end
 
-  @doc false
-  # (Re)builds the alias table of a weighted generator from its weights: at
-  # construction, and when a generator arrives from another VM, where the NIF
-  # resource it carried does not exist.
-  def __rebuild_table__(%__MODULE__{kind: :weighted, weights: weights, engine: engine} = gen),
-    do: %{gen | engine: put_elem(engine, 3, table!(weights, "weighted/2"))}
+  # A table resource for weight lists too long to send to every engine call
+  # (built once, on a dirty scheduler when long); nil for short ones, whose
+  # table the engine builds inside each call.
+  defp table_for(weights, fun) do
+    if length(weights) <= Engine.inline_table(), do: nil, else: table!(weights, fun)
+  end
 
   defp table!(weights, fun) do
     built =
@@ -803,33 +842,23 @@ defmodule Lockstep.Generator do
   end
 
   @doc false
-  # Rebuilds every stale alias table in a generator tree (weighted leaves and
-  # weighted random mixes).
-  def __rebuild_tables__(%__MODULE__{kind: :weighted, engine: {_, _, _, table, _}} = gen) do
-    if Native.table_live(table), do: gen, else: __rebuild_table__(gen)
-  end
+  # Rebuilds every stale alias table resource in a generator tree (a value
+  # from another VM carries resources that do not exist there).
+  def __rebuild_tables__(%__MODULE__{engine: %{table: table} = engine} = gen)
+      when table != nil do
+    gen = rebuild_children(gen)
 
-  def __rebuild_tables__(%__MODULE__{children: [_ | _] = children} = gen) do
-    gen = %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
-
-    case gen.engine do
-      {:mix, until, {:random, table, key, stream, forks, picks}} when is_reference(table) ->
-        if Native.table_live(table) do
-          gen
-        else
-          weights = gen.weights
-
-          %{
-            gen
-            | engine:
-                {:mix, until, {:random, table!(weights, "mix/2"), key, stream, forks, picks}}
-          }
-        end
-
-      _ ->
-        gen
+    if Native.table_live(table) do
+      gen
+    else
+      %{gen | engine: %{engine | table: table!(gen.weights, "rebuild")}}
     end
   end
 
-  def __rebuild_tables__(gen), do: gen
+  def __rebuild_tables__(gen), do: rebuild_children(gen)
+
+  defp rebuild_children(%__MODULE__{children: [_ | _] = children} = gen),
+    do: %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
+
+  defp rebuild_children(gen), do: gen
 end

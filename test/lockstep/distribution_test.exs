@@ -56,7 +56,7 @@ defmodule Lockstep.DistributionTest do
 
   test "a forked weighted generator: its stale table is rebuilt on the peer", %{peer: peer} do
     gen = G.fork(weighted(), 5)
-    table = elem(gen.engine, 3)
+    table = gen.engine.table
     assert Native.table_live(table)
     # The reference arrives, but is not a table of the peer's VM.
     refute remote(peer, Native, :table_live, [table])

@@ -19,12 +19,12 @@ defmodule Lockstep.EngineLimitsTest do
   # ---------------------------------------------------------------------------
   # Helpers
 
-  defp engine(%G{engine: engine}) do
+  defp engine(%G{engine: engine} = gen) do
     %{
-      pool: elem(engine, 0),
-      key: elem(engine, 1),
-      stream: elem(engine, 2),
-      table: elem(engine, 3)
+      pool: engine.pool,
+      key: engine.key,
+      stream: engine.stream,
+      table: Lockstep.Generator.Engine.table(gen)
     }
   end
 
@@ -55,33 +55,12 @@ defmodule Lockstep.EngineLimitsTest do
     |> Enum.take(n)
   end
 
-  # The engine's spec of a generator tree and its flat pool (the same shape
-  # Lockstep.Generator.Batch builds; see native/lockstep_nif/src/spec.rs).
+  # The engine's spec of a generator tree and its flat pool (as
+  # Lockstep.Generator.Batch builds them; see native/lockstep_nif/src/spec.rs).
   defp plan_spec(gen) do
-    {spec, pools} = spec(gen, [])
-    {spec, pools |> Enum.reverse() |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()}
+    {spec, pools} = gen |> Lockstep.Generator.Engine.settle() |> Lockstep.Generator.Engine.spec()
+    {spec, pools |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()}
   end
-
-  defp spec(%G{kind: :mix, children: children, engine: {:mix, until, strategy}} = gen, pools) do
-    {specs, pools} = Enum.map_reduce(children, pools, &spec/2)
-
-    {{:mix, until, gen.next_child || 0, gen.remaining, specs, strategy_spec(strategy, gen)},
-     pools}
-  end
-
-  defp spec(gen, pools) do
-    %{pool: pool, key: key, stream: stream, table: table} = engine(gen)
-
-    leaf =
-      {:leaf, gen.kind, tuple_size(pool), table, key, stream, G.__position__(gen), gen.remaining}
-
-    {leaf, [pool | pools]}
-  end
-
-  defp strategy_spec({:random, picker, key, stream, _forks, _picks}, gen),
-    do: {:random, picker, key, stream, G.__position__(gen)}
-
-  defp strategy_spec(:round_robin, _gen), do: :round_robin
 
   # All ops of a finite mix through one plan cursor, k ops per plan_chunk call.
   defp plan_chunks(gen, k, mode) do
@@ -451,7 +430,7 @@ defmodule Lockstep.EngineLimitsTest do
       counted = [
         {Native, :table_new, 1},
         {Native, :table_new_dirty, 1},
-        {G, :__rebuild_table__, 1},
+        {G, :__rebuild_tables__, 1},
         {Native, :leaf_chunk, 8},
         {Native, :plan_new, 2}
       ]
@@ -478,7 +457,7 @@ defmodule Lockstep.EngineLimitsTest do
 
         assert count.({Native, :table_new, 1}) == 0
         assert count.({Native, :table_new_dirty, 1}) == 0
-        assert count.({G, :__rebuild_table__, 1}) == 0
+        assert count.({G, :__rebuild_tables__, 1}) == 0
         # The counters do count: the walks above called the engine.
         assert count.({Native, :leaf_chunk, 8}) > 10
         assert count.({Native, :plan_new, 2}) == 1

@@ -32,7 +32,11 @@ defmodule Lockstep.ForkDropTest do
     }
   end
 
-  defp stream_id(gen), do: elem(gen.engine, 2)
+  defp stream_id(gen), do: gen.engine.stream
+
+  # The exact state behind a composite's buffer (its children are otherwise
+  # shown as of the last refill).
+  defp settle(gen), do: Lockstep.Generator.Engine.settle(gen)
 
   # ---------------------------------------------------------------------------
   # fork/2
@@ -94,6 +98,7 @@ defmodule Lockstep.ForkDropTest do
 
       assert forked.next_child == mid.next_child
       assert forked.remaining == mid.remaining
+      mid = settle(mid)
       assert forked.children == Enum.map(mid.children, &G.fork(&1, 3))
       assert forked == %{mid | children: Enum.map(mid.children, &G.fork(&1, 3))}
 
@@ -332,8 +337,8 @@ defmodule Lockstep.ForkDropTest do
         dropped = G.drop(gen, n)
         {_ops, walked} = advance(gen, n)
 
-        assert documented(dropped) == documented(walked), "#{name}, drop #{n}"
-        assert inspect(dropped) == inspect(walked), "#{name}, drop #{n}"
+        assert documented(settle(dropped)) == documented(settle(walked)), "#{name}, drop #{n}"
+        assert inspect(settle(dropped)) == inspect(settle(walked)), "#{name}, drop #{n}"
         assert walk(dropped, 100) == walk(walked, 100), "#{name}, drop #{n}"
       end
     end
@@ -341,7 +346,10 @@ defmodule Lockstep.ForkDropTest do
     test "drop(a + b) == drop(drop(a), b)" do
       for {name, gen} <- drop_subjects(),
           {a, b} <- [{1, 1}, {10, 54}, {63, 1}, {64, 256}, {7, 993}] do
-        assert documented(G.drop(gen, a + b)) == documented(G.drop(G.drop(gen, a), b)), "#{name}"
+        assert documented(settle(G.drop(gen, a + b))) ==
+                 documented(settle(G.drop(G.drop(gen, a), b))),
+               "#{name}"
+
         assert walk(G.drop(gen, a + b), 50) == walk(G.drop(G.drop(gen, a), b), 50), "#{name}"
       end
     end
@@ -360,8 +368,8 @@ defmodule Lockstep.ForkDropTest do
         assert G.__position__(dropped) == n
         assert inspect(dropped) =~ "at: #{n} remaining: infinity"
 
-        {pool, key, stream, table} =
-          {elem(gen.engine, 0), elem(gen.engine, 1), elem(gen.engine, 2), elem(gen.engine, 3)}
+        %{pool: pool, key: key, stream: stream} = gen.engine
+        table = Lockstep.Generator.Engine.table(gen)
 
         direct =
           Native.leaf_chunk(gen.kind, tuple_size(pool), table, key, stream, n, 300, nil)
@@ -431,11 +439,12 @@ defmodule Lockstep.ForkDropTest do
       end
 
       ended = G.mix([G.take(random(), 3), cycle()])
-      # :any ends as soon as the first child is exhausted: after r, c, r, c, r.
-      assert length(walk(ended)) == 5
-      assert Enum.count(ended) == 5
-      assert {_op, _} = G.next(G.drop(ended, 4))
-      assert G.next(G.drop(ended, 5)) == :done
+      # :any ends when the first child answers :done at its turn: after
+      # r, c, r, c, r, c.
+      assert length(walk(ended)) == 6
+      assert Enum.count(ended) == 6
+      assert {_op, _} = G.next(G.drop(ended, 5))
+      assert G.next(G.drop(ended, 6)) == :done
       assert G.next(G.drop(ended, 10 ** 12)) == :done
     end
 
@@ -553,7 +562,7 @@ defmodule Lockstep.ForkDropTest do
       gen = G.mix([random(), cycle()]) |> G.take(9)
       {_ops, gen} = advance(gen, 3)
 
-      assert inspect(gen) ==
+      assert inspect(settle(gen)) ==
                "#Lockstep.Generator<mix next_child: 1 remaining: 6 children: " <>
                  "[#Lockstep.Generator<random seed: 42 at: 2>, " <>
                  "#Lockstep.Generator<cycle ops: 5 at: 1>]>"

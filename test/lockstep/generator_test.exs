@@ -301,15 +301,22 @@ defmodule Lockstep.GeneratorTest do
       assert nexts == [0, 1, 2, 0, 1, 2, 0, 1]
     end
 
-    test "children holds the children in their current state" do
+    test "children holds the children as of the last refill; exact after drop/2" do
       r = G.random(@pool, seed: 1)
       c = G.cycle([:x, :y])
-      {op1, gen} = G.next(G.mix([r, c]))
+      mix = G.mix([r, c])
+      {op1, gen} = G.next(mix)
       {op2, gen} = G.next(gen)
       {^op1, r1} = G.next(r)
       {^op2, c1} = G.next(c)
-      assert gen.children == [r1, c1]
+      # While ops are buffered, children hold their state before the buffer.
+      assert gen.children == [r, c]
+      # remaining and next_child are exact after every next/1.
       assert %G{kind: :mix, remaining: :infinity, next_child: 0} = gen
+      # drop/2 leaves no buffer: the children are exact.
+      dropped = G.drop(mix, 2)
+      assert Enum.map(dropped.children, &inspect/1) == Enum.map([r1, c1], &inspect/1)
+      assert Enum.take(dropped, 5) == Enum.take(G.drop(gen, 0), 5)
     end
 
     test "round-robin in list order, starting with the first child" do
@@ -319,21 +326,27 @@ defmodule Lockstep.GeneratorTest do
       assert gen |> G.take(10) |> reduce_list() == expected
     end
 
-    test "by default the mix is done as soon as any child is exhausted" do
+    test "by default the mix is done when the child whose turn it is answers :done" do
       gen = G.mix([G.take(G.cycle([:a]), 1), G.cycle([:b])])
-      assert walk(gen) == [:a]
-      assert reduce_list(gen) == [:a]
-      assert each_list(gen) == {[:a], 1}
+      assert walk(gen) == [:a, :b]
+      assert reduce_list(gen) == [:a, :b]
+      assert each_list(gen) == {[:a, :b], 2}
 
-      # The exhausted child need not be the one asked next.
+      # Each child gives all its ops: 50 + 50.
+      gen = G.mix([G.take(G.cycle([:r]), 50), G.take(G.cycle([:w]), 50)])
+      assert length(walk(gen)) == 100
+      assert G.each(gen, fn _ -> :ok end) == 100
+
+      # The mix stops at the exhausted child's turn, not before.
       gen = G.mix([G.cycle([:a]), G.take(G.cycle([:b]), 2), G.cycle([:c])], until: :any)
-      assert walk(gen) == [:a, :b, :c, :a, :b]
-      assert reduce_list(gen) == [:a, :b, :c, :a, :b]
+      assert walk(gen) == [:a, :b, :c, :a, :b, :c, :a]
+      assert reduce_list(gen) == [:a, :b, :c, :a, :b, :c, :a]
 
-      # A child that starts exhausted ends the mix at once.
+      # A child that starts exhausted ends the mix at its first turn.
       gen = G.mix([G.cycle([:a]), G.take(G.cycle([:b]), 0)])
-      assert G.next(gen) == :done
-      assert G.each(gen, fn _ -> :ok end) == 0
+      assert walk(gen) == [:a]
+      assert G.each(gen, fn _ -> :ok end) == 1
+      assert G.next(G.mix([G.take(G.cycle([:b]), 0), G.cycle([:a])])) == :done
     end
 
     test "until: :all skips exhausted children until the last one finishes" do
@@ -361,10 +374,10 @@ defmodule Lockstep.GeneratorTest do
       assert reduce_list(gen) == [:a, :b, :a, :b, :a]
       assert G.each(gen, fn _ -> :ok end) == 5
 
-      # ...and a child running out first still ends it.
+      # ...and a child running out first still ends it (at its next turn).
       gen = G.mix([G.cycle([:a]), G.take(G.cycle([:b]), 1)]) |> G.take(5)
-      assert walk(gen) == [:a, :b]
-      assert reduce_list(gen) == [:a, :b]
+      assert walk(gen) == [:a, :b, :a]
+      assert reduce_list(gen) == [:a, :b, :a]
     end
 
     test "mix of mixes" do
@@ -377,13 +390,13 @@ defmodule Lockstep.GeneratorTest do
       # An inner mix that runs out (:any) ends the outer :any mix...
       inner = G.mix([G.take(G.cycle([:a]), 2), G.cycle([:b])])
       gen = G.mix([inner, G.cycle([:c])])
-      assert walk(gen) == [:a, :c, :b, :c, :a]
-      assert reduce_list(gen) == [:a, :c, :b, :c, :a]
+      assert walk(gen) == [:a, :c, :b, :c, :a, :c, :b, :c]
+      assert reduce_list(gen) == [:a, :c, :b, :c, :a, :c, :b, :c]
 
       # ...and is skipped by an outer :all mix.
       gen = G.mix([inner, G.take(G.cycle([:c]), 5)], until: :all)
-      assert walk(gen) == [:a, :c, :b, :c, :a, :c, :c, :c]
-      assert reduce_list(gen) == [:a, :c, :b, :c, :a, :c, :c, :c]
+      assert walk(gen) == [:a, :c, :b, :c, :a, :c, :b, :c, :c]
+      assert reduce_list(gen) == [:a, :c, :b, :c, :a, :c, :b, :c, :c]
     end
   end
 

@@ -22,7 +22,8 @@ defmodule Lockstep.NativeJunkTest do
     leaf_chunk: 8,
     plan_new: 2,
     plan_chunk: 3,
-    fork_stream: 2
+    fork_stream: 2,
+    run: 3
   ]
 
   # ---------------------------------------------------------------------------
@@ -514,6 +515,53 @@ defmodule Lockstep.NativeJunkTest do
     assert freq[:ok_leaf] > 100
     assert freq[:ok_mix] > 100
     assert freq[:error] > 500
+  end
+
+  test "run/3 with junk specs, pools and requests answers {:ok, _} or {:error, _}" do
+    outcomes =
+      for i <- 1..@rounds do
+        {spec, pool_len} = plan_args(i)
+        valid_spec? = match?({:ok, _}, model(spec, 0, 0))
+
+        pools =
+          if chance(0.8) and is_integer(pool_len),
+            do: [pool_tuple(min(pool_len, 5000))],
+            else: junk(1)
+
+        request =
+          pick([
+            {:ops, Enum.random(0..300), chance(0.5)},
+            {:skip, Enum.random(0..100_000)},
+            :capacity,
+            {:ops, 5000, false},
+            {:skip, -1},
+            junk(1)
+          ])
+
+        result = call(fn -> Native.run(spec, pools, request) end)
+
+        assert match?({:ok, {:ok, _}}, result) or match?({:ok, {:error, _}}, result),
+               inspect(result)
+
+        case result do
+          {:ok, {:ok, {ops, _state}}} when is_list(ops) ->
+            assert valid_spec?
+            :ops
+
+          {:ok, {:ok, _}} ->
+            assert valid_spec?
+            :ok
+
+          {:ok, {:error, reason}} ->
+            assert is_binary(reason) or reason == :stale_table
+            :error
+        end
+      end
+
+    freq = Enum.frequencies(outcomes)
+    assert freq[:ops] > 20
+    assert freq[:ok] > 50
+    assert freq[:error] > 100
   end
 
   # Pulls a few chunks with valid and junk arguments; checks their shape.

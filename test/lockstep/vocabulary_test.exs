@@ -881,7 +881,7 @@ defmodule Lockstep.VocabularyTest do
           :integers,
           :zipf,
           :counter,
-          :transfer,
+          :bank,
           :list_append,
           :zip,
           :concat,

@@ -17,9 +17,7 @@ defmodule Lockstep.Generator.Batch do
   # pool tuple; past @max_value_pool they step next/1 instead.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Drop, Native, Step}
-
-  import Bitwise
+  alias Lockstep.Generator.{Engine, Native, Step}
 
   # Most ops per NIF call; equal to the engine's MAX_CHUNK.
   @max_chunk 4096
@@ -27,7 +25,6 @@ defmodule Lockstep.Generator.Batch do
   # one call; later ones take more, to spread the call's cost.
   @first_refill 64
   @refill 256
-  @max_u64 (1 <<< 64) - 1
   @max_value_pool 16_384
   @pick_kinds [:random, :weighted, :cycle]
 
@@ -54,66 +51,25 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
-  def leaf_ops(%G{engine: {pool, key, stream, params, _}} = gen, pos, k) do
-    {params, pos} = wire(params, pos)
-
-    case Native.plan_new({:value, params, key, stream, pos, k}, tuple_size(pool)) do
-      {:ok, cursor} -> {Native.plan_chunk(cursor, k, pool), gen}
-      {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
-    end
+  def leaf_ops(gen, _pos, k) do
+    {_gen, {ops, _state}} = Engine.run(G.take(gen, k), {:ops, k, false})
+    {ops, gen}
   end
 
   # A chunk is a list of ops, or `{indices, pool}` when the pool is large.
-  defp leaf_chunk(%G{kind: kind, engine: {pool, key, stream, table, _forks}} = gen, pos, k) do
+  defp leaf_chunk(%G{kind: kind, engine: %{pool: pool} = e} = gen, pos, k) do
     n = tuple_size(pool)
+    wire = Engine.wire(kind, n, pos)
 
-    case Native.leaf_chunk(kind, n, table, key, stream, wire(kind, n, pos), k, direct(pool, k)) do
-      :stale_table -> leaf_chunk(G.__rebuild_table__(gen), pos, k)
+    case Native.leaf_chunk(kind, n, Engine.table(gen), e.key, e.stream, wire, k, direct(pool, k)) do
+      :stale_table -> leaf_chunk(G.__rebuild_tables__(gen), pos, k)
       ops when n <= 2 * k -> {ops, gen}
       indices -> {{indices, pool}, gen}
     end
   end
 
-  @doc false
-  # Op indices as the engine takes them: modulo 2^64 (op 2^64 + i is op i;
-  # see docs/STREAM.md), a cycle's phase, a counter's offset folded into its
-  # start.
-  def wire(:cycle, n, pos), do: rem(pos, n)
-  def wire(_kind, _n, pos), do: pos &&& @max_u64
-
-  defp wire({:counter, start}, pos),
-    do: {{:counter, start + pos - (pos &&& @max_u64)}, pos &&& @max_u64}
-
-  defp wire(params, pos), do: {params, pos &&& @max_u64}
-
   defp direct(pool, k) when tuple_size(pool) <= 2 * k, do: pool
   defp direct(_pool, _k), do: nil
-
-  @doc false
-  # The next (up to) k ops of `gen` and `gen` after them, without changing the
-  # value passed in: the chunking step of Enumerable. The engine makes the
-  # chunk when drop/2 can then skip it cheaply; otherwise stepping next/1 once
-  # gives both the ops and the state after them.
-  @spec take_chunk(G.t(), pos_integer()) :: {[term()], G.t()}
-  def take_chunk(gen, k) do
-    k = min(k, @max_chunk)
-
-    if native?(gen) and Drop.cheap?(gen) do
-      ops = gen |> G.take(k) |> reduce([], &[&1 | &2]) |> :lists.reverse()
-      {ops, Drop.drop(gen, length(ops))}
-    else
-      step(gen, k, [])
-    end
-  end
-
-  defp step(gen, 0, ops), do: {:lists.reverse(ops), gen}
-
-  defp step(gen, k, ops) do
-    case G.next(gen) do
-      :done -> {:lists.reverse(ops), gen}
-      {op, gen} -> step(gen, k - 1, [op | ops])
-    end
-  end
 
   @doc false
   # Calls `fun.(op)` for every op of `gen`; returns the count.
@@ -153,11 +109,21 @@ defmodule Lockstep.Generator.Batch do
   defp reduce_picked([], _pool, acc, _fun), do: acc
 
   # Folds `fun.(chunk, chunk_length, acc)` over `gen` until it is exhausted.
-  defp fold_chunks(%G{kind: kind, remaining: remaining} = gen, acc, fun)
-       when kind in @pick_kinds,
-       do: leaf_loop(gen, Drop.position(gen), remaining, acc, fun)
+  # A composite's buffered ops come first.
+  defp fold_chunks(%G{buf: [_ | _], children: [_ | _], remaining: r} = gen, acc, fun)
+       when r != 0 do
+    {ops, gen} = Engine.chunk(gen, @max_chunk)
+    fold_chunks(gen, fun.(ops, length(ops), acc), fun)
+  end
 
-  defp fold_chunks(%G{kind: :map, children: [child], engine: {:map, f}} = gen, acc, fun) do
+  defp fold_chunks(%G{children: nil, remaining: remaining} = gen, acc, fun)
+       when remaining != 0 do
+    if gen.kind in @pick_kinds,
+      do: leaf_loop(gen, Engine.position(gen), remaining, acc, fun),
+      else: plan_fold(gen, acc, fun)
+  end
+
+  defp fold_chunks(%G{kind: :map, children: [child], engine: %{fun: f}} = gen, acc, fun) do
     if native?(child) do
       fold_chunks(cap(child, gen.remaining), acc, fn chunk, n, acc ->
         fun.(Enum.map(materialize(chunk), f), n, acc)
@@ -168,7 +134,7 @@ defmodule Lockstep.Generator.Batch do
   end
 
   defp fold_chunks(%G{kind: :filter, children: [child], remaining: :infinity} = gen, acc, fun) do
-    {:filter, pred, max} = gen.engine
+    %{pred: pred, max: max} = gen.engine
 
     if native?(child) do
       {acc, _rejected} =
@@ -184,24 +150,31 @@ defmodule Lockstep.Generator.Batch do
   end
 
   defp fold_chunks(gen, acc, fun) do
-    with true <- native?(gen),
-         {spec, pools} = spec(gen, []),
-         pool = pools |> Enum.reverse() |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple(),
-         picks? = pick_only?(gen),
-         true <- picks? or tuple_size(pool) <= @max_value_pool do
+    if native?(gen) and gen.remaining != 0,
+      do: plan_fold(Engine.settle(gen), acc, fun),
+      else: fold_steps(gen, acc, fun)
+  end
+
+  # A tree the engine runs whole: one plan, drained chunk by chunk.
+  defp plan_fold(gen, acc, fun) do
+    {spec, pools} = Engine.spec(gen)
+    pool = pools |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()
+    picks? = pick_only?(gen)
+
+    if picks? or tuple_size(pool) <= @max_value_pool do
       case Native.plan_new(spec, tuple_size(pool)) do
         {:ok, cursor} ->
           arg = if picks?, do: direct(pool, @max_chunk), else: pool
           plan_loop(cursor, arg, pool, acc, fun)
 
         {:error, :stale_table} ->
-          fold_chunks(G.__rebuild_tables__(gen), acc, fun)
+          plan_fold(G.__rebuild_tables__(gen), acc, fun)
 
         {:error, reason} ->
           raise ArgumentError, "invalid generator: #{reason}"
       end
     else
-      false -> fold_steps(gen, acc, fun)
+      fold_steps(gen, acc, fun)
     end
   end
 
@@ -235,6 +208,15 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
+  defp step(gen, 0, ops), do: {:lists.reverse(ops), gen}
+
+  defp step(gen, k, ops) do
+    case G.next(gen) do
+      :done -> {:lists.reverse(ops), gen}
+      {op, gen} -> step(gen, k - 1, [op | ops])
+    end
+  end
+
   defp leaf_loop(_gen, _pos, 0, acc, _fun), do: acc
 
   defp leaf_loop(gen, pos, remaining, acc, fun) do
@@ -253,12 +235,7 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
-  @doc false
-  # True for trees the engine runs whole: seeded leaves, mixes, concats, zips.
-  @spec native?(G.t()) :: boolean()
-  def native?(%G{kind: kind}) when kind in [:map, :filter], do: false
-  def native?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &native?/1)
-  def native?(%G{}), do: true
+  defp native?(gen), do: Engine.native?(gen)
 
   defp pick_only?(%G{kind: kind}) when kind in @pick_kinds, do: true
 
@@ -266,42 +243,4 @@ defmodule Lockstep.Generator.Batch do
     do: Enum.all?(cs, &pick_only?/1)
 
   defp pick_only?(%G{}), do: false
-
-  # The engine's view of a generator tree (see native/lockstep_nif/src/spec.rs),
-  # with the leaves' pools collected depth-first (reversed).
-  defp spec(%G{engine: {:mix, until, strategy}, children: children} = gen, pools) do
-    {specs, pools} = Enum.map_reduce(children, pools, &spec/2)
-    strategy = strategy_spec(strategy, gen)
-    {{:mix, until, gen.next_child || 0, remaining(gen.remaining), specs, strategy}, pools}
-  end
-
-  defp spec(%G{kind: :zip, children: children} = gen, pools) do
-    {specs, pools} = Enum.map_reduce(children, pools, &spec/2)
-    {{:zip, remaining(gen.remaining), specs}, pools}
-  end
-
-  defp spec(%G{kind: kind, engine: {pool, key, stream, table, _}} = gen, pools)
-       when kind in @pick_kinds do
-    n = tuple_size(pool)
-
-    leaf =
-      {:leaf, kind, n, table, key, stream, wire(kind, n, Drop.position(gen)),
-       remaining(gen.remaining)}
-
-    {leaf, [pool | pools]}
-  end
-
-  defp spec(%G{engine: {pool, key, stream, params, _}} = gen, pools) do
-    {params, pos} = wire(params, Drop.position(gen))
-    {{:value, params, key, stream, pos, remaining(gen.remaining)}, [pool | pools]}
-  end
-
-  defp strategy_spec({:random, picker, key, stream, _forks, _picks}, gen),
-    do: {:random, picker, key, stream, Drop.position(gen) &&& @max_u64}
-
-  defp strategy_spec(strategy, _gen), do: strategy
-
-  # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
-  defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity
-  defp remaining(n), do: n
 end

@@ -1,15 +1,15 @@
 defimpl Enumerable, for: Lockstep.Generator do
-  # Chunked: each chunk is one engine call (64 ops first, growing to 4096), and
-  # the generator after it comes from drop/2, so suspending and resuming (as
-  # Stream.zip/2 does) never depends on mutable state.
-  alias Lockstep.Generator.{Batch, Drop}
+  # Chunked and pure: each chunk is a generator's buffer (one engine call
+  # refills it), and the generator after it is plain data, so suspending and
+  # resuming (as Stream.zip/2 does) never depends on mutable state.
+  alias Lockstep.Generator.Engine
 
-  @first_chunk 64
+  @chunk 256
 
   # Known lengths only: infinite generators, filters and random mixes that
   # can end (:unknown) are counted by running them.
   def count(gen) do
-    case Drop.capacity(gen) do
+    case Engine.capacity(gen) do
       n when is_integer(n) -> {:ok, n}
       _infinity_or_unknown -> {:error, __MODULE__}
     end
@@ -18,32 +18,32 @@ defimpl Enumerable, for: Lockstep.Generator do
   def member?(_gen, _value), do: {:error, __MODULE__}
 
   def slice(gen) do
-    case Drop.capacity(gen) do
+    case Engine.capacity(gen) do
       n when not is_integer(n) ->
         {:error, __MODULE__}
 
       n ->
         {:ok, n,
          fn start, length ->
-           gen |> Drop.drop(start) |> Lockstep.Generator.take(length) |> Enum.to_list()
+           gen |> Engine.drop(start) |> Lockstep.Generator.take(length) |> Enum.to_list()
          end}
     end
   end
 
-  def reduce(gen, acc, fun), do: reduce([], gen, @first_chunk, acc, fun)
+  def reduce(gen, acc, fun), do: reduce([], gen, acc, fun)
 
-  defp reduce(_ops, _gen, _k, {:halt, acc}, _fun), do: {:halted, acc}
+  defp reduce(_ops, _gen, {:halt, acc}, _fun), do: {:halted, acc}
 
-  defp reduce(ops, gen, k, {:suspend, acc}, fun),
-    do: {:suspended, acc, &reduce(ops, gen, k, &1, fun)}
+  defp reduce(ops, gen, {:suspend, acc}, fun),
+    do: {:suspended, acc, &reduce(ops, gen, &1, fun)}
 
-  defp reduce([op | rest], gen, k, {:cont, acc}, fun),
-    do: reduce(rest, gen, k, fun.(op, acc), fun)
+  defp reduce([op | rest], gen, {:cont, acc}, fun),
+    do: reduce(rest, gen, fun.(op, acc), fun)
 
-  defp reduce([], gen, k, {:cont, acc}, fun) do
-    case Batch.take_chunk(gen, k) do
+  defp reduce([], gen, {:cont, acc}, fun) do
+    case Engine.chunk(gen, @chunk) do
       {[], _gen} -> {:done, acc}
-      {ops, gen} -> reduce(ops, gen, min(k * 2, Batch.max_chunk()), {:cont, acc}, fun)
+      {ops, gen} -> reduce(ops, gen, {:cont, acc}, fun)
     end
   end
 end

@@ -6,7 +6,7 @@ defimpl Inspect, for: Lockstep.Generator do
   # is `random(ops, seed: 42) |> fork(3) |> drop(17)`, with 33 ops left.
   import Inspect.Algebra
 
-  alias Lockstep.Generator.Drop
+  alias Lockstep.Generator.Engine
 
   #
   # Inside a composite, children leave out `remaining: infinity` (the default)
@@ -29,12 +29,12 @@ defimpl Inspect, for: Lockstep.Generator do
   end
 
   def inspect(%{kind: :cycle} = gen, opts) do
-    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Drop.position(gen)}" <>
+    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Engine.position(gen)}" <>
       remaining(gen, opts) <> ">"
   end
 
-  def inspect(%{kind: :counter, engine: {_, _, _, {:counter, start}, _}} = gen, opts) do
-    "#Lockstep.Generator<counter start: #{start} at: #{Drop.position(gen)}" <>
+  def inspect(%{kind: :counter, engine: %{params: {:counter, start}}} = gen, opts) do
+    "#Lockstep.Generator<counter start: #{start} at: #{Engine.position(gen)}" <>
       remaining(gen, opts) <> ">"
   end
 
@@ -42,8 +42,8 @@ defimpl Inspect, for: Lockstep.Generator do
     concat([
       "#Lockstep.Generator<#{gen.kind} seed: ",
       to_doc(gen.seed, opts),
-      stream(elem(gen.engine, 4), opts),
-      " at: #{Drop.position(gen)}",
+      stream(gen.engine.forks, opts),
+      " at: #{Engine.position(gen)}",
       remaining(gen, opts),
       ">"
     ])
@@ -55,17 +55,22 @@ defimpl Inspect, for: Lockstep.Generator do
 
   defp remaining(%{remaining: n}, _opts), do: " remaining: #{n}"
 
-  defp composite(%{engine: {:mix, until, :round_robin}} = gen, _opts),
+  defp composite(%{engine: %{strategy: :round_robin, until: until}} = gen, _opts),
     do: until_doc(until) <> " next_child: #{gen.next_child}"
 
-  defp composite(%{engine: {:mix, _, :concat}} = gen, _opts), do: " next_child: #{gen.next_child}"
+  defp composite(%{engine: %{strategy: :concat}} = gen, _opts),
+    do: " next_child: #{gen.next_child}"
 
-  defp composite(%{engine: {:mix, until, {:random, _, _, _, forks, _}}} = gen, opts) do
+  # A buffered random mix is shown at its exact position: its own op index
+  # at the last refill plus the ops popped since.
+  defp composite(%{engine: %{strategy: :random, until: until} = e} = gen, opts) do
+    at = if e.frontier == nil, do: e.rpos, else: e.rpos + gen.pos - Engine.buffered(gen)
+
     concat([
       " random seed: ",
       to_doc(gen.seed, opts),
-      stream(forks, opts),
-      " at: #{Drop.position(gen)}",
+      stream(e.forks, opts),
+      " at: #{at}",
       until_doc(until)
     ])
   end

@@ -19,6 +19,7 @@ defmodule Lockstep.Generator.Native do
   def leaf_chunk(_kind, _n, _table, _seed, _stream, _pos, _k, _pool),
     do: :erlang.nif_error(:nif_not_loaded)
 
+  def run(_spec, _pools, _request), do: :erlang.nif_error(:nif_not_loaded)
   def plan_new(_spec, _pool_len), do: :erlang.nif_error(:nif_not_loaded)
   def plan_chunk(_cursor, _k, _pool), do: :erlang.nif_error(:nif_not_loaded)
 end

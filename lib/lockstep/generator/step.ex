@@ -1,57 +1,111 @@
 defmodule Lockstep.Generator.Step do
   @moduledoc false
-  # next/1 for composite generators, and exhaustion. Leaves (with their
-  # prefetch buffers) are handled by Lockstep.Generator.next/1 itself.
+  # next/1 for what only Elixir can run: `map` and `filter` (they call the
+  # user's functions), and mixes, concats and zips with such a generator
+  # inside. Native trees run in the engine (Lockstep.Generator.Engine).
   #
-  # Engine field of composites:
-  #   mix/concat: {:mix, until, strategy}, strategy :round_robin | :concat |
-  #     {:random, picker, key, stream, forks, picks} (picks: prefetched child
-  #     choices; `pos` is the mix's op index right after them)
-  #   zip: :zip;  map: {:map, fun};  filter: {:filter, pred, max_rejections}
+  # The composition rules are the engine's (docs/STREAM.md, section 5), in
+  # their pull-based form, which needs nothing but asking a child for its
+  # next op: a round-robin mix asks the child whose turn it is and is done
+  # when that child answers :done (`until: :all`: a child that answers :done
+  # is marked exhausted, `remaining: 0`, and the next live one is asked); a
+  # concat asks its current phase and moves on when it is done; a random mix
+  # asks its drawn child (`until: :all`: the next live one after it); a zip
+  # asks every child and is done when any answers :done.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Batch, Native}
+  alias Lockstep.Generator.{Engine, Native}
 
-  @doc false
-  # True when next/1 returns :done, decided without pulling. (A filter can
-  # still turn out done when pulled: its rejections are not known ahead.)
-  @spec exhausted?(G.t()) :: boolean()
-  def exhausted?(%G{remaining: 0}), do: true
+  import Bitwise
 
-  def exhausted?(%G{engine: {:mix, _, :concat}, children: cs, next_child: i}),
-    do: cs |> Enum.drop(i) |> Enum.all?(&exhausted?/1)
-
-  def exhausted?(%G{engine: {:mix, :any, _}, children: cs}), do: Enum.any?(cs, &exhausted?/1)
-  def exhausted?(%G{engine: {:mix, :all, _}, children: cs}), do: Enum.all?(cs, &exhausted?/1)
-
-  def exhausted?(%G{kind: kind, children: cs}) when kind in [:zip, :map, :filter],
-    do: Enum.any?(cs, &exhausted?/1)
-
-  def exhausted?(%G{}), do: false
+  @max_u64 (1 <<< 64) - 1
 
   @doc false
   @spec next(G.t()) :: {term(), G.t()} | :done
-  def next(%G{kind: :zip, children: cs} = gen) do
-    if exhausted?(gen), do: :done, else: next_zip(cs, [], [], gen)
-  end
-
-  def next(%G{kind: :map, children: [child], engine: {:map, fun}} = gen) do
+  def next(%G{kind: :map, children: [child], engine: %{fun: fun}} = gen) do
     case G.next(child) do
       :done -> :done
-      {op, child} -> {fun.(op), %{gen | children: [child], remaining: dec(gen.remaining)}}
+      {op, child} -> {fun.(op), served(gen, [child])}
     end
   end
 
-  def next(%G{kind: :filter, children: [child], engine: {:filter, pred, max}} = gen),
+  def next(%G{kind: :filter, children: [child], engine: %{pred: pred, max: max}} = gen),
     do: next_filter(child, pred, max, 0, gen)
 
-  def next(%G{engine: {:mix, _, _}} = gen) do
-    if exhausted?(gen), do: :done, else: next_mix(gen)
+  def next(%G{kind: :zip, children: cs} = gen), do: next_zip(cs, [], [], gen)
+
+  def next(%G{children: cs, engine: %{strategy: :random} = e} = gen) do
+    # The drawn child: word `rpos` of the mix's stream through the engine's
+    # own pick (uniform over the children, or the alias table of `weights`).
+    {kind, n} = if gen.weights, do: {:weighted, length(cs)}, else: {:random, length(cs)}
+    table = Engine.mix_table(gen)
+
+    case Native.leaf_chunk(kind, n, table, e.key, e.stream, e.rpos &&& @max_u64, 1, nil) do
+      :stale_table ->
+        next(G.__rebuild_tables__(gen))
+
+      [pick] ->
+        case ask(gen, pick, e.until) do
+          {op, gen} -> {op, %{gen | engine: %{gen.engine | rpos: e.rpos + 1}}}
+          :done -> :done
+        end
+    end
   end
 
+  def next(%G{engine: %{strategy: :concat}} = gen), do: ask(gen, gen.next_child, :concat)
+
+  def next(%G{engine: %{strategy: :round_robin, until: until}} = gen),
+    do: ask(gen, gen.next_child, until)
+
+  # Asks child `idx` under the mix's rule; returns the op and the mix after
+  # it, or :done.
+  defp ask(%G{children: cs} = gen, idx, rule) do
+    child = Enum.at(cs, idx)
+
+    case G.next(child) do
+      {op, child} ->
+        cs = List.replace_at(cs, idx, child)
+        gen = served(gen, cs)
+        {op, %{gen | next_child: after_serving(gen, idx, rule)}}
+
+      :done when rule == :any ->
+        :done
+
+      :done ->
+        cs = List.replace_at(cs, idx, %{child | remaining: 0})
+        gen = %{gen | children: cs}
+
+        case next_live(gen, idx, rule) do
+          nil -> :done
+          next -> ask(gen, next, rule)
+        end
+    end
+  end
+
+  defp after_serving(%G{engine: %{strategy: :round_robin}, children: cs}, idx, _rule),
+    do: rem(idx + 1, length(cs))
+
+  defp after_serving(%G{engine: %{strategy: :concat}}, idx, _rule), do: idx
+  defp after_serving(%G{next_child: nc}, _idx, _rule), do: nc
+
+  # The next child to ask after `idx` answered :done.
+  defp next_live(%G{children: cs}, idx, :concat) do
+    if idx + 1 < length(cs), do: idx + 1, else: nil
+  end
+
+  defp next_live(%G{children: cs}, idx, :all) do
+    k = length(cs)
+
+    Enum.find(Enum.map(1..k, &rem(idx + &1, k)), fn j ->
+      Enum.at(cs, j).remaining != 0
+    end)
+  end
+
+  defp served(gen, children),
+    do: %{gen | children: children, remaining: dec(gen.remaining)}
+
   defp next_zip([], ops, children, gen) do
-    {List.to_tuple(Enum.reverse(ops)),
-     %{gen | children: Enum.reverse(children), remaining: dec(gen.remaining)}}
+    {List.to_tuple(Enum.reverse(ops)), served(gen, Enum.reverse(children))}
   end
 
   defp next_zip([c | cs], ops, children, gen) do
@@ -70,87 +124,8 @@ defmodule Lockstep.Generator.Step do
 
       {op, child} ->
         if pred.(op),
-          do: {op, %{gen | children: [child], remaining: dec(gen.remaining)}},
+          do: {op, served(gen, [child])},
           else: next_filter(child, pred, max, rejected + 1, gen)
-    end
-  end
-
-  defp next_mix(%G{engine: {:mix, _, {:random, _, _, _, _, _}}} = gen) do
-    {pick, gen} = pop_pick(gen)
-    serve_live(gen, pick)
-  end
-
-  defp next_mix(gen), do: serve_live(gen, nil)
-
-  # Serves until a child produces an op. A random mix keeps its pick across
-  # retries (the engine's rule: the next live child after it); the others
-  # choose again from next_child.
-  defp serve_live(gen, pick) do
-    case serve(gen, pick || gen.next_child) do
-      {:skip, gen} -> if exhausted?(gen), do: :done, else: serve_live(gen, pick)
-      result -> result
-    end
-  end
-
-  # Serves the op from the child chosen from `from` (strategy rules), or
-  # {:skip, gen} when that child ended without looking exhausted (a filter whose
-  # last ops were all rejected) under concat or `until: :all`: the child is then
-  # marked exhausted and another one serves.
-  defp serve(%G{children: cs, engine: {:mix, until, strategy}} = gen, from) do
-    k = length(cs)
-
-    {idx, gen} =
-      case strategy do
-        :round_robin ->
-          idx = if until == :any, do: from, else: live_from(cs, from, k)
-          {idx, %{gen | next_child: rem(idx + 1, k)}}
-
-        :concat ->
-          idx = Enum.find(from..(k - 1), &(not exhausted?(Enum.at(cs, &1))))
-          {idx, %{gen | next_child: idx}}
-
-        {:random, _, _, _, _, _} ->
-          {live_from(cs, from, k), gen}
-      end
-
-    child = Enum.at(cs, idx)
-
-    case G.next(child) do
-      {op, child} ->
-        {op, %{gen | children: List.replace_at(cs, idx, child), remaining: dec(gen.remaining)}}
-
-      :done when until == :any ->
-        :done
-
-      :done ->
-        {:skip, %{gen | children: List.replace_at(cs, idx, %{child | remaining: 0})}}
-    end
-  end
-
-  # First live child at or after i, cyclically (one exists: not exhausted).
-  defp live_from(children, i, k) do
-    Enum.find(Enum.map(0..(k - 1), &rem(i + &1, k)), i, &(not exhausted?(Enum.at(children, &1))))
-  end
-
-  # The random mix's next child choice, from its prefetched picks.
-  defp pop_pick(%G{engine: {:mix, until, {:random, picker, key, stream, forks, picks}}} = gen) do
-    case picks do
-      [pick | rest] ->
-        {pick, %{gen | engine: {:mix, until, {:random, picker, key, stream, forks, rest}}}}
-
-      [] ->
-        k = Batch.refill_size(gen.pos, :infinity)
-        {kind, table} = if picker == :uniform, do: {:random, nil}, else: {:weighted, picker}
-        n = length(gen.children)
-
-        case Native.leaf_chunk(kind, n, table, key, stream, Batch.wire(kind, n, gen.pos), k, nil) do
-          :stale_table ->
-            pop_pick(G.__rebuild_tables__(gen))
-
-          fresh ->
-            engine = {:mix, until, {:random, picker, key, stream, forks, fresh}}
-            pop_pick(%{gen | engine: engine, pos: gen.pos + k})
-        end
     end
   end
 

@@ -29,7 +29,7 @@ defmodule Lockstep.Generator.Workloads do
 
       iex> alias Lockstep.Generator.Workloads
       iex> Workloads.register(seed: 7, values: 1..3) |> Enum.take(5)
-      [{:cas, 2, 3}, {:cas, 2, 2}, :read, {:cas, 2, 2}, :read]
+      [{:cas, 3, 1}, {:cas, 1, 3}, :read, {:write, 3}, :read]
 
   """
   @spec register(keyword()) :: G.t()
@@ -39,20 +39,8 @@ defmodule Lockstep.Generator.Workloads do
     values = values!(Keyword.get(opts, :values, 1..5))
     weights = weights(opts, [:read, :write, :cas], [read: 1, write: 1, cas: 1], "register/1")
 
-    G.mix(
-      [
-        G.cycle([:read]),
-        G.zip([G.cycle([:write]), G.integers(values, seed: {seed, :write})]),
-        G.zip([
-          G.cycle([:cas]),
-          G.integers(values, seed: {seed, :cas_old}),
-          G.integers(values, seed: {seed, :cas_new})
-        ])
-      ],
-      strategy: :random,
-      seed: seed,
-      weights: weights
-    )
+    {lo, hi} = {values.first, values.last}
+    G.__value__(:register, {:register, lo, hi, weights}, [:read, :write, :cas], seed)
   end
 
   @doc """
@@ -84,7 +72,7 @@ defmodule Lockstep.Generator.Workloads do
     max_len = Options.int!(opts, :max_txn_length, 4, 1..1024, "list_append/1")
     workers = Options.int!(opts, :workers, 1, 1..(1 <<< 32), "list_append/1")
     worker = Options.int!(opts, :worker, 0, 0..(workers - 1), "list_append/1")
-    [append_w, read_w] = weights(opts, [:append, :read], [append: 1, read: 1], "list_append/1")
+    weights = weights(opts, [:append, :read], [append: 1, read: 1], "list_append/1")
 
     skew =
       case Keyword.get(opts, :key_dist, {:zipf, 1.0}) do
@@ -103,7 +91,7 @@ defmodule Lockstep.Generator.Workloads do
     max_keys = if skew == nil, do: @max_u64, else: 1 <<< 52
     keys = Options.int!(opts, :keys, 8, 1..max_keys, "list_append/1")
 
-    params = {:list_append, keys, max_len, read_w, append_w, skew, workers, worker}
+    params = {:list_append, keys, max_len, weights, skew, workers, worker}
     G.__value__(:list_append, params, [:append, :r, nil], seed(opts))
   end
 
@@ -119,7 +107,7 @@ defmodule Lockstep.Generator.Workloads do
 
       iex> alias Lockstep.Generator.Workloads
       iex> Workloads.bank(seed: 2, accounts: 4) |> Enum.take(4)
-      [{:transfer, 3, 2, 5}, :read, {:transfer, 1, 2, 2}, :read]
+      [{:transfer, 3, 0, 4}, {:transfer, 1, 3, 2}, {:transfer, 3, 2, 3}, :read]
 
   """
   @spec bank(keyword()) :: G.t()
@@ -130,9 +118,7 @@ defmodule Lockstep.Generator.Workloads do
     max = Options.int!(opts, :max_transfer, 5, 1..@max_u64, "bank/1")
     weights = weights(opts, [:transfer, :read], [transfer: 1, read: 1], "bank/1")
 
-    transfers = G.__value__(:transfer, {:transfer, accounts, max}, [:transfer], {seed, :transfer})
-
-    G.mix([transfers, G.cycle([:read])], strategy: :random, seed: seed, weights: weights)
+    G.__value__(:bank, {:bank, accounts, max, weights}, [:transfer, :read], seed)
   end
 
   defp values!(%Range{first: first, last: last, step: 1} = values)
@@ -147,10 +133,13 @@ defmodule Lockstep.Generator.Workloads do
 
   defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
 
-  # The :mix option as weights in `kinds` order.
+  # The :mix option as weights in `kinds` order, or :swarm.
   defp weights(opts, kinds, default, fun) do
     mix = Keyword.get(opts, :mix, default)
+    if mix == :swarm, do: :swarm, else: kind_weights(mix, kinds, fun)
+  end
 
+  defp kind_weights(mix, kinds, fun) do
     valid? =
       Keyword.keyword?(mix) and
         Enum.all?(mix, fn {k, w} -> k in kinds and is_integer(w) and w >= 0 end) and
@@ -158,8 +147,9 @@ defmodule Lockstep.Generator.Workloads do
 
     unless valid? do
       raise ArgumentError,
-            "#{fun} expects :mix to be a keyword list of #{inspect(kinds)} with non-negative " <>
-              "integer weights, not all zero, adding up to at most 2^64 - 1, got: #{inspect(mix)}"
+            "#{fun} expects :mix to be :swarm or a keyword list of #{inspect(kinds)} with " <>
+              "non-negative integer weights, not all zero, adding up to at most 2^64 - 1, " <>
+              "got: #{inspect(mix)}"
     end
 
     Enum.map(kinds, &Keyword.get(mix, &1, 0))

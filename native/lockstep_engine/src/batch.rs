@@ -10,6 +10,37 @@ use crate::plan::{Node, Tok};
 /// Most ops one call produces.
 pub const MAX_CHUNK: usize = 4096;
 
+/// Most tokens one call writes (past it, a call ends after the current op):
+/// bounds the work of calls whose ops are large (long list-append
+/// transactions, wide zips) whatever the op count asked for.
+pub const MAX_TOKENS: usize = 1 << 16;
+
+/// Up to `k` ops of `node` as tokens (fewer once done, or once the tokens pass
+/// [`MAX_TOKENS`]); with `next_childs`, the top mix's `next_child` after each
+/// op. Returns how many ops.
+pub fn run_ops(
+    node: &mut Node,
+    k: usize,
+    toks: &mut Vec<Tok>,
+    mut next_childs: Option<&mut Vec<usize>>,
+) -> usize {
+    // Ops are made a few at a time between budget checks (one at a time
+    // when the top mix's next_child is recorded after each).
+    let block = if next_childs.is_some() { 1 } else { 32 };
+    let mut n = 0;
+    while n < k && toks.len() < MAX_TOKENS {
+        let got = node.fill_tokens(toks, block.min(k - n));
+        if got == 0 {
+            break;
+        }
+        if let (Some(ncs), Some(nc)) = (next_childs.as_deref_mut(), node.top_next_child()) {
+            ncs.push(nc);
+        }
+        n += got;
+    }
+    n
+}
+
 /// A plan being drained chunk by chunk, with its output buffers reused.
 #[derive(Debug)]
 pub struct Batch {
@@ -50,7 +81,7 @@ impl Batch {
     /// The next `min(k, MAX_CHUNK)` ops as tokens, and how many ops they are.
     pub fn next_tokens(&mut self, k: usize) -> (usize, &[Tok]) {
         self.toks.clear();
-        let n = self.node.fill_tokens(&mut self.toks, k.min(MAX_CHUNK));
+        let n = run_ops(&mut self.node, k.min(MAX_CHUNK), &mut self.toks, None);
         (n, &self.toks)
     }
 

@@ -91,6 +91,54 @@ pub enum LeafKind {
     /// A list of 1..=max_len micro-ops `[pool[0] (append), key, value]` or
     /// `[pool[1] (r), key, pool[2] (nil)]`.
     ListAppend(ListAppend),
+    /// Register workload over pool `[read, write, cas]`, words `w0 w1 w2`: the
+    /// kind is `bounded(w0, total)` against the cumulative weights
+    /// `[read, write, cas]`; `pool[0]`, `{pool[1], v(w1)}` or
+    /// `{pool[2], v(w1), v(w2)}` with `v(w) = first + bounded(w, count)`.
+    Register {
+        first: i128,
+        count: u128,
+        weights: [u64; 3],
+    },
+    /// Bank workload over pool `[transfer, read]`, words `w0 w1 w2 w3`:
+    /// `bounded(w0, total) < weights[0]` gives `{pool[0], from, to, amount}`
+    /// from `w1 w2 w3` as in [`LeafKind::Transfer`], else `pool[1]`.
+    Bank {
+        accounts: u64,
+        max_amount: u64,
+        weights: [u64; 2],
+    },
+}
+
+/// `first + bounded(w, count)` (`first + w` when `count = 2^64`).
+fn value(first: i128, count: u128, w: u64) -> i128 {
+    let off = if count > u128::from(u64::MAX) {
+        w
+    } else {
+        bounded(w, count as u64)
+    };
+    first + i128::from(off)
+}
+
+/// Sum of kind weights: not zero, not past 2^64 - 1.
+fn check_weights(weights: &[u64]) -> Result<u64, EngineError> {
+    match weights.iter().try_fold(0u64, |a, &w| a.checked_add(w)) {
+        None => Err(EngineError::WeightOverflow),
+        Some(0) => Err(EngineError::ZeroTotalWeight),
+        Some(t) => Ok(t),
+    }
+}
+
+/// Index of the kind that `r` (in `0..total`) falls in, by cumulative weights.
+fn kind_of(r: u64, weights: &[u64]) -> usize {
+    let mut acc = 0u64;
+    for (j, &w) in weights.iter().enumerate() {
+        acc += w;
+        if r < acc {
+            return j;
+        }
+    }
+    weights.len() - 1
 }
 
 impl LeafKind {
@@ -137,6 +185,30 @@ impl LeafKind {
         })
     }
 
+    /// Register workload: values `first..=last` (at most 2^64 of them).
+    pub fn register(first: i128, last: i128, weights: [u64; 3]) -> Result<Self, EngineError> {
+        let LeafKind::Integers { first, count } = LeafKind::integers(first, last)? else {
+            unreachable!()
+        };
+        check_weights(&weights)?;
+        Ok(LeafKind::Register {
+            first,
+            count,
+            weights,
+        })
+    }
+
+    /// Bank workload.
+    pub fn bank(accounts: u64, max_amount: u64, weights: [u64; 2]) -> Result<Self, EngineError> {
+        LeafKind::transfer(accounts, max_amount)?;
+        check_weights(&weights)?;
+        Ok(LeafKind::Bank {
+            accounts,
+            max_amount,
+            weights,
+        })
+    }
+
     /// Ops in the leaf's pool (the terms it picks from).
     pub fn pool_len(&self) -> u64 {
         match self {
@@ -144,7 +216,8 @@ impl LeafKind {
             LeafKind::Weighted(table) => table.len() as u64,
             LeafKind::Integers { .. } | LeafKind::Counter { .. } | LeafKind::Zipf(_) => 0,
             LeafKind::Transfer { .. } => 1,
-            LeafKind::ListAppend(_) => 3,
+            LeafKind::ListAppend(_) | LeafKind::Register { .. } => 3,
+            LeafKind::Bank { .. } => 2,
         }
     }
 
@@ -156,7 +229,8 @@ impl LeafKind {
             | LeafKind::Weighted(_)
             | LeafKind::Integers { .. }
             | LeafKind::Zipf(_) => 1,
-            LeafKind::Transfer { .. } => 3,
+            LeafKind::Transfer { .. } | LeafKind::Register { .. } => 3,
+            LeafKind::Bank { .. } => 4,
             LeafKind::ListAppend(la) => 1 + 2 * u64::from(la.max_len),
         }
     }
@@ -195,13 +269,51 @@ impl LeafKind {
                 out.push(Tok::Pick(offset + self.pick(i, words)));
             }
             LeafKind::Integers { first, count } => {
-                let w = words.next_word();
-                let off = if *count > u128::from(u64::MAX) {
-                    w
+                out.push(Tok::Int(value(*first, *count, words.next_word())));
+            }
+            LeafKind::Register {
+                first,
+                count,
+                weights,
+            } => {
+                let (w0, w1, w2) = (words.next_word(), words.next_word(), words.next_word());
+                let total = weights.iter().sum();
+                match kind_of(bounded(w0, total), weights) {
+                    0 => out.push(Tok::Pick(offset)),
+                    1 => out.extend([
+                        Tok::Tuple(2),
+                        Tok::Pick(offset + 1),
+                        Tok::Int(value(*first, *count, w1)),
+                    ]),
+                    _ => out.extend([
+                        Tok::Tuple(3),
+                        Tok::Pick(offset + 2),
+                        Tok::Int(value(*first, *count, w1)),
+                        Tok::Int(value(*first, *count, w2)),
+                    ]),
+                }
+            }
+            LeafKind::Bank {
+                accounts,
+                max_amount,
+                weights,
+            } => {
+                let w0 = words.next_word();
+                let (w1, w2, w3) = (words.next_word(), words.next_word(), words.next_word());
+                if bounded(w0, weights[0] + weights[1]) < weights[0] {
+                    let from = bounded(w1, *accounts);
+                    let to = (from + 1 + bounded(w2, accounts - 1)) % accounts;
+                    let amount = 1 + bounded(w3, *max_amount);
+                    out.extend([
+                        Tok::Tuple(4),
+                        Tok::Pick(offset),
+                        Tok::Int(i128::from(from)),
+                        Tok::Int(i128::from(to)),
+                        Tok::Int(i128::from(amount)),
+                    ]);
                 } else {
-                    bounded(w, *count as u64)
-                };
-                out.push(Tok::Int(first + i128::from(off)));
+                    out.push(Tok::Pick(offset + 1));
+                }
             }
             // Past 2^64 ops the leaf moves `start` on by 2^64 (Leaf::advance).
             LeafKind::Counter { start } => out.push(Tok::Int(start + i128::from(i))),

@@ -18,6 +18,9 @@ pub mod kinds;
 pub mod plan;
 pub mod sample;
 pub mod seed;
+pub mod skip;
+pub mod state;
+pub mod swarm;
 pub mod words;
 pub mod zipf;
 
@@ -28,5 +31,7 @@ pub use plan::{
 };
 pub use sample::AliasTable;
 pub use seed::Seed;
+pub use skip::{Count, Work};
+pub use state::NodeState;
 pub use words::Words;
 pub use zipf::Zipf;

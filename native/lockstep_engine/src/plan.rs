@@ -60,6 +60,8 @@ pub struct Leaf {
     offset: u64,
     // Boxed: ChaCha's 4-block buffer would make every Node that large.
     words: Option<Box<Words>>,
+    /// Ops produced or skipped since the plan was built (exported as state).
+    pub(crate) produced: u64,
 }
 
 impl Leaf {
@@ -74,6 +76,7 @@ impl Leaf {
             remaining,
             offset,
             words: None,
+            produced: 0,
         }
     }
 
@@ -97,8 +100,19 @@ impl Leaf {
     }
 
     #[inline]
-    fn exhausted(&self) -> bool {
+    pub(crate) fn exhausted(&self) -> bool {
         self.remaining == Some(0)
+    }
+
+    /// Skips up to `n` ops without producing them (O(1): op `i` depends on
+    /// `i` alone); returns how many.
+    pub(crate) fn skip(&mut self, n: u64) -> u64 {
+        let k = self.remaining.map_or(n, |r| r.min(n));
+        if k > 0 {
+            self.advance(k);
+            self.words = None;
+        }
+        k
     }
 
     fn budget(&self, max: usize) -> usize {
@@ -186,6 +200,7 @@ impl Leaf {
     }
 
     fn advance(&mut self, k: u64) {
+        self.produced += k;
         if let LeafKind::Cycle { n } = self.kind {
             self.at.pos = ((u128::from(self.at.pos) + u128::from(k)) % u128::from(n)) as u64;
             self.remaining = self.remaining.map(|r| r - k);
@@ -238,12 +253,16 @@ pub enum Picker {
 /// A mix of children.
 #[derive(Clone, Debug)]
 pub struct Mix {
-    children: Vec<Node>,
-    next_child: usize,
-    remaining: Option<u64>,
-    until: Until,
-    strategy: Strategy,
+    pub(crate) children: Vec<Node>,
+    pub(crate) next_child: usize,
+    pub(crate) remaining: Option<u64>,
+    pub(crate) until: Until,
+    pub(crate) strategy: Strategy,
     words: Option<Box<Words>>,
+    /// A random mix's word for its current op, read but not yet used (asking
+    /// a child that answers "done" must not move the mix on).
+    peeked: Option<u64>,
+    pub(crate) produced: u64,
 }
 
 impl Mix {
@@ -281,6 +300,8 @@ impl Mix {
             until,
             strategy,
             words: None,
+            peeked: None,
+            produced: 0,
         })
     }
 
@@ -294,29 +315,54 @@ impl Mix {
         self
     }
 
-    fn exhausted(&self) -> bool {
-        self.remaining == Some(0)
-            || match (&self.strategy, self.until) {
-                (Strategy::Concat, _) => {
-                    self.children[self.next_child..].iter().all(Node::exhausted)
-                }
-                (_, Until::Any) => self.children.iter().any(Node::exhausted),
-                (_, Until::All) => self.children.iter().all(Node::exhausted),
+    /// True when the next pull answers "done". Pull-based: a round-robin or
+    /// random mix `until: :any` is done when the child it would ask next is
+    /// exhausted; `until: :all` when every child is; a concat when every child
+    /// from the current phase on is.
+    pub(crate) fn exhausted(&self) -> bool {
+        if self.remaining == Some(0) {
+            return true;
+        }
+        match (&self.strategy, self.until) {
+            (Strategy::Concat, _) => self.children[self.next_child..].iter().all(Node::exhausted),
+            (Strategy::RoundRobin, Until::Any) => self.children[self.next_child].exhausted(),
+            (Strategy::Random { .. }, Until::Any) => {
+                self.children[self.pick_of(self.current_word())].exhausted()
             }
+            (_, Until::All) => self.children.iter().all(Node::exhausted),
+        }
     }
 
-    /// First live child at or after `from`, wrapping (one exists: not exhausted).
-    fn live_from(&self, from: usize) -> usize {
+    /// First live child at or after `from`, wrapping; `None` when all are exhausted.
+    pub(crate) fn live_from(&self, from: usize) -> Option<usize> {
         let k = self.children.len();
         (0..k)
             .map(|step| (from + step) % k)
             .find(|&i| !self.children[i].exhausted())
-            .unwrap_or(from)
+    }
+
+    /// The word of a random mix's current op, computed without moving it.
+    fn current_word(&self) -> u64 {
+        match (&self.strategy, self.peeked) {
+            (_, Some(w)) => w,
+            (Strategy::Random { at, .. }, None) => Words::word_at(at.seed, at.stream, at.pos),
+            _ => 0,
+        }
+    }
+
+    fn pick_of(&self, w: u64) -> usize {
+        match &self.strategy {
+            Strategy::Random {
+                picker: Picker::Weighted(table),
+                ..
+            } => table.pick(w) as usize,
+            _ => bounded(w, self.children.len() as u64) as usize,
+        }
     }
 
     /// Up to `max` ops, each from the child `choose` picks, written by
     /// `one(child)` (which returns 1); returns how many.
-    fn serve(&mut self, max: usize, mut one: impl FnMut(&mut Node) -> usize) -> usize {
+    pub(crate) fn serve(&mut self, max: usize, mut one: impl FnMut(&mut Node) -> usize) -> usize {
         let mut n = 0;
         while n < max {
             match self.choose() {
@@ -328,55 +374,79 @@ impl Mix {
     }
 
     /// The child that serves the next op, with the mix's state moved past it;
-    /// `None` once exhausted.
-    fn choose(&mut self) -> Option<usize> {
-        if self.exhausted() {
+    /// `None` (and no change) once the mix answers "done".
+    pub(crate) fn choose(&mut self) -> Option<usize> {
+        if self.remaining == Some(0) {
             return None;
         }
         let k = self.children.len();
-        let child = match &self.strategy {
-            Strategy::RoundRobin => {
-                let c = self.live_from(self.next_child);
+        let child = match (&self.strategy, self.until) {
+            (Strategy::RoundRobin, Until::Any) => {
+                let c = self.next_child;
+                if self.children[c].exhausted() {
+                    return None;
+                }
                 self.next_child = (c + 1) % k;
                 c
             }
-            Strategy::Concat => {
-                let c = (self.next_child..k)
-                    .find(|&i| !self.children[i].exhausted())
-                    .unwrap_or(k - 1);
+            (Strategy::RoundRobin, Until::All) => {
+                let c = self.live_from(self.next_child)?;
+                self.next_child = (c + 1) % k;
+                c
+            }
+            (Strategy::Concat, _) => {
+                let c = (self.next_child..k).find(|&i| !self.children[i].exhausted())?;
                 self.next_child = c;
                 c
             }
-            Strategy::Random { at, picker } => {
-                let words = self
-                    .words
-                    .get_or_insert_with(|| Box::new(Words::new(at.seed, at.stream, at.pos)));
-                let w = words.next_word();
-                let pick = match picker {
-                    Picker::Uniform => bounded(w, k as u64) as usize,
-                    Picker::Weighted(table) => table.pick(w) as usize,
+            (Strategy::Random { at, .. }, until) => {
+                let w = match self.peeked {
+                    Some(w) => w,
+                    None => {
+                        let at = *at;
+                        let words = self.words.get_or_insert_with(|| {
+                            Box::new(Words::new(at.seed, at.stream, at.pos))
+                        });
+                        let w = words.next_word();
+                        self.peeked = Some(w);
+                        w
+                    }
                 };
+                let pick = self.pick_of(w);
+                let c = match until {
+                    Until::Any if self.children[pick].exhausted() => return None,
+                    Until::Any => pick,
+                    Until::All => self.live_from(pick)?,
+                };
+                self.peeked = None;
                 if let Strategy::Random { at, .. } = &mut self.strategy {
                     at.pos = at.pos.wrapping_add(1);
                     if at.pos == 0 {
                         self.words = None; // the mix's op 2^64 reuses word 0
                     }
                 }
-                self.live_from(pick)
+                c
             }
         };
         if let Some(r) = self.remaining.as_mut() {
             *r -= 1;
         }
+        self.produced += 1;
         Some(child)
+    }
+
+    /// True for `strategy: :random` mixes.
+    pub(crate) fn is_random(&self) -> bool {
+        matches!(self.strategy, Strategy::Random { .. })
     }
 }
 
 /// Tuples of one op from each child; done when any child is done.
 #[derive(Clone, Debug)]
 pub struct Zip {
-    children: Vec<Node>,
-    remaining: Option<u64>,
+    pub(crate) children: Vec<Node>,
+    pub(crate) remaining: Option<u64>,
+    pub(crate) produced: u64,
 }
 
 impl Zip {
@@ -385,10 +455,11 @@ impl Zip {
         Ok(Zip {
             children,
             remaining,
+            produced: 0,
         })
     }
 
-    fn exhausted(&self) -> bool {
+    pub(crate) fn exhausted(&self) -> bool {
         self.remaining == Some(0) || self.children.iter().any(Node::exhausted)
     }
 
@@ -396,6 +467,14 @@ impl Zip {
     pub fn with_remaining(mut self, remaining: Option<u64>) -> Self {
         self.remaining = remaining;
         self
+    }
+
+    /// Counts one op (made by the caller from one op of each child).
+    pub(crate) fn count_one(&mut self) {
+        if let Some(r) = self.remaining.as_mut() {
+            *r -= 1;
+        }
+        self.produced += 1;
     }
 }
 
@@ -465,9 +544,7 @@ impl Node {
                     for child in &mut zip.children {
                         child.fill_tokens(out, 1);
                     }
-                    if let Some(r) = zip.remaining.as_mut() {
-                        *r -= 1;
-                    }
+                    zip.count_one();
                     n += 1;
                 }
                 n
@@ -520,7 +597,7 @@ impl Node {
         }
     }
 
-    fn children(&self) -> &[Node] {
+    pub(crate) fn children(&self) -> &[Node] {
         match self {
             Node::Leaf(_) => &[],
             Node::Mix(mix) => &mix.children,
@@ -589,9 +666,10 @@ mod tests {
     fn mix_any_stops_when_a_child_is_exhausted() {
         let children = vec![cycle(2, Some(2), 0), cycle(3, None, 2)];
         let mut mix = Node::Mix(Mix::new(children, 0, None, Until::Any).unwrap());
-        // The first child is exhausted after its second op: the mix stops there,
-        // before the second child's turn.
-        assert_eq!(drain(&mut mix), vec![0, 2, 1]);
+        // Pull-based: the mix is done when the child whose turn it is (the
+        // first, after its second op) answers "done"; the second child still
+        // serves its turn.
+        assert_eq!(drain(&mut mix), vec![0, 2, 1, 3]);
         assert!(mix.exhausted());
     }
 

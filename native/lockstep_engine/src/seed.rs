@@ -47,7 +47,7 @@ impl Seed {
         self.tagged_key(b"lockretr")
     }
 
-    fn tagged_key(&self, tag: &[u8; 8]) -> [u8; 32] {
+    pub(crate) fn tagged_key(&self, tag: &[u8; 8]) -> [u8; 32] {
         let mut key = [0u8; 32];
         key[0..8].copy_from_slice(&self.value.to_le_bytes());
         key[8..16].copy_from_slice(&self.domain.to_le_bytes());

@@ -9,13 +9,22 @@
 mod resources;
 mod spec;
 
-use lockstep_engine::{batch, Batch, Leaf, Node, Position, Seed, Tok, MAX_CHUNK};
+use lockstep_engine::{
+    batch, Batch, Count, Leaf, Node, NodeState, Position, Seed, Tok, Work, MAX_CHUNK,
+};
 use resources::{Cursor, Table};
 use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 
 mod atoms {
-    rustler::atoms! { ok, error, stale_table, nil }
+    rustler::atoms! {
+        ok, error, stale_table, nil, ops, skip, capacity, infinity, unknown,
+        produced, next_child, children
+    }
 }
+
+/// Work units one `run` skip may spend (ops stepped, children visited): well
+/// under a millisecond.
+pub const SKIP_WORK: u64 = 200_000;
 
 /// Pool tables at most this long are built on a normal scheduler; longer ones
 /// (whose build may take more than ~50 µs) on a dirty CPU scheduler.
@@ -145,6 +154,128 @@ fn plan_chunk<'a>(
     let mut toks = toks.iter();
     let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, terms)).collect();
     Ok(ops.encode(env))
+}
+
+/// Runs a plan (`spec`, as built by `Lockstep.Generator.Engine`, whose leaves
+/// pick from `pools`, one tuple per leaf in depth-first order) and reports
+/// what it did, so the caller writes the plan's new state back into the
+/// generator. `request`:
+///
+/// * `{:ops, k, record}`: the next (up to) `k` ops, fewer once done or when
+///   the call's token budget is spent: `{:ok, {ops, state}}`; with `record`,
+///   each op is followed in the list by the top mix's `next_child` after it.
+/// * `{:skip, n}`: skips up to `n` ops within a work budget:
+///   `{:ok, {skipped, state}}` (fewer than `n` when done or out of budget).
+/// * `:capacity`: `{:ok, count | :infinity | :unknown}`.
+///
+/// `state` is per node: `0` (unchanged), a leaf's op count, or
+/// `%{produced: n, next_child: c | nil, children: [state]}` for composites.
+/// Errors: `{:error, :stale_table}` (a table resource from another VM) or
+/// `{:error, reason}` (a message naming the bad part).
+#[rustler::nif]
+fn run<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
+    match run_request(env, spec, pools, request) {
+        Ok(result) => (atoms::ok(), result).encode(env),
+        Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
+        Err(e) => (atoms::error(), e.to_string()).encode(env),
+    }
+}
+
+fn run_request<'a>(
+    env: Env<'a>,
+    spec: Term<'a>,
+    pools: Term<'a>,
+    request: Term<'a>,
+) -> Result<Term<'a>, spec::SpecError> {
+    use spec::SpecError::Malformed;
+    let mut node = spec::decode_plan(spec)?;
+    if let Ok(a) = request.decode::<Atom>() {
+        if a == atoms::capacity() {
+            return Ok(match node.capacity() {
+                Count::Finite(n) => n.encode(env),
+                Count::Infinite => atoms::infinity().encode(env),
+                Count::Unknown => atoms::unknown().encode(env),
+            });
+        }
+        return Err(Malformed("request"));
+    }
+    let parts = rustler::types::tuple::get_tuple(request).map_err(|_| Malformed("request"))?;
+    match parts.as_slice() {
+        [tag, n] if tag.decode::<Atom>().ok() == Some(atoms::skip()) => {
+            let n: u64 = n.decode().map_err(|_| Malformed("skip count"))?;
+            let skipped = node.skip(n, &mut Work::new(SKIP_WORK));
+            Ok((skipped, state_term(env, &node.state())).encode(env))
+        }
+        [tag, k, record] if tag.decode::<Atom>().ok() == Some(atoms::ops()) => {
+            let k: usize = k.decode().map_err(|_| Malformed("op count"))?;
+            // Only a round-robin mix or a concat at the top has a next_child.
+            let record: bool = record.decode().map_err(|_| Malformed("record"))?;
+            let record = record && node.top_next_child().is_some();
+            if k > MAX_CHUNK {
+                return Err(Malformed("op count"));
+            }
+            let terms = pool_terms(pools)?;
+            batch::check_pool(&node, terms.len() as u64)?;
+            let mut toks = Vec::new();
+            let mut ncs = Vec::new();
+            let n = batch::run_ops(&mut node, k, &mut toks, record.then_some(&mut ncs));
+            let mut it = toks.iter();
+            let mut out: Vec<Term> = Vec::with_capacity(if record { 2 * n } else { n });
+            for j in 0..n {
+                out.push(op_term(env, &mut it, &terms));
+                if let (true, Some(nc)) = (record, ncs.get(j)) {
+                    out.push(nc.encode(env));
+                }
+            }
+            Ok((out, state_term(env, &node.state())).encode(env))
+        }
+        _ => Err(Malformed("request")),
+    }
+}
+
+/// The flat pool: every leaf's pool tuple, concatenated in order.
+fn pool_terms(pools: Term) -> Result<Vec<Term>, spec::SpecError> {
+    let bad = spec::SpecError::Malformed("pools");
+    pools
+        .list_length()
+        .map_err(|_| spec::SpecError::Malformed("pools"))?;
+    let mut terms = Vec::new();
+    for pool in pools.into_list_iterator().map_err(|_| bad)? {
+        terms.extend(
+            rustler::types::tuple::get_tuple(pool)
+                .map_err(|_| spec::SpecError::Malformed("pool"))?,
+        );
+    }
+    Ok(terms)
+}
+
+fn state_term<'a>(env: Env<'a>, state: &NodeState) -> Term<'a> {
+    match state {
+        NodeState::Unchanged => 0u64.encode(env),
+        NodeState::Leaf { produced } => produced.encode(env),
+        NodeState::Mix {
+            produced,
+            next_child,
+            children,
+        } => composite_term(env, *produced, *next_child, children),
+        NodeState::Zip { produced, children } => composite_term(env, *produced, None, children),
+    }
+}
+
+fn composite_term<'a>(
+    env: Env<'a>,
+    produced: u64,
+    next_child: Option<usize>,
+    children: &[NodeState],
+) -> Term<'a> {
+    let children: Vec<Term> = children.iter().map(|c| state_term(env, c)).collect();
+    let keys = [atoms::produced(), atoms::next_child(), atoms::children()];
+    let values = [
+        produced.encode(env),
+        next_child.encode(env),
+        children.encode(env),
+    ];
+    Term::map_from_arrays(env, &keys, &values).unwrap_or_else(|_| atoms::nil().encode(env))
 }
 
 /// Builds one op from its tokens (depth bounded by the plan's, at most

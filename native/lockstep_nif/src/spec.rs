@@ -7,10 +7,13 @@
 //! {:value, params, seed, stream, pos, remaining}
 //!     params: {:integers, first, last} | {:counter, start} | {:zipf, n, skew}
 //!           | {:transfer, accounts, max_amount}
-//!           | {:list_append, keys, max_len, read_w, append_w, skew | nil, workers, worker}
+//!           | {:register, first, last, [read_w, write_w, cas_w] | :swarm}
+//!           | {:bank, accounts, max_amount, [transfer_w, read_w] | :swarm}
+//!           | {:list_append, keys, max_len, [append_w, read_w] | :swarm, skew | nil, workers, worker}
 //! {:mix, :any | :all, next_child, remaining, [spec]}                (round-robin)
 //! {:mix, :any | :all, next_child, remaining, [spec], strategy}
 //!     strategy: :round_robin | :concat | {:random, :uniform | table, seed, stream, pos}
+//! `table` is a table resource or a list of at most `INLINE_TABLE` weights.
 //! {:zip, remaining, [spec]}
 //! ```
 //! `seed` is `{domain, value}`; `remaining` a non-negative integer or `:infinity`.
@@ -28,7 +31,8 @@ use crate::resources::Table;
 mod atoms {
     rustler::atoms! {
         leaf, value, mix, zip, random, cycle, weighted, any, all, infinity, nil,
-        integers, counter, zipf, transfer, list_append, round_robin, concat, uniform
+        integers, counter, zipf, transfer, list_append, round_robin, concat, uniform,
+        register, bank, swarm
     }
 }
 
@@ -85,7 +89,24 @@ fn position(seed: Term, stream: Term, pos: Term) -> Result<Position, SpecError> 
     })
 }
 
+/// Most weights an alias table may be built from inside a plan call (a few µs);
+/// longer weight lists come as a table resource built once.
+pub const INLINE_TABLE: usize = 256;
+
+/// An alias table: a live table resource, or a short weight list built here.
 fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, SpecError> {
+    if term.is_list() {
+        let n = term
+            .list_length()
+            .map_err(|_| SpecError::Malformed("weights"))?;
+        if n > INLINE_TABLE {
+            return Err(SpecError::Malformed("weights: too many to build inline"));
+        }
+        let weights: Vec<u64> = field(term, "weights")?;
+        return Ok(std::sync::Arc::new(lockstep_engine::AliasTable::new(
+            &weights,
+        )?));
+    }
     term.decode::<ResourceArc<Table>>()
         .map(|t| t.shared())
         .map_err(|_| SpecError::StaleTable)
@@ -126,7 +147,8 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
             leaf(kind, position(*seed, *stream, *pos)?, *rem, offset)
         }
         [_, params, seed, stream, pos, rem] if tag == atoms::value() => {
-            let kind = value_kind(*params)?;
+            let (domain, value): (u64, u64) = field(*seed, "seed")?;
+            let kind = value_kind(*params, Seed::new(domain, value))?;
             leaf(kind, position(*seed, *stream, *pos)?, *rem, offset)
         }
         [_, until, next_child, rem, children, rest @ ..]
@@ -201,7 +223,22 @@ fn strategy(term: Term) -> Result<Strategy, SpecError> {
     }
 }
 
-fn value_kind(term: Term) -> Result<LeafKind, SpecError> {
+/// Kind weights: a list of `n` integers, or `:swarm` (drawn from the seed).
+fn kind_weights<const N: usize>(term: Term, seed: Seed) -> Result<[u64; N], SpecError> {
+    if let Ok(a) = term.decode::<Atom>() {
+        if a == atoms::swarm() {
+            let w = lockstep_engine::swarm::weights(seed, N);
+            return Ok(std::array::from_fn(|j| w[j]));
+        }
+    }
+    if !term.is_list() || term.list_length().ok() != Some(N) {
+        return Err(SpecError::Malformed("kind weights"));
+    }
+    let w: Vec<u64> = field(term, "kind weights")?;
+    Ok(std::array::from_fn(|j| w[j]))
+}
+
+fn value_kind(term: Term, seed: Seed) -> Result<LeafKind, SpecError> {
     let parts =
         rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("value kind"))?;
     let tag: Atom = field(
@@ -222,7 +259,18 @@ fn value_kind(term: Term) -> Result<LeafKind, SpecError> {
         [_, accounts, max] if tag == atoms::transfer() => {
             LeafKind::transfer(field(*accounts, "accounts")?, field(*max, "max_amount")?)?
         }
-        [_, keys, max_len, read_w, append_w, s, workers, worker] if tag == atoms::list_append() => {
+        [_, first, last, weights] if tag == atoms::register() => LeafKind::register(
+            field(*first, "first")?,
+            field(*last, "last")?,
+            kind_weights(*weights, seed)?,
+        )?,
+        [_, accounts, max, weights] if tag == atoms::bank() => LeafKind::bank(
+            field(*accounts, "accounts")?,
+            field(*max, "max_amount")?,
+            kind_weights(*weights, seed)?,
+        )?,
+        [_, keys, max_len, weights, s, workers, worker] if tag == atoms::list_append() => {
+            let [append_w, read_w] = kind_weights(*weights, seed)?;
             let keys: u64 = field(*keys, "keys")?;
             let key_zipf = match s.decode::<Atom>() {
                 Ok(a) if a == atoms::nil() => None,
@@ -232,8 +280,8 @@ fn value_kind(term: Term) -> Result<LeafKind, SpecError> {
                 ListAppend {
                     keys,
                     max_len: field(*max_len, "max_len")?,
-                    read_weight: field(*read_w, "read weight")?,
-                    append_weight: field(*append_w, "append weight")?,
+                    read_weight: read_w,
+                    append_weight: append_w,
                     key_zipf,
                     workers: field(*workers, "workers")?,
                     worker: field(*worker, "worker")?,

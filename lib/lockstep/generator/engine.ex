@@ -1,0 +1,374 @@
+defmodule Lockstep.Generator.Engine do
+  @moduledoc false
+  # The Elixir side of the Rust engine for generator trees it runs whole
+  # ("native" trees: seeded leaves, mixes of every strategy, concats, zips;
+  # no map, filter or select inside). The engine (native/lockstep_engine) is
+  # the one implementation of what such a tree does next, when it is done and
+  # how it skips n ops; this module only
+  #
+  #   * describes a tree to it (`spec/1`: a plain term built from the struct),
+  #   * asks it for ops, skips or a capacity (`Native.run/3`), and
+  #   * writes the state it reports back into the struct (`apply_state/2`).
+  #
+  # A composite's buffer. `next/1` pops `buf`, refilled by one engine call.
+  # While ops are buffered, `children` hold their state as of the last refill
+  # (before the buffered ops); `engine.frontier` holds what the refill did to
+  # them, applied when the buffer runs out; `remaining` and `next_child` are
+  # exact after every `next/1` (a round-robin mix's or concat's buffer
+  # interleaves each op with its `next_child` after it). `pos` is the number
+  # of ops of the last refill, `engine.base_next_child` the `next_child`
+  # before it, so the exact state behind a partly used buffer is the
+  # children's state advanced by the ops already popped (`settle/1`).
+
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Native
+
+  import Bitwise
+
+  @max_u64 (1 <<< 64) - 1
+  @pick_kinds [:random, :weighted, :cycle]
+  # Weight lists up to this long are sent as they are and the engine builds
+  # their alias table inside the call (a few µs); longer ones get a table
+  # resource, built once at construction (spec.rs: INLINE_TABLE).
+  @inline_table 256
+  # Ops per refill: the first serves a take(50) in one call; later ones more.
+  @first_refill 64
+  @refill 256
+
+  @doc false
+  def pick_kinds, do: @pick_kinds
+
+  @doc false
+  def inline_table, do: @inline_table
+
+  # ------------------------------------------------------------ questions
+
+  @doc false
+  # True for trees the engine runs whole.
+  @spec native?(G.t()) :: boolean()
+  def native?(%G{kind: kind}) when kind in [:map, :filter, :select], do: false
+  def native?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &native?/1)
+  def native?(%G{}), do: true
+
+  @doc false
+  # True for seeded leaves (one engine node, no children).
+  def leaf?(%G{children: nil}), do: true
+  def leaf?(%G{}), do: false
+
+  @doc false
+  # Op index of a leaf's next op.
+  @spec position(G.t()) :: non_neg_integer()
+  def position(%G{pos: pos, buf: buf}), do: pos - length(buf)
+
+  @doc false
+  # Ops still in a buffer.
+  def buffered(%G{buf: buf, next_child: nc}) when is_integer(nc), do: div(length(buf), 2)
+  def buffered(%G{buf: buf}), do: length(buf)
+
+  @doc false
+  # Ops `gen` gives before :done: an integer, :infinity or :unknown.
+  @spec capacity(G.t()) :: non_neg_integer() | :infinity | :unknown
+  def capacity(%G{children: nil, remaining: remaining}), do: remaining
+
+  def capacity(%G{kind: :map, children: [child], remaining: r}), do: min_count(capacity(child), r)
+
+  def capacity(gen) do
+    if native?(gen) do
+      {_gen, count} = run(settle(gen), :capacity)
+      count
+    else
+      :unknown
+    end
+  end
+
+  defp min_count(:unknown, _r), do: :unknown
+  defp min_count(c, :infinity), do: c
+  defp min_count(:infinity, r), do: r
+  defp min_count(c, r), do: min(c, r)
+
+  # ------------------------------------------------------------ next/1
+
+  @doc false
+  # next/1 of a native composite whose buffer is empty: one engine call
+  # refills it.
+  @spec next(G.t()) :: {term(), G.t()} | :done
+  def next(gen) do
+    gen = settle_frontier(gen)
+    k = refill_size(gen)
+    record? = is_integer(gen.next_child)
+
+    case run(gen, {:ops, k, record?}) do
+      {_gen, {[], _state}} ->
+        :done
+
+      {gen, {ops, state}} ->
+        n = if record?, do: div(length(ops), 2), else: length(ops)
+        engine = %{gen.engine | frontier: state, base_next_child: gen.next_child}
+        G.next(%{gen | buf: ops, pos: n, engine: engine})
+    end
+  end
+
+  defp refill_size(%G{engine: %{refills: 0}, remaining: r}), do: cap(@first_refill, r)
+  defp refill_size(%G{remaining: r}), do: cap(@refill, r)
+
+  defp cap(k, :infinity), do: k
+  defp cap(k, r), do: min(k, r)
+
+  @doc false
+  # Up to k ops and the generator after them, for Enumerable: a composite's
+  # buffer as it is, else one refill.
+  @spec chunk(G.t(), pos_integer()) :: {[term()], G.t()}
+  def chunk(%G{remaining: 0} = gen, _k), do: {[], gen}
+
+  def chunk(%G{buf: [_ | _]} = gen, _k), do: drain_buffer(gen)
+
+  def chunk(gen, k) do
+    if leaf?(gen) or native?(gen) do
+      case G.next(gen) do
+        :done -> {[], gen}
+        {op, gen} -> gen |> drain_buffer() |> then(fn {ops, gen} -> {[op | ops], gen} end)
+      end
+    else
+      step(gen, k, [])
+    end
+  end
+
+  # The buffered ops `next/1` would still give, and the generator after them.
+  defp drain_buffer(%G{buf: buf, next_child: nc, remaining: r} = gen) when is_integer(nc) do
+    {ops, ncs} = unzip_pairs(buf, [], [])
+    n = cap(length(ops), r)
+    last = if n == 0, do: nc, else: Enum.at(ncs, n - 1)
+
+    {Enum.take(ops, n),
+     %{gen | buf: Enum.drop(buf, 2 * n), next_child: last, remaining: sub(r, n)}}
+  end
+
+  defp drain_buffer(%G{buf: buf, remaining: r} = gen) do
+    n = cap(length(buf), r)
+    {Enum.take(buf, n), %{gen | buf: Enum.drop(buf, n), remaining: sub(r, n)}}
+  end
+
+  defp unzip_pairs([op, nc | rest], ops, ncs), do: unzip_pairs(rest, [op | ops], [nc | ncs])
+  defp unzip_pairs([], ops, ncs), do: {Enum.reverse(ops), Enum.reverse(ncs)}
+
+  defp step(gen, 0, ops), do: {Enum.reverse(ops), gen}
+
+  defp step(gen, k, ops) do
+    case G.next(gen) do
+      :done -> {Enum.reverse(ops), gen}
+      {op, gen} -> step(gen, k - 1, [op | ops])
+    end
+  end
+
+  # ------------------------------------------------------------ drop/2
+
+  @doc false
+  # `gen` after n ops (or after all of them when it has fewer).
+  @spec drop(G.t(), non_neg_integer()) :: G.t()
+  def drop(gen, 0), do: gen
+
+  def drop(%G{children: nil, remaining: r} = gen, n) do
+    n = cap(n, r)
+    pos = position(gen)
+    %{gen | buf: [], pos: pos + n, remaining: sub(r, n)}
+  end
+
+  def drop(%G{buf: [_ | _]} = gen, n) do
+    b = buffered(gen)
+
+    if n <= b do
+      walk(gen, n)
+    else
+      gen |> walk(b) |> drop(n - b)
+    end
+  end
+
+  def drop(gen, n) do
+    if native?(gen), do: skip(settle_frontier(gen), n), else: walk(gen, n)
+  end
+
+  defp walk(gen, 0), do: gen
+
+  defp walk(gen, n) do
+    case G.next(gen) do
+      :done -> gen
+      {_op, gen} -> walk(gen, n - 1)
+    end
+  end
+
+  # Skips n ops in engine calls of bounded work (a call may skip fewer).
+  defp skip(gen, n) do
+    case run(gen, {:skip, min(n, @max_u64)}) do
+      {gen, {0, _state}} ->
+        gen
+
+      {gen, {skipped, state}} ->
+        gen = apply_state(gen, state)
+        if skipped < n, do: skip(gen, n - skipped), else: gen
+    end
+  end
+
+  @doc false
+  # The generator at its exact current state with no buffer (for fork/2,
+  # capacity, and children taken into a new composite).
+  @spec settle(G.t()) :: G.t()
+  def settle(%G{children: nil} = gen), do: %{gen | buf: [], pos: position(gen)}
+  def settle(%G{buf: []} = gen), do: settle_frontier(gen)
+
+  def settle(%G{engine: engine} = gen) do
+    consumed = gen.pos - buffered(gen)
+
+    base = %{
+      gen
+      | buf: [],
+        pos: 0,
+        remaining: :infinity,
+        next_child: engine.base_next_child,
+        engine: %{engine | frontier: nil}
+    }
+
+    settled = if native?(gen), do: skip(base, consumed), else: walk(base, consumed)
+    %{settled | remaining: gen.remaining, next_child: gen.next_child}
+  end
+
+  # Writes a finished refill's state into the children (buffer used up).
+  defp settle_frontier(%G{engine: %{frontier: nil}} = gen), do: gen
+
+  defp settle_frontier(%G{engine: %{frontier: state} = engine} = gen) do
+    gen = %{gen | engine: %{engine | frontier: nil}}
+    %{apply_children(gen, state) | remaining: gen.remaining, next_child: gen.next_child}
+  end
+
+  # Leaves, maps and filters have no buffer bookkeeping.
+  defp settle_frontier(gen), do: gen
+
+  # ------------------------------------------------------------ state
+
+  @doc false
+  # Writes an engine state (see native/lockstep_nif/src/lib.rs, `run`) into a
+  # generator: ops produced, a mix's next_child, the children's states.
+  @spec apply_state(G.t(), term()) :: G.t()
+  def apply_state(gen, 0), do: gen
+
+  def apply_state(%G{children: nil} = gen, produced) when is_integer(produced),
+    do: %{gen | buf: [], pos: position(gen) + produced, remaining: sub(gen.remaining, produced)}
+
+  def apply_state(gen, %{produced: produced, next_child: nc} = state) do
+    gen = apply_children(gen, state)
+    %{gen | remaining: sub(gen.remaining, produced), next_child: nc}
+  end
+
+  defp apply_children(gen, %{produced: produced, children: states}) do
+    children = :lists.zipwith(&apply_state/2, gen.children, states)
+    engine = gen.engine
+
+    engine =
+      if Map.has_key?(engine, :rpos), do: %{engine | rpos: engine.rpos + produced}, else: engine
+
+    %{gen | children: children, engine: engine}
+  end
+
+  defp apply_children(gen, 0), do: gen
+
+  defp sub(:infinity, _n), do: :infinity
+  defp sub(r, n), do: r - n
+
+  # ------------------------------------------------------------ the engine call
+
+  @doc false
+  # One engine call on `gen`'s tree; `{gen, result}`, where gen has its alias
+  # tables rebuilt if they had gone stale (a value from another VM).
+  def run(gen, request) do
+    {spec, pools} = spec(gen)
+
+    case Native.run(spec, pools, request) do
+      {:ok, result} ->
+        {bump_refills(gen, request), result}
+
+      {:error, :stale_table} ->
+        run(G.__rebuild_tables__(gen), request)
+
+      {:error, reason} ->
+        raise ArgumentError, "invalid generator: #{reason}"
+    end
+  end
+
+  defp bump_refills(%G{engine: %{refills: n} = e} = gen, {:ops, _, _}),
+    do: %{gen | engine: %{e | refills: n + 1}}
+
+  defp bump_refills(gen, _request), do: gen
+
+  @doc false
+  # The engine's view of a tree (native/lockstep_nif/src/spec.rs) and its
+  # leaves' pools, depth-first.
+  @spec spec(G.t()) :: {term(), [tuple()]}
+  def spec(gen) do
+    {spec, pools} = spec(gen, [])
+    {spec, :lists.reverse(pools)}
+  end
+
+  defp spec(%G{kind: kind, engine: e} = gen, pools) when kind in @pick_kinds do
+    n = tuple_size(e.pool)
+
+    leaf =
+      {:leaf, kind, n, table(gen), e.key, e.stream, wire(kind, n, position(gen)),
+       remaining(gen.remaining)}
+
+    {leaf, [e.pool | pools]}
+  end
+
+  defp spec(%G{children: nil, engine: e} = gen, pools) do
+    {params, pos} = wire_params(e.params, position(gen))
+    {{:value, params, e.key, e.stream, pos, remaining(gen.remaining)}, [e.pool | pools]}
+  end
+
+  defp spec(%G{kind: :zip, children: children} = gen, pools) do
+    {specs, pools} = :lists.mapfoldl(&spec/2, pools, children)
+    {{:zip, remaining(gen.remaining), specs}, pools}
+  end
+
+  defp spec(%G{children: children, engine: e} = gen, pools) do
+    {specs, pools} = :lists.mapfoldl(&spec/2, pools, children)
+
+    strategy =
+      case e.strategy do
+        :random -> {:random, mix_picker(gen), e.key, e.stream, e.rpos &&& @max_u64}
+        other -> other
+      end
+
+    {{:mix, e.until, gen.next_child || 0, remaining(gen.remaining), specs, strategy}, pools}
+  end
+
+  @doc false
+  # A weighted leaf's table for the engine: its weights when short, else its
+  # table resource.
+  def table(%G{kind: :weighted, weights: w, engine: e}),
+    do: if(length(w) <= @inline_table, do: w, else: e.table)
+
+  def table(_gen), do: nil
+
+  defp mix_picker(%G{weights: nil}), do: :uniform
+  defp mix_picker(gen), do: mix_table(gen)
+
+  @doc false
+  # A weighted random mix's table for the engine (as `table/1`).
+  def mix_table(%G{weights: nil}), do: nil
+  def mix_table(%G{weights: w}) when length(w) <= @inline_table, do: w
+  def mix_table(%G{engine: e}), do: e.table
+
+  @doc false
+  # Op indices as the engine takes them: modulo 2^64 (op 2^64 + i is op i;
+  # see docs/STREAM.md), a cycle's phase.
+  def wire(:cycle, n, pos), do: rem(pos, n)
+  def wire(_kind, _n, pos), do: pos &&& @max_u64
+
+  # A counter's offset past 2^64 is folded into its start.
+  defp wire_params({:counter, start}, pos),
+    do: {{:counter, start + pos - (pos &&& @max_u64)}, pos &&& @max_u64}
+
+  defp wire_params(params, pos), do: {params, pos &&& @max_u64}
+
+  # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
+  defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity
+  defp remaining(n), do: n
+end
