@@ -36,16 +36,17 @@ defmodule Lockstep.MixRuleTest do
     end
   end
 
+  # Each path paired with its name, so a failure shows which path and both lists.
   defp assert_ops(g, expected) do
-    assert next_all(g) == expected, "next/1 loop"
-    assert Enum.to_list(g) == expected, "Enum.to_list/1"
-    assert Enum.take(g, length(expected) + 5) == expected, "Enum.take/2"
-    assert g |> G.reduce([], &[&1 | &2]) |> Enum.reverse() == expected, "reduce/3"
-    assert G.each(g, fn _ -> :ok end) == length(expected), "each/2 count"
-    assert Enum.count(g) == length(expected), "Enum.count/1"
+    assert {:next_loop, next_all(g)} == {:next_loop, expected}
+    assert {:to_list, Enum.to_list(g)} == {:to_list, expected}
+    assert {:take, Enum.take(g, length(expected) + 5)} == {:take, expected}
+    assert {:reduce, g |> G.reduce([], &[&1 | &2]) |> Enum.reverse()} == {:reduce, expected}
+    assert {:each_count, G.each(g, fn _ -> :ok end)} == {:each_count, length(expected)}
+    assert {:count, Enum.count(g)} == {:count, length(expected)}
 
     for k <- 0..(length(expected) + 1) do
-      assert next_all(G.drop(g, k)) == Enum.drop(expected, k), "drop(#{k})"
+      assert {{:drop, k}, next_all(G.drop(g, k))} == {{:drop, k}, Enum.drop(expected, k)}
     end
   end
 
