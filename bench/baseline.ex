@@ -377,3 +377,119 @@ defmodule LockstepBench.Baseline do
   defp seed(opts),
     do: Keyword.get_lazy(opts, :seed, fn -> :erlang.unique_integer([:positive]) end)
 end
+
+defmodule LockstepBench.Plain do
+  @moduledoc """
+  The workloads written the obvious way, for the "Paths users run" table (not
+  shipped): one `:rand` exsss state threaded through a small struct, one
+  `:rand.uniform_s/2` call per random choice, no batching.
+
+    * `register/1` — `:rand.uniform_s(3)` for the kind (read, write, cas),
+      then the values (`1..5`);
+    * `bank/1` — `:rand.uniform_s(2)` for the kind (transfer, read); a
+      transfer draws `from`, `to != from` (as `from + d` with `d` in
+      `1..accounts-1`) and the amount (`1..max_transfer`);
+    * `list_append/1` — a length in `1..max_txn_length`, then per micro-op a
+      kind (`:rand.uniform_s(2)`) and a uniform key; appended values
+      `i * max_txn_length + j + 1` (unique), as ours with one worker.
+
+  Kept apart from `LockstepBench.Baseline` so that the older scenarios run
+  exactly the code they always ran.
+  """
+
+  defstruct kind: nil, state: nil, remaining: :infinity, a: 0, b: 0, i: 0
+
+  def register(opts \\ []) do
+    first..last//1 = Keyword.get(opts, :values, 1..5)
+    1 = first
+    %__MODULE__{kind: :register, state: state(opts), a: last}
+  end
+
+  def bank(opts \\ []) do
+    a = Keyword.get(opts, :accounts, 5)
+    b = Keyword.get(opts, :max_transfer, 5)
+    %__MODULE__{kind: :bank, state: state(opts), a: a, b: b}
+  end
+
+  def list_append(opts \\ []) do
+    a = Keyword.get(opts, :keys, 8)
+    b = Keyword.get(opts, :max_txn_length, 4)
+    %__MODULE__{kind: :list_append, state: state(opts), a: a, b: b}
+  end
+
+  defp state(opts), do: :rand.seed_s(:exsss, Keyword.fetch!(opts, :seed))
+
+  def take(%__MODULE__{remaining: r} = gen, n) when is_integer(n) and n >= 0,
+    do: %{gen | remaining: if(r == :infinity, do: n, else: min(r, n))}
+
+  def next(%__MODULE__{remaining: 0}), do: :done
+
+  def next(%__MODULE__{kind: :register, state: s, a: v} = gen) do
+    {op, s} =
+      case :rand.uniform_s(3, s) do
+        {1, s} ->
+          {:read, s}
+
+        {2, s} ->
+          {x, s} = :rand.uniform_s(v, s)
+          {{:write, x}, s}
+
+        {3, s} ->
+          {old, s} = :rand.uniform_s(v, s)
+          {new, s} = :rand.uniform_s(v, s)
+          {{:cas, old, new}, s}
+      end
+
+    {op, dec(%{gen | state: s})}
+  end
+
+  def next(%__MODULE__{kind: :bank, state: s, a: accounts, b: max} = gen) do
+    {op, s} =
+      case :rand.uniform_s(2, s) do
+        {1, s} ->
+          {from, s} = :rand.uniform_s(accounts, s)
+          {d, s} = :rand.uniform_s(accounts - 1, s)
+          {amount, s} = :rand.uniform_s(max, s)
+          {{:transfer, from - 1, rem(from - 1 + d, accounts), amount}, s}
+
+        {2, s} ->
+          {:read, s}
+      end
+
+    {op, dec(%{gen | state: s})}
+  end
+
+  def next(%__MODULE__{kind: :list_append, state: s, a: keys, b: max_len, i: i} = gen) do
+    {len, s} = :rand.uniform_s(max_len, s)
+    {txn, s} = micro(len, i * max_len + 1, keys, s)
+    {txn, dec(%{gen | state: s, i: i + 1})}
+  end
+
+  defp micro(0, _value, _keys, s), do: {[], s}
+
+  defp micro(left, value, keys, s) do
+    {kind, s} = :rand.uniform_s(2, s)
+    {key, s} = :rand.uniform_s(keys, s)
+    op = if kind == 1, do: [:r, key - 1, nil], else: [:append, key - 1, value]
+    {rest, s} = micro(left - 1, value + 1, keys, s)
+    {[op | rest], s}
+  end
+
+  defp dec(%__MODULE__{remaining: :infinity} = gen), do: gen
+  defp dec(%__MODULE__{remaining: n} = gen), do: %{gen | remaining: n - 1}
+
+  def each(gen, fun), do: each(next(gen), fun, 0)
+  defp each(:done, _fun, count), do: count
+
+  defp each({op, gen}, fun, count) do
+    fun.(op)
+    each(next(gen), fun, count + 1)
+  end
+
+  def reduce(gen, acc, fun) do
+    case next(gen) do
+      :done -> acc
+      {op, gen} -> reduce(gen, fun.(op, acc), fun)
+    end
+  end
+end

@@ -24,6 +24,15 @@
 # ratio where the baseline has a pure-Elixir equivalent (concat, zip and map
 # are ours only). Their sanity checks compare the distributions of both.
 #
+# A third table, "Paths users run" (rows P1..), holds the goals on the paths
+# users actually run: next/1 loops (mix of three, each workload), next/1 per op
+# against each/2 per op of the same generator for every kind, each/2 over the
+# workloads, the realistic iteration (construct + take(20) + each/2 or a
+# next/1 loop, 3 workers x 1000), construction alone against one
+# `:rand.seed_s/2`, and Enum.to_list(take(g, 20)) against each/2 over it. The
+# workload references are LockstepBench.Plain (bench/baseline.ex), written the
+# obvious way.
+#
 # It's a report: the exit status is 0 whether goals pass or fail (2 only if an
 # op count or a sanity check is wrong, i.e. the measurement itself is invalid).
 
@@ -83,7 +92,8 @@ emulator #{:erlang.system_info(:emu_flavor)}
 IO.puts("Sanity checks (both implementations):")
 
 sanity_ok =
-  Enum.map(S.sanity_checks() ++ S.vocab_sanity_checks(), fn {name, ok, detail} ->
+  Enum.map(S.sanity_checks() ++ S.vocab_sanity_checks() ++ S.paths_sanity_checks(), fn {name, ok,
+                                                                                        detail} ->
     IO.puts("  #{if ok, do: "ok  ", else: "FAIL"} #{name}: #{inspect(detail)}")
     ok
   end)
@@ -293,6 +303,111 @@ vocab = [
   }
 ]
 
+# Paths users run: next/1 loops, each/2 over the workloads, the realistic
+# iteration, construction and Enum.to_list of a take(20), each against a plain
+# pure-Elixir equivalent (LockstepBench.Baseline, LockstepBench.Plain for the
+# workloads) or against another of our paths, with a goal per row. These rows
+# never run fewer ops than stated (200k per next/1 loop, 100k constructions),
+# also under --quick: per-op costs of short runs are not stable.
+pn = fn n -> max(n, round(n * scale)) end
+p200 = pn.(200_000)
+p100 = pn.(100_000)
+t20_iters = div(p200, 20)
+iter_ops = 1000 * 3 * 20
+plain = LockstepBench.Plain
+
+path_list =
+  [
+    %{
+      name: "next/1 loop mix(random, cycle, weighted)",
+      ref: "Baseline next/1",
+      n: p200,
+      goal: {:speedup, 3.0},
+      cases: [
+        base: {{S, :setup_mix, [base, p200]}, {S, :next_base}},
+        ours: {{S, :setup_mix, [ours, p200]}, {S, :next_ours}}
+      ]
+    }
+  ] ++
+    for kind <- [:register, :bank, :list_append] do
+      %{
+        name: "next/1 loop Workloads.#{kind}#{if kind == :list_append, do: " (uniform keys)"}",
+        ref: "Plain next/1",
+        n: p200,
+        goal: {:speedup, 2.5},
+        cases: [
+          base: {{S, :setup_workload, [plain, kind, p200]}, {S, :next_plain}},
+          ours: {{S, :setup_workload, [ours, kind, p200]}, {S, :next_ours}}
+        ]
+      }
+    end ++
+    for kind <- S.path_kinds() do
+      %{
+        name: "next/1 per op vs each/2, #{kind}",
+        ref: "ours each/2",
+        n: p200,
+        goal: {:at_most, 3.5},
+        cases: [
+          ref: {{S, :setup_kind, [kind, p200]}, {S, :each_ours}},
+          ours: {{S, :setup_kind, [kind, p200]}, {S, :next_ours}}
+        ]
+      }
+    end ++
+    for {kind, goal} <- [register: 4.0, bank: 4.0, list_append: 2.5] do
+      %{
+        name: "each/2 Workloads.#{kind}#{if kind == :list_append, do: " (uniform keys)"}",
+        ref: "Plain each/2",
+        n: p200,
+        goal: {:speedup, goal},
+        cases: [
+          base: {{S, :setup_workload, [plain, kind, p200]}, {S, :each_plain}},
+          ours: {{S, :setup_workload, [ours, kind, p200]}, {S, :each_ours}}
+        ]
+      }
+    end ++
+    for kind <- [:random, :mix3, :register], mode <- [:each, :next] do
+      %{
+        name:
+          "iteration #{kind}: construct + take(20) + #{if mode == :each, do: "each/2", else: "next/1 loop"}, x3 workers x1000",
+        ref: "Baseline#{if kind == :register, do: "/Plain"}",
+        n: iter_ops,
+        goal: {:speedup, 2.0},
+        cases: [
+          base: {{S, :setup_args, [[base, kind, mode, 1000, 3, 20]]}, {S, :iteration}},
+          ours: {{S, :setup_args, [[ours, kind, mode, 1000, 3, 20]]}, {S, :iteration}}
+        ]
+      }
+    end ++
+    for kind <- [:random, :weighted, :mix3, :register, :bank, :list_append] do
+      %{
+        name: "construct #{kind} (ns per construction)",
+        ref: ":rand.seed_s/2",
+        n: p100,
+        goal: {:at_most, 2.0},
+        cases: [
+          ref: {{S, :setup_args, [[:seed_s, p100]]}, {S, :construct}},
+          ours: {{S, :setup_args, [[kind, p100]]}, {S, :construct}}
+        ]
+      }
+    end ++
+    for kind <- [:random, :mix3, :register] do
+      %{
+        name: "Enum.to_list(take(#{kind}, 20)) vs each/2",
+        ref: "ours each/2",
+        n: t20_iters * 20,
+        goal: {:at_most, 1.5},
+        cases: [
+          ref: {{S, :setup_take20, [kind, t20_iters]}, {S, :each_loop}},
+          ours: {{S, :setup_take20, [kind, t20_iters]}, {S, :to_list_loop}}
+        ]
+      }
+    end
+
+paths =
+  path_list
+  |> Enum.with_index(1)
+  |> Enum.map(fn {sc, i} -> Map.merge(sc, %{id: "P#{i}", reps: reps}) end)
+
 # ------------------------------------------------------------------ measuring
 
 median = fn xs ->
@@ -316,7 +431,7 @@ invalid = :ets.new(:invalid, [:bag, :public])
 t0 = System.monotonic_time(:millisecond)
 
 results =
-  Map.new(scenarios ++ vocab, fn sc ->
+  Map.new(scenarios ++ vocab ++ paths, fn sc ->
     IO.write("#{sc.id}. #{sc.name} (#{sc.n} ops) ")
     cases = sc.cases
     k = length(cases)
@@ -526,6 +641,53 @@ IO.puts(vocab_line.(vocab_header))
 IO.puts(Enum.map_join(vocab_widths, "  ", &String.duplicate("-", &1)))
 Enum.each(vocab_rows, &IO.puts(vocab_line.(&1)))
 
+# The "Paths users run" table: one goal per row, against a plain pure-Elixir
+# equivalent (x faster) or against another of our paths (ours/ref, at most).
+paths_header = ["scenario", "reference", "ref ns/op", "ours ns/op", "ratio", "goal", "result"]
+
+paths_rows =
+  Enum.map(paths, fn sc ->
+    st = results[sc.id]
+    o = st.ours.best
+    verdict = if :ets.lookup(invalid, sc.id) == [], do: pf, else: fn _ -> "INVALID" end
+
+    {r, ok, ratio, goal} =
+      case sc.goal do
+        {:speedup, g} ->
+          r = st.base.best / o
+          ok = r >= g
+          {st.base.best, ok, shown.(r, ok) <> " faster", "≥ #{fmt.(g)}x"}
+
+        {:at_most, g} ->
+          r = o / st.ref.best
+          ok = r <= g
+          {st.ref.best, ok, "ours/ref " <> shown.(r, ok), "≤ #{fmt.(g)}x"}
+      end
+
+    ["#{sc.id}. #{sc.name}", sc.ref, fmt.(r), fmt.(o), ratio, goal, verdict.(ok)]
+  end)
+
+paths_widths =
+  Enum.map(0..6, fn i ->
+    [paths_header | paths_rows] |> Enum.map(&String.length(Enum.at(&1, i))) |> Enum.max()
+  end)
+
+paths_line = fn cells ->
+  cells
+  |> Enum.zip(paths_widths)
+  |> Enum.with_index()
+  |> Enum.map_join("  ", fn {{c, w}, i} ->
+    if i in 2..4, do: String.pad_leading(c, w), else: String.pad_trailing(c, w)
+  end)
+end
+
+IO.puts("")
+IO.puts("Paths users run (goal per row):")
+IO.puts("")
+IO.puts(paths_line.(paths_header))
+IO.puts(Enum.map_join(paths_widths, "  ", &String.duplicate("-", &1)))
+Enum.each(paths_rows, &IO.puts(paths_line.(&1)))
+
 # Scenario 1's goal is both rows: ≥ 5x the baseline AND ≤ 1.6x the floor.
 # Sub-rows (floors, pool sizes) are named after their scenario.
 {failed, _} =
@@ -536,6 +698,9 @@ Enum.each(vocab_rows, &IO.puts(vocab_line.(&1)))
   end)
 
 failed = failed ++ for([name | _] = row <- vocab_rows, List.last(row) == "INVALID", do: name)
+
+failed =
+  failed ++ for([name | _] = row <- paths_rows, List.last(row) in ["FAIL", "INVALID"], do: name)
 
 IO.puts("")
 IO.puts("Elapsed #{fmt.(elapsed)} s (measurement only).")
@@ -565,6 +730,18 @@ _Same method; ops/s = 10^9 / best ns/op. Baselines: LockstepBench.Baseline \
 (one `:rand.uniform_s` per random choice; zipf by inverse CDF with binary search; \
 random mix picks a child by cumulative weight, then next/1 and List.replace_at); \
 rows without a baseline are ours only. All generators seeded._
+
+Paths users run (goal per row):
+
+| #{Enum.join(paths_header, " | ")} |
+|---|---|---:|---:|---:|---|---|
+#{Enum.map_join(paths_rows, "\n", fn r -> "| " <> Enum.map_join(r, " | ", &md_cell.(String.trim(&1))) <> " |" end)}
+
+_Same method; next/1 loops #{p200} ops, constructions #{p100} (ns per construction), \
+iterations 1000 x 3 workers x take(20) (construction included), Enum.to_list/each/2 over one \
+take(20) value #{t20_iters} times. "x faster" = reference / ours; "ours/ref" = ours / reference. \
+Workload references: LockstepBench.Plain (`:rand.uniform_s(3)` for the kind, then its values); \
+list_append with uniform keys on both sides._
 """)
 
 case {:ets.tab2list(invalid), sanity_ok} do

@@ -242,6 +242,145 @@ defmodule LockstepBench.Support do
     end)
   end
 
+  # ---------------------------------------------------------------- paths users run
+  #
+  # The "Paths users run" table: next/1 loops, each/2 over the workloads, the
+  # realistic iteration (construct + take(20) + each or next/1), construction
+  # alone, and Enum.to_list of a take(20). The workload baselines are
+  # LockstepBench.Plain (the obvious way: `:rand.uniform_s(3)` for the kind,
+  # then its values); list_append uses uniform keys on both sides.
+
+  alias LockstepBench.Plain, as: P
+
+  @doc "A workload (`:register`, `:bank`, `:list_append`) of `mod` (G or Plain), seeded, capped at `n`."
+  def setup_workload(mod, kind, n), do: [take(mod, workload(mod, kind, 1), n)]
+
+  defp take(P, gen, n), do: P.take(gen, n)
+  defp take(G, gen, n), do: G.take(gen, n)
+
+  defp workload(P, :register, seed), do: P.register(seed: seed)
+  defp workload(P, :bank, seed), do: P.bank(seed: seed)
+  defp workload(P, :list_append, seed), do: P.list_append(seed: seed)
+  defp workload(G, :register, seed), do: Lockstep.Generator.Workloads.register(seed: seed)
+  defp workload(G, :bank, seed), do: Lockstep.Generator.Workloads.bank(seed: seed)
+
+  defp workload(G, :list_append, seed),
+    do: Lockstep.Generator.Workloads.list_append(seed: seed, key_dist: :uniform)
+
+  def each_plain(gen), do: P.each(gen, &noop/1)
+  def next_plain(gen), do: next_plain(P.next(gen), 0)
+  defp next_plain(:done, count), do: count
+  defp next_plain({_op, gen}, count), do: next_plain(P.next(gen), count + 1)
+
+  @path_kinds [
+    :random,
+    :cycle,
+    :weighted,
+    :integers,
+    :zipf,
+    :counter,
+    :mix3,
+    :random_mix,
+    :concat,
+    :zip,
+    :register,
+    :bank,
+    :list_append
+  ]
+
+  @doc "The kinds of the next/1-vs-each/2 rows."
+  def path_kinds, do: @path_kinds
+
+  @doc "Our generator of `kind` (the same as the other tables' scenarios), capped at `n`."
+  def setup_kind(:random, n), do: setup_random(G, 4, n)
+  def setup_kind(:cycle, n), do: setup_cycle(G, n)
+  def setup_kind(:weighted, n), do: setup_weighted(G, 4, n)
+  def setup_kind(:integers, n), do: setup_integers(G, n)
+  def setup_kind(:zipf, n), do: setup_zipf(G, n)
+  def setup_kind(:counter, n), do: [G.counter(1) |> G.take(n)]
+  def setup_kind(:mix3, n), do: setup_mix(G, n)
+  def setup_kind(:random_mix, n), do: setup_mix_random(G, n)
+  def setup_kind(:concat, n), do: setup_concat(n)
+  def setup_kind(:zip, n), do: setup_zip(n)
+
+  def setup_kind(kind, n) when kind in [:register, :bank, :list_append],
+    do: setup_workload(G, kind, n)
+
+  @doc """
+  One realistic iteration, `iterations` x `workers` times: construct a
+  `kind` generator seeded `:erlang.phash2({i, w})`, `take(per)`, then `each/2`
+  (`mode` :each) or a `next/1` loop (`mode` :next). Returns the op count.
+  """
+  def iteration(mod, kind, mode, iterations, workers, per) do
+    Enum.reduce(1..iterations, 0, fn i, acc ->
+      Enum.reduce(1..workers, acc, fn w, acc ->
+        gen = iteration_gen(mod, kind, :erlang.phash2({i, w}))
+        acc + iteration_run(mod, mode, gen, per)
+      end)
+    end)
+  end
+
+  defp iteration_gen(mod, :random, seed), do: mod.random(@pool4, seed: seed)
+
+  defp iteration_gen(mod, :mix3, seed) do
+    mod.mix([
+      mod.random(@pool4, seed: seed),
+      mod.cycle(@pool4),
+      mod.weighted(weighted4(), seed: seed + 1)
+    ])
+  end
+
+  defp iteration_gen(B, :register, seed), do: workload(P, :register, seed)
+  defp iteration_gen(G, :register, seed), do: workload(G, :register, seed)
+
+  # The baseline's register is a LockstepBench.Plain struct.
+  defp iteration_run(B, mode, %P{} = gen, per), do: iteration_run(P, mode, gen, per)
+  defp iteration_run(P, :each, gen, per), do: gen |> P.take(per) |> P.each(&noop/1)
+  defp iteration_run(P, :next, gen, per), do: gen |> P.take(per) |> next_plain()
+  defp iteration_run(B, :each, gen, per), do: gen |> B.take(per) |> B.each(&noop/1)
+  defp iteration_run(B, :next, gen, per), do: gen |> B.take(per) |> next_base()
+  defp iteration_run(G, :each, gen, per), do: gen |> G.take(per) |> G.each(&noop/1)
+  defp iteration_run(G, :next, gen, per), do: gen |> G.take(per) |> next_ours()
+
+  @doc """
+  `n` constructions of `kind` (seeds 1..n); `:seed_s` is the reference, one
+  `:rand.seed_s(:exsss, seed)`. Returns `n`.
+  """
+  def construct(kind, n), do: construct(kind, 1, n)
+
+  defp construct(_kind, i, n) when i > n, do: n
+
+  defp construct(kind, i, n) do
+    build(kind, i)
+    construct(kind, i + 1, n)
+  end
+
+  defp build(:seed_s, seed), do: :rand.seed_s(:exsss, seed)
+  defp build(:random, seed), do: G.random(@pool4, seed: seed)
+  defp build(:weighted, seed), do: G.weighted(weighted4(), seed: seed)
+
+  defp build(:mix3, seed),
+    do:
+      G.mix([G.random(@pool4, seed: seed), G.cycle(@pool4), G.weighted(weighted4(), seed: seed)])
+
+  defp build(kind, seed), do: workload(G, kind, seed)
+
+  @doc "take(20) of our `kind` (:random, :mix3, :register), built outside the timed region."
+  def setup_take20(kind, iterations), do: [iteration_gen(G, kind, 42) |> G.take(20), iterations]
+
+  @doc "`Enum.to_list/1` of the same value `iterations` times; returns the ops produced."
+  def to_list_loop(gen, iterations), do: to_list_loop(gen, iterations, iterations, [])
+
+  defp to_list_loop(_gen, 0, iterations, last), do: iterations * length(last)
+
+  defp to_list_loop(gen, k, iterations, _last),
+    do: to_list_loop(gen, k - 1, iterations, Enum.to_list(gen))
+
+  @doc "`each/2` over the same value `iterations` times; returns the ops produced."
+  def each_loop(gen, iterations), do: each_loop(gen, iterations, 0)
+  defp each_loop(_gen, 0, count), do: count
+  defp each_loop(gen, k, count), do: each_loop(gen, k - 1, count + G.each(gen, &noop/1))
+
   # ---------------------------------------------------------------- sanity
 
   @doc """
@@ -265,6 +404,64 @@ defmodule LockstepBench.Support do
       {ok, detail} = vocab_sanity(mod, check)
       {"#{inspect(mod)} #{check}", ok, detail}
     end
+  end
+
+  @doc """
+  Checks that LockstepBench.Plain and ours produce the same kinds of ops with
+  the same distributions for the workload rows of "Paths users run", and that
+  the take(20) values hold 20 ops. Returns `[{name, ok?, detail}]`.
+  """
+  def paths_sanity_checks do
+    workloads =
+      for mod <- [P, G], kind <- [:register, :bank, :list_append] do
+        [gen] = setup_workload(mod, kind, 60_000)
+        {ok, detail} = paths_sanity(kind, to_list(gen, mod))
+        {"#{inspect(mod)} #{kind} (paths)", ok, detail}
+      end
+
+    take20 =
+      for kind <- [:random, :mix3, :register] do
+        [gen, _] = setup_take20(kind, 1)
+        ops = Enum.to_list(gen)
+        ok = length(ops) == 20 and G.each(gen, &noop/1) == 20 and ops == to_list(gen, G)
+        {"take(#{kind}, 20): Enum.to_list and each/2", ok, "#{length(ops)} ops"}
+      end
+
+    workloads ++ take20
+  end
+
+  defp paths_sanity(:register, ops) do
+    n = length(ops)
+    kinds = Enum.frequencies_by(ops, &if(is_tuple(&1), do: elem(&1, 0), else: &1))
+
+    ok =
+      Enum.all?(ops, &register_op?/1) and
+        Enum.all?([:read, :write, :cas], &close?(kinds[&1] / n, 1 / 3, 0.01))
+
+    {ok, Map.new(kinds, fn {k, c} -> {k, Float.round(c / n, 3)} end)}
+  end
+
+  defp paths_sanity(:bank, ops) do
+    reads = Enum.count(ops, &(&1 == :read)) / length(ops)
+    ok = close?(reads, 0.5, 0.01) and Enum.all?(ops, &bank_op?/1)
+    {ok, "read #{Float.round(reads, 3)}, transfers in 0..4, from != to, amount 1..5"}
+  end
+
+  defp paths_sanity(:list_append, txns) do
+    micro = Enum.concat(txns)
+    mean_len = length(micro) / length(txns)
+    reads = Enum.count(micro, &match?([:r, _, nil], &1)) / length(micro)
+    key0 = Enum.count(micro, &match?([_, 0, _], &1)) / length(micro)
+    appended = for [:append, _k, v] <- micro, do: v
+
+    ok =
+      close?(mean_len, 2.5, 0.05) and close?(reads, 0.5, 0.02) and close?(key0, 1 / 8, 0.01) and
+        length(Enum.uniq(appended)) == length(appended) and
+        Enum.all?(micro, &match?([_, k, _] when k in 0..7, &1))
+
+    {ok,
+     "txn length #{Float.round(mean_len, 2)} (2.5), reads #{Float.round(reads, 3)}, " <>
+       "key 0 #{Float.round(key0, 3)} (0.125, uniform), appended values unique"}
   end
 
   defp close?(x, expected, tol), do: abs(x - expected) < tol
