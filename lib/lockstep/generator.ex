@@ -61,6 +61,7 @@ defmodule Lockstep.Generator do
   """
 
   alias Lockstep.Generator.{Batch, Drop, Native, Options, Seed, Step}
+  alias Lockstep.Generator.Select
 
   import Bitwise
 
@@ -95,7 +96,7 @@ defmodule Lockstep.Generator do
     * `kind` — `:random`, `:cycle`, `:weighted` or `:mix` for the documented
       constructors; the added ones use `:concat`, `:zip`, `:map`, `:filter`,
       `:integers`, `:zipf`, `:counter`, and the workloads `:transfer` and
-      `:list_append`.
+      `:list_append`; `select/2` makes `:select`.
     * `ops` — the pool of ops as given (for `:weighted`, the ops without their
       weights); `nil` for `:mix`.
     * `weights` — the integer weights, in the order of `ops` (`:weighted` only).
@@ -125,7 +126,8 @@ defmodule Lockstep.Generator do
             | :zipf
             | :counter
             | :transfer
-            | :list_append,
+            | :list_append
+            | :select,
           next_child: non_neg_integer() | nil,
           ops: [any()] | nil,
           remaining: non_neg_integer() | :infinity,
@@ -701,6 +703,7 @@ defmodule Lockstep.Generator do
     {op, %{gen | buf: rest, pos: pos + k, remaining: dec(remaining)}}
   end
 
+  def next(%__MODULE__{kind: :select} = gen), do: Select.next(gen)
   def next(%__MODULE__{} = gen), do: Step.next(gen)
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
@@ -767,6 +770,43 @@ defmodule Lockstep.Generator do
   defp bad_fold!(name, gen, _fun, _arity) do
     raise ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}"
   end
+
+  # --- Selections (Lockstep.Generator.Select) ---
+
+  @doc """
+  The ops of `gen` at op positions `indices` (0-based, counted from `gen`'s
+  current position), in order, as a generator.
+
+  `indices` is a strictly increasing list of non-negative integers. Op `i` of
+  a seeded generator does not depend on the ops around it, so a selection
+  gives exactly the ops `gen` gives at those positions: `Enum.at(select(gen,
+  [i]), 0) == Enum.at(drop(gen, i), 0)`. Positions past the end of `gen` are
+  never reached (the selection ends there).
+
+  A selection is plain data like any generator: `kind: :select`, `children:
+  [gen]`; it works with `next/1`, `each/2`, `reduce/3`, `Enum`, `drop/2`,
+  `take/2`, `fork/2` (which forks `gen`) and `:erlang.term_to_binary/1`, and
+  `inspect/1` shows the `indices` and the generator to pass to rebuild it.
+  Each op costs a `drop/2` and a `next/1` of `gen`: O(1) for seeded leaves.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.random([:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}], seed: 42)
+      iex> sel = G.select(gen, [3, 17, 42])
+      iex> Enum.to_list(sel) == Enum.map([3, 17, 42], &Enum.at(G.drop(gen, &1), 0))
+      true
+      iex> inspect(sel)
+      "#Lockstep.Generator<select indices: [3, 17, 42] of: #Lockstep.Generator<random seed: 42 at: 0 remaining: infinity>>"
+      iex> {_op, sel} = G.next(sel)
+      iex> inspect(sel)
+      "#Lockstep.Generator<select indices: [13, 38] of: #Lockstep.Generator<random seed: 42 at: 4 remaining: infinity>>"
+
+  """
+  @spec select(t(), [non_neg_integer()]) :: t()
+  def select(gen, indices), do: Select.new(gen, indices)
+
+  # --- end of selections ---
 
   defp engine(ops, seed), do: {List.to_tuple(ops), Seed.key(seed), 0, nil, []}
 

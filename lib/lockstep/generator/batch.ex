@@ -257,6 +257,8 @@ defmodule Lockstep.Generator.Batch do
   # True for trees the engine runs whole: seeded leaves, mixes, concats, zips.
   @spec native?(G.t()) :: boolean()
   def native?(%G{kind: kind}) when kind in [:map, :filter], do: false
+  # select/2 runs in Elixir (Lockstep.Generator.Select), stepping next/1.
+  def native?(%G{kind: :select}), do: false
   def native?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &native?/1)
   def native?(%G{}), do: true
 

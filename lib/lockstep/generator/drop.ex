@@ -24,6 +24,10 @@ defmodule Lockstep.Generator.Drop do
   @doc false
   # Ops `gen` produces before :done (:unknown when only running it tells).
   @spec capacity(G.t()) :: count()
+  # select/2 (Lockstep.Generator.Select): its indices the child still reaches.
+  def capacity(%G{kind: :select, children: [child]} = gen),
+    do: Lockstep.Generator.Select.capacity(gen, capacity(child))
+
   def capacity(%G{engine: {:mix, :any, :round_robin}, children: cs} = gen) do
     k = length(cs)
 
@@ -75,6 +79,8 @@ defmodule Lockstep.Generator.Drop do
   # `gen` after n ops (or after all of them, when it has fewer).
   @spec drop(G.t(), non_neg_integer()) :: G.t()
   def drop(gen, 0), do: gen
+  # select/2 (Lockstep.Generator.Select) skips its indices.
+  def drop(%G{kind: :select} = gen, n), do: Lockstep.Generator.Select.drop(gen, n)
 
   def drop(gen, n) do
     case capacity(gen) do
