@@ -821,7 +821,8 @@ defmodule Lockstep.Generator do
   to rebuild it. The result is 1-minimal: removing any one of its ops makes
   `fails?` false. The search is deterministic and costs about
   `r · log2(n)` calls of `fails?` for r ops kept out of n (chunk removal with
-  halving, then single ops until nothing more can go).
+  halving, in each worker and at the same positions in all workers at once,
+  then single ops until nothing more can go).
 
   `info` is a map: `:calls` (calls of `fails?`, the first check included),
   `:ops_before`, `:ops_after` (op counts, all workers),

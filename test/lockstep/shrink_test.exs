@@ -81,8 +81,8 @@ defmodule Lockstep.ShrinkTest do
       assert lists(shrunk) == [[{:write, 5}], [], [{:cas, 5, 1}]]
       assert_shrunk(gens, shrunk, fails?)
       assert info.worker_ops_after == [1, 0, 1]
-      # Measured: 39 calls.
-      assert info.calls <= 50
+      # Measured: 49 calls.
+      assert info.calls <= 60
     end
 
     test "one generator in, one generator out; fails? gets a flat list" do

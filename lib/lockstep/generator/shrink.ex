@@ -13,7 +13,11 @@ defmodule Lockstep.Generator.Shrink do
   # chunk is dropped whenever the ops without it still fail. The first level
   # tries to empty each worker at once; a chunk that cannot go holds a culprit,
   # so each level keeps at most about 2·r chunks for r culprits, and the whole
-  # search costs O(r · log n) calls for n ops. Level 1 is repeated until a
+  # search costs O(r · log n) calls for n ops. After the per-worker chunks,
+  # each level also tries the same chunk of positions out of every worker at
+  # once: a failure that depends on how the workers' ops interleave (say
+  # round-robin, by position) can need them removed together to stay
+  # aligned, where removing either alone is a dead end. Level 1 is repeated until a
   # pass removes nothing: then removing any single op makes the failure go
   # away (1-minimal), also for a `fails?` that is not monotone.
   #
@@ -98,6 +102,7 @@ defmodule Lockstep.Generator.Shrink do
   defp levels(st, c) do
     removed = st.removed
     st = Enum.reduce(0..(tuple_size(st.kept) - 1), st, &chunks(&2, &1, 0, c))
+    st = aligned(st, 0, c)
 
     cond do
       c > 1 -> levels(st, div(c, 2))
@@ -130,6 +135,55 @@ defmodule Lockstep.Generator.Shrink do
           chunks(st, w, i + c, c)
       end
     end
+  end
+
+  # The same chunk of positions [i, i + c) out of every worker at once (when
+  # two or more workers have ops there): keeps the workers aligned, as a
+  # failure that depends on how their ops interleave may need.
+  defp aligned(st, i, c) do
+    lists = Tuple.to_list(st.kept)
+
+    case Enum.count(lists, &(length(&1) > i)) do
+      0 ->
+        st
+
+      1 ->
+        aligned(st, i + c, c)
+
+      _ ->
+        key = {:aligned, Enum.map(lists, &Enum.slice(&1, i, c))}
+        kept = lists |> Enum.map(&cut(&1, i, c)) |> List.to_tuple()
+
+        cond do
+          MapSet.member?(st.tried, key) ->
+            aligned(st, i + c, c)
+
+          test(st, kept) ->
+            removed =
+              Enum.sum(Enum.map(lists, &length/1)) -
+                Enum.sum(Enum.map(Tuple.to_list(kept), &length/1))
+
+            aligned(
+              %{
+                st
+                | kept: kept,
+                  calls: st.calls + 1,
+                  tried: MapSet.new(),
+                  removed: st.removed + removed
+              },
+              i,
+              c
+            )
+
+          true ->
+            aligned(%{st | calls: st.calls + 1, tried: MapSet.put(st.tried, key)}, i + c, c)
+        end
+    end
+  end
+
+  defp cut(list, i, c) do
+    {pre, rest} = Enum.split(list, i)
+    pre ++ Enum.drop(rest, c)
   end
 
   defp test(%{calls: calls, max_calls: max} = st, _kept) when calls >= max,
