@@ -119,6 +119,34 @@ defmodule Lockstep.ShrinkTest do
     assert info.calls == 10
   end
 
+  test "a failure that depends on the round-robin interleaving shrinks to its two ops" do
+    # Worker 0's write of v runs right before worker 1's cas of v: the two
+    # must keep the same position in their lists, so ops before them have to
+    # go from both workers at once.
+    interleave = fn [w0, w1] ->
+      for i <- 0..(max(length(w0), length(w1)) - 1)//1,
+          {ops, w} <- [{w0, 0}, {w1, 1}],
+          i < length(ops),
+          do: {w, Enum.at(ops, i)}
+    end
+
+    fails? = fn ws ->
+      ws
+      |> interleave.()
+      |> Enum.chunk_every(2, 1)
+      |> Enum.any?(&match?([{0, {:write, v}}, {1, {:cas, v, _}}], &1))
+    end
+
+    gens = Workloads.register(seed: 5) |> G.take(300) |> G.split(2)
+    assert fails?.(lists(gens))
+    {:ok, shrunk, info} = G.shrink(gens, fails?)
+    assert [[{:write, v}], [{:cas, v, _}]] = lists(shrunk)
+    assert_shrunk(gens, shrunk, fails?)
+    # Measured: 54 calls (without the removals from both workers at once it
+    # stops at 9 ops).
+    assert info.calls <= 70
+  end
+
   describe "cost" do
     test "calls grow about logarithmically with the input" do
       fails? = fn [_, w1, _] -> pair?(w1, {:write, 4}, {:cas, 4, 1}) end
