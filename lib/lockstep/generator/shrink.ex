@@ -117,16 +117,15 @@ defmodule Lockstep.Generator.Shrink do
     if i >= length(list) do
       st
     else
-      {pre, rest} = Enum.split(list, i)
-      {chunk, post} = Enum.split(rest, c)
+      chunk = Enum.slice(list, i, c)
       key = {w, hd(chunk), length(chunk)}
+      kept = put_elem(st.kept, w, cut(list, i, c))
 
       cond do
         MapSet.member?(st.tried, key) ->
           chunks(st, w, i + c, c)
 
-        test(st, put_elem(st.kept, w, pre ++ post)) ->
-          kept = put_elem(st.kept, w, pre ++ post)
+        test(st, kept) ->
           st = %{st | kept: kept, calls: st.calls + 1, tried: MapSet.new()}
           chunks(%{st | removed: st.removed + length(chunk)}, w, i, c)
 
