@@ -60,7 +60,7 @@ defmodule Lockstep.Generator do
   release.
   """
 
-  alias Lockstep.Generator.{Batch, Engine, Native, Options, Seed, Step}
+  alias Lockstep.Generator.{Batch, Engine, Native, Options, Seed, Select, Shrink, Step}
 
   import Bitwise
 
@@ -101,7 +101,7 @@ defmodule Lockstep.Generator do
     * `kind` — `:random`, `:cycle`, `:weighted` or `:mix` for the documented
       constructors; the added ones use `:concat`, `:zip`, `:map`, `:filter`,
       `:integers`, `:zipf`, `:counter`, and the workloads `:transfer` and
-      `:list_append`.
+      `:list_append`; `select/2` makes `:select`.
     * `ops` — the pool of ops as given (for `:weighted`, the ops without their
       weights); `nil` for `:mix`.
     * `weights` — the integer weights, in the order of `ops` (`:weighted` only).
@@ -131,7 +131,8 @@ defmodule Lockstep.Generator do
             | :zipf
             | :counter
             | :transfer
-            | :list_append,
+            | :list_append
+            | :select,
           next_child: non_neg_integer() | nil,
           ops: [any()] | nil,
           remaining: non_neg_integer() | :infinity,
@@ -736,6 +737,8 @@ defmodule Lockstep.Generator do
     {op, %{gen | buf: rest, pos: pos + length(ops), remaining: dec(remaining)}}
   end
 
+  def next(%__MODULE__{kind: :select} = gen), do: Select.next(gen)
+
   def next(%__MODULE__{} = gen) do
     if Engine.native?(gen), do: Engine.next(gen), else: Step.next(gen)
   end
@@ -804,6 +807,97 @@ defmodule Lockstep.Generator do
   defp bad_fold!(name, gen, _fun, _arity) do
     raise ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}"
   end
+
+  # --- Selections and shrinking (Lockstep.Generator.Select, .Shrink) ---
+
+  @doc """
+  The ops of `gen` at op positions `indices` (0-based, counted from `gen`'s
+  current position), in order, as a generator.
+
+  `indices` is a strictly increasing list of non-negative integers. Op `i` of
+  a seeded generator does not depend on the ops around it, so a selection
+  gives exactly the ops `gen` gives at those positions: `Enum.at(select(gen,
+  [i]), 0) == Enum.at(drop(gen, i), 0)`. Positions past the end of `gen` are
+  never reached (the selection ends there).
+
+  A selection is plain data like any generator: `kind: :select`, `children:
+  [gen]`; it works with `next/1`, `each/2`, `reduce/3`, `Enum`, `drop/2`,
+  `take/2`, `fork/2` (which forks `gen`) and `:erlang.term_to_binary/1`, and
+  `inspect/1` shows the `indices` and the generator to pass to rebuild it.
+  Each op costs a `drop/2` and a `next/1` of `gen`: O(1) for seeded leaves.
+  `shrink/3` returns selections.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.random([:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}], seed: 42)
+      iex> sel = G.select(gen, [3, 17, 42])
+      iex> Enum.to_list(sel) == Enum.map([3, 17, 42], &Enum.at(G.drop(gen, &1), 0))
+      true
+      iex> inspect(sel)
+      "#Lockstep.Generator<select indices: [3, 17, 42] of: #Lockstep.Generator<random seed: 42 at: 0 remaining: infinity>>"
+      iex> {_op, sel} = G.next(sel)
+      iex> inspect(sel)
+      "#Lockstep.Generator<select indices: [13, 38] of: #Lockstep.Generator<random seed: 42 at: 4 remaining: infinity>>"
+
+  """
+  @spec select(t(), [non_neg_integer()]) :: t()
+  def select(gen, indices), do: Select.new(gen, indices)
+
+  @doc """
+  Shrinks a failing workload to the ops that matter.
+
+  `gens` is one finite generator or a list of them (one per worker).
+  `fails?` receives their ops in the same shape (a list of ops, or a list of
+  lists of ops, one per worker) and returns true while the failure still
+  happens. It must be true for the whole input.
+
+  Returns `{:ok, shrunk, info}`: `shrunk` has the shape of `gens`, each
+  generator a `select/2` of its original, so it produces a subsequence of the
+  original's ops (the same ops, in the same order) and `inspect/1` shows how
+  to rebuild it. The result is 1-minimal: removing any one of its ops makes
+  `fails?` false. The search is deterministic and costs about
+  `r · log2(n)` calls of `fails?` for r ops kept out of n (chunk removal with
+  halving, in each worker and at the same positions in all workers at once,
+  then single ops until nothing more can go).
+
+  `info` is a map: `:calls` (calls of `fails?`, the first check included),
+  `:ops_before`, `:ops_after` (op counts, all workers),
+  `:worker_ops_before`, `:worker_ops_after` (one count per generator) and
+  `:stopped_early` (true when `:max_calls` ended the search: `shrunk` is the
+  smallest failing workload found so far, not necessarily 1-minimal).
+
+  Options:
+
+    * `:max_calls` — at most this many calls of `fails?` (default `:infinity`).
+    * `:max_ops` — at most this many ops per generator (default 1,000,000).
+
+  Each generator is run once; one whose length is not known ahead (a filter,
+  a random mix that ends with a child) is run for at most `:max_ops + 1` ops.
+  Raises `ArgumentError` naming the problem when `gens` is not a generator or
+  a non-empty list of them, when a generator is infinite (no `take/2` bound)
+  or longer than `:max_ops`, when `fails?` is false for the input, and for bad
+  options. Exceptions raised by `fails?` propagate.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.random([:read, {:write, 1}, {:write, 2}], seed: 42) |> G.take(100)
+      iex> fails? = fn ops -> Enum.count(ops, &(&1 == :read)) >= 3 end
+      iex> {:ok, shrunk, info} = G.shrink(gen, fails?)
+      iex> Enum.to_list(shrunk)
+      [:read, :read, :read]
+      iex> {info.ops_before, info.ops_after}
+      {100, 3}
+      iex> shrunk
+      #Lockstep.Generator<select indices: [96, 97, 99] of: #Lockstep.Generator<random seed: 42 at: 0 remaining: 100>>
+
+  """
+  @spec shrink(t() | [t()], (list() -> as_boolean(term())), keyword()) ::
+          {:ok, t() | [t()], map()}
+  def shrink(gens, fails?, opts \\ []), do: Shrink.shrink(gens, fails?, opts)
+
+  # --- end of selections and shrinking ---
 
   # The engine map of a seeded leaf: its pool and the engine key of its seed.
   defp leaf_engine(ops, key),

@@ -72,6 +72,9 @@ defmodule Lockstep.Generator.Engine do
 
   def capacity(%G{kind: :map, children: [child], remaining: r}), do: min_count(capacity(child), r)
 
+  def capacity(%G{kind: :select, children: [child]} = gen),
+    do: Lockstep.Generator.Select.capacity(gen, capacity(child))
+
   def capacity(gen) do
     if native?(gen) do
       {_gen, count} = run(settle(gen), :capacity)
@@ -172,6 +175,8 @@ defmodule Lockstep.Generator.Engine do
     pos = position(gen)
     %{gen | buf: [], pos: pos + n, remaining: sub(r, n)}
   end
+
+  def drop(%G{kind: :select} = gen, n), do: Lockstep.Generator.Select.drop(gen, n)
 
   def drop(%G{buf: [_ | _]} = gen, n) do
     b = buffered(gen)

@@ -12,6 +12,9 @@ defimpl Inspect, for: Lockstep.Generator do
   # Inside a composite, children leave out `remaining: infinity` (the default)
   # to keep nested generators short.
 
+  # select/2: `#Lockstep.Generator<select indices: [...] of: CHILD>`.
+  def inspect(%{kind: :select} = gen, opts), do: Lockstep.Generator.Select.inspect_doc(gen, opts)
+
   def inspect(%{children: [_ | _]} = gen, opts) do
     child_opts = %{opts | custom_options: Keyword.put(opts.custom_options, :lockstep_child, true)}
 

@@ -1,0 +1,116 @@
+defmodule Lockstep.Generator.Select do
+  @moduledoc false
+  # select/2: the ops of a child generator at given op positions.
+  #
+  # A selection is a generator with `kind: :select`, `children: [child]` and
+  # `engine: %{indices: indices, at: at}`:
+  #
+  #   * `indices` — the positions still to serve, strictly increasing, counted
+  #     from the child's position when the selection was built;
+  #   * `at` — how many child ops have been consumed since then, so the child's
+  #     next op is op `at` (every remaining index is >= at).
+  #
+  # It runs in Elixir on the public API only: serving index i is
+  # `child |> drop(i - at) |> next()` (drop/2 is O(1) for seeded leaves), so
+  # the child is never re-run from the start and a filter child is walked
+  # once in all. Skipping (drop/2) is lazy: it forgets indices and leaves the
+  # child where it is, the next pull drops the gap.
+
+  alias Lockstep.Generator, as: G
+
+  import Inspect.Algebra
+
+  @doc false
+  @spec new(G.t(), [non_neg_integer()]) :: G.t()
+  def new(%G{} = gen, indices) do
+    indices!(indices)
+    %G{kind: :select, children: [gen], engine: %{indices: indices, at: 0}}
+  end
+
+  def new(other, _indices),
+    do: raise(ArgumentError, "select/2 expects a generator, got: #{inspect(other)}")
+
+  defp indices!(indices) do
+    unless is_list(indices) and increasing?(indices, -1) do
+      raise ArgumentError,
+            "select/2 expects indices to be a strictly increasing list of " <>
+              "non-negative integers, got: #{inspect(indices, limit: 20)}"
+    end
+  end
+
+  defp increasing?([], _prev), do: true
+  defp increasing?([i | rest], prev) when is_integer(i) and i > prev, do: increasing?(rest, i)
+  defp increasing?(_bad, _prev), do: false
+
+  @doc false
+  @spec next(G.t()) :: {term(), G.t()} | :done
+  def next(%G{remaining: 0}), do: :done
+  def next(%G{engine: %{indices: []}}), do: :done
+
+  def next(%G{children: [child], engine: %{indices: [i | rest], at: at}} = gen) do
+    case child |> G.drop(i - at) |> G.next() do
+      :done ->
+        :done
+
+      {op, child} ->
+        {op,
+         %{
+           gen
+           | children: [child],
+             engine: %{indices: rest, at: i + 1},
+             remaining: dec(gen.remaining)
+         }}
+    end
+  end
+
+  @doc false
+  # Skips n ops: forgets the first n indices (at most the take/2 budget).
+  @spec drop(G.t(), non_neg_integer()) :: G.t()
+  def drop(gen, 0), do: gen
+
+  def drop(%G{engine: %{indices: indices} = engine, remaining: remaining} = gen, n) do
+    n = if remaining == :infinity, do: n, else: min(n, remaining)
+    %{gen | engine: %{engine | indices: Enum.drop(indices, n)}, remaining: sub(remaining, n)}
+  end
+
+  @doc false
+  # Ops left, given the child's capacity from its current position
+  # (a count, :infinity or :unknown): the indices the child reaches.
+  @spec capacity(G.t(), non_neg_integer() | :infinity | :unknown) ::
+          non_neg_integer() | :unknown
+  def capacity(_gen, :unknown), do: :unknown
+
+  def capacity(%G{engine: %{indices: indices, at: at}, remaining: remaining}, child_cap) do
+    reached =
+      case child_cap do
+        :infinity -> length(indices)
+        c -> Enum.count(indices, &(&1 - at < c))
+      end
+
+    if remaining == :infinity, do: reached, else: min(reached, remaining)
+  end
+
+  @doc false
+  # `#Lockstep.Generator<select indices: [3, 17, 42] of: CHILD>`: what to pass
+  # to select/2 to rebuild this value (indices counted from CHILD's position,
+  # as it is now), then ` remaining: n` when take/2 capped it.
+  @spec inspect_doc(G.t(), Inspect.Opts.t()) :: Inspect.Algebra.t()
+  def inspect_doc(%G{children: [child], engine: %{indices: indices, at: at}} = gen, opts) do
+    remaining = if gen.remaining == :infinity, do: "", else: " remaining: #{gen.remaining}"
+
+    concat([
+      "#Lockstep.Generator<select indices: ",
+      to_doc(Enum.map(indices, &(&1 - at)), %{opts | charlists: :as_lists}),
+      remaining,
+      " of: ",
+      to_doc(child, %{opts | custom_options: Keyword.delete(opts.custom_options, :lockstep_child)}),
+      ">"
+    ])
+  end
+
+  defp dec(:infinity), do: :infinity
+  defp dec(n), do: n - 1
+
+  defp sub(:infinity, _n), do: :infinity
+  defp sub(a, n), do: a - n
+end

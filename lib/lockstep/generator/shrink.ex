@@ -1,0 +1,294 @@
+defmodule Lockstep.Generator.Shrink do
+  @moduledoc false
+  # shrink/3: the smallest sub-workload that still fails.
+  #
+  # Op i of a generator does not depend on the ops around it, so a shrunk
+  # workload is the original generators plus the op positions kept: each
+  # worker's ops are materialized once, the search works on lists of kept
+  # positions (one per worker), and the result is `select(gen, kept)`.
+  #
+  # The search is chunk removal with halving (the complement half of ddmin):
+  # at chunk size c, from the smallest power of two covering the longest
+  # worker down to 1, each worker's kept list is walked in chunks of c and a
+  # chunk is dropped whenever the ops without it still fail. The first level
+  # tries to empty each worker at once; a chunk that cannot go holds a culprit,
+  # so each level keeps at most about 2·r chunks for r culprits, and the whole
+  # search costs O(r · log n) calls for n ops. After the per-worker chunks,
+  # each level also tries the same chunk of positions out of every worker at
+  # once: a failure that depends on how the workers' ops interleave (say
+  # round-robin, by position) can need them removed together to stay
+  # aligned, where removing either alone is a dead end. Level 1 is repeated until a
+  # pass removes nothing: then removing any single op makes the failure go
+  # away (1-minimal), also for a `fails?` that is not monotone.
+  #
+  # A chunk that was tried and kept is remembered (worker, first position,
+  # length) until the next successful removal, so short lists are not tried
+  # again at every level. Everything is deterministic: the same inputs and
+  # the same answers of `fails?` give the same calls and the same result.
+
+  alias Lockstep.Generator, as: G
+
+  @default_max_ops 1_000_000
+
+  @doc false
+  @spec shrink(G.t() | [G.t()], (list() -> as_boolean(term())), keyword()) ::
+          {:ok, G.t() | [G.t()], map()}
+  def shrink(gens, fails?, opts) do
+    {shape, gens} = shape!(gens)
+
+    unless is_function(fails?, 1) do
+      raise ArgumentError,
+            "shrink/3 expects fails? to be a function of arity 1, got: #{inspect(fails?)}"
+    end
+
+    {max_calls, max_ops} = opts!(opts)
+
+    tables =
+      gens
+      |> Enum.with_index()
+      |> Enum.map(fn {gen, w} -> gen |> materialize!(w, shape, max_ops) |> List.to_tuple() end)
+      |> List.to_tuple()
+
+    kept = tables |> Tuple.to_list() |> Enum.map(&Enum.to_list(0..(tuple_size(&1) - 1)//1))
+    kept = List.to_tuple(kept)
+
+    st = %{
+      kept: kept,
+      tables: tables,
+      shape: shape,
+      fails?: fails?,
+      calls: 1,
+      max_calls: max_calls,
+      tried: MapSet.new(),
+      removed: 0
+    }
+
+    unless call(st, kept) do
+      raise ArgumentError,
+            "shrink/3: fails? returned false for the input ops; " <>
+              "it must return true for the whole input (the failure to shrink)"
+    end
+
+    longest = kept |> Tuple.to_list() |> Enum.map(&length/1) |> Enum.max()
+
+    {st, stopped_early} =
+      try do
+        {levels(st, power_of_two(max(longest, 1), 1)), false}
+      catch
+        {__MODULE__, :stop, st} -> {st, true}
+      end
+
+    shrunk = Enum.zip_with(gens, Tuple.to_list(st.kept), &G.select/2)
+    before = Enum.map(Tuple.to_list(tables), &tuple_size/1)
+    after_ = Enum.map(Tuple.to_list(st.kept), &length/1)
+
+    info = %{
+      calls: st.calls,
+      ops_before: Enum.sum(before),
+      ops_after: Enum.sum(after_),
+      worker_ops_before: before,
+      worker_ops_after: after_,
+      stopped_early: stopped_early
+    }
+
+    {:ok, if(shape == :one, do: hd(shrunk), else: shrunk), info}
+  end
+
+  defp power_of_two(n, p) when p >= n, do: p
+  defp power_of_two(n, p), do: power_of_two(n, p * 2)
+
+  # One pass at chunk size c over every worker, then the next size; level 1
+  # again until it removes nothing.
+  defp levels(st, c) do
+    removed = st.removed
+    st = Enum.reduce(0..(tuple_size(st.kept) - 1), st, &chunks(&2, &1, 0, c))
+    st = aligned(st, 0, c)
+
+    cond do
+      c > 1 -> levels(st, div(c, 2))
+      st.removed > removed -> levels(st, 1)
+      true -> st
+    end
+  end
+
+  defp chunks(st, w, i, c) do
+    list = elem(st.kept, w)
+
+    if i >= length(list) do
+      st
+    else
+      chunk = Enum.slice(list, i, c)
+      key = {w, hd(chunk), length(chunk)}
+      kept = put_elem(st.kept, w, cut(list, i, c))
+
+      cond do
+        MapSet.member?(st.tried, key) ->
+          chunks(st, w, i + c, c)
+
+        test(st, kept) ->
+          st = %{st | kept: kept, calls: st.calls + 1, tried: MapSet.new()}
+          chunks(%{st | removed: st.removed + length(chunk)}, w, i, c)
+
+        true ->
+          st = %{st | calls: st.calls + 1, tried: MapSet.put(st.tried, key)}
+          chunks(st, w, i + c, c)
+      end
+    end
+  end
+
+  # The same chunk of positions [i, i + c) out of every worker at once (when
+  # two or more workers have ops there): keeps the workers aligned, as a
+  # failure that depends on how their ops interleave may need.
+  defp aligned(st, i, c) do
+    lists = Tuple.to_list(st.kept)
+
+    case Enum.count(lists, &(length(&1) > i)) do
+      0 ->
+        st
+
+      1 ->
+        aligned(st, i + c, c)
+
+      _ ->
+        key = {:aligned, Enum.map(lists, &Enum.slice(&1, i, c))}
+        kept = lists |> Enum.map(&cut(&1, i, c)) |> List.to_tuple()
+
+        cond do
+          MapSet.member?(st.tried, key) ->
+            aligned(st, i + c, c)
+
+          test(st, kept) ->
+            removed =
+              Enum.sum(Enum.map(lists, &length/1)) -
+                Enum.sum(Enum.map(Tuple.to_list(kept), &length/1))
+
+            aligned(
+              %{
+                st
+                | kept: kept,
+                  calls: st.calls + 1,
+                  tried: MapSet.new(),
+                  removed: st.removed + removed
+              },
+              i,
+              c
+            )
+
+          true ->
+            aligned(%{st | calls: st.calls + 1, tried: MapSet.put(st.tried, key)}, i + c, c)
+        end
+    end
+  end
+
+  defp cut(list, i, c) do
+    {pre, rest} = Enum.split(list, i)
+    pre ++ Enum.drop(rest, c)
+  end
+
+  defp test(%{calls: calls, max_calls: max} = st, _kept) when calls >= max,
+    do: throw({__MODULE__, :stop, st})
+
+  defp test(st, kept), do: call(st, kept)
+
+  defp call(st, kept) do
+    ops =
+      for {list, w} <- Enum.with_index(Tuple.to_list(kept)) do
+        table = elem(st.tables, w)
+        Enum.map(list, &elem(table, &1))
+      end
+
+    if st.fails?.(if st.shape == :one, do: hd(ops), else: ops), do: true, else: false
+  end
+
+  defp shape!(%G{} = gen), do: {:one, [gen]}
+
+  defp shape!([_ | _] = gens) do
+    if Enum.all?(gens, &match?(%G{}, &1)), do: {:many, gens}, else: bad_gens!(gens)
+  end
+
+  defp shape!(other), do: bad_gens!(other)
+
+  defp bad_gens!(gens) do
+    raise ArgumentError,
+          "shrink/3 expects gens to be a generator or a non-empty list of generators, got: " <>
+            inspect(gens, limit: 5)
+  end
+
+  defp opts!(opts) do
+    unless is_list(opts) and Enum.all?(opts, &match?({k, _} when is_atom(k), &1)) do
+      raise ArgumentError, "shrink/3 expects options as a keyword list, got: #{inspect(opts)}"
+    end
+
+    case Enum.find(opts, fn {k, _} -> k not in [:max_calls, :max_ops] end) do
+      nil ->
+        :ok
+
+      {k, _} ->
+        raise ArgumentError,
+              "shrink/3 got unknown option #{inspect(k)}; supported: :max_calls, :max_ops"
+    end
+
+    max_calls =
+      case Keyword.get(opts, :max_calls, :infinity) do
+        n when (is_integer(n) and n >= 1) or n == :infinity ->
+          n
+
+        n ->
+          raise ArgumentError,
+                "shrink/3 expects :max_calls to be a positive integer or :infinity, got: #{inspect(n)}"
+      end
+
+    max_ops =
+      case Keyword.get(opts, :max_ops, @default_max_ops) do
+        n when is_integer(n) and n >= 0 ->
+          n
+
+        n ->
+          raise ArgumentError,
+                "shrink/3 expects :max_ops to be a non-negative integer, got: #{inspect(n)}"
+      end
+
+    {max_calls, max_ops}
+  end
+
+  # The ops of a finite generator. A known length (Enumerable.count/1) is
+  # checked against :max_ops before running; a tree with no finite bound
+  # anywhere (no take/2 on it or on any child that could end it) is infinite;
+  # anything else (filters, random mixes that end when a child does) is run
+  # for at most max_ops + 1 ops.
+  defp materialize!(gen, w, shape, max_ops) do
+    name = if shape == :one, do: "gens", else: "generator #{w} of gens"
+
+    case Enumerable.count(gen) do
+      {:ok, n} when n > max_ops ->
+        raise ArgumentError,
+              "shrink/3: #{name} has #{n} ops, more than :max_ops (#{max_ops})"
+
+      {:ok, _n} ->
+        Enum.to_list(gen)
+
+      {:error, _} ->
+        if infinite?(gen) do
+          raise ArgumentError,
+                "shrink/3 expects finite generators, but #{name} is infinite " <>
+                  "(bound it with take/2): #{inspect(gen)}"
+        end
+
+        ops = Enum.take(gen, max_ops + 1)
+
+        if length(ops) > max_ops do
+          raise ArgumentError,
+                "shrink/3: #{name} has more than :max_ops (#{max_ops}) ops; " <>
+                  "is it infinite? (bound it with take/2)"
+        end
+
+        ops
+    end
+  end
+
+  # No take/2 bound anywhere that could end it (a selection always ends).
+  defp infinite?(%G{kind: :select}), do: false
+  defp infinite?(%G{remaining: n}) when is_integer(n), do: false
+  defp infinite?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &infinite?/1)
+  defp infinite?(%G{}), do: true
+end
