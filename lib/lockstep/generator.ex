@@ -24,8 +24,10 @@ defmodule Lockstep.Generator do
         )
         |> Lockstep.Generator.take(50)
 
+      alias Lockstep.Generator.Op
+
       Lockstep.Generator.each(gen, fn op ->
-        Lockstep.History.op(history, op_kind(op), op_args(op), fn ->
+        Lockstep.History.op(history, Op.f(op), Op.value(op), fn ->
           apply_op(reg, op)
         end)
       end)
@@ -769,6 +771,24 @@ defmodule Lockstep.Generator do
   end
 
   defp engine(ops, seed), do: {List.to_tuple(ops), Seed.key(seed), 0, nil, []}
+
+  @doc """
+  How often each kind of op comes in the first `n` ops of `gen`: a map from
+  `Lockstep.Generator.Op.f/1` of the op to its count (fewer than `n` ops in
+  all when `gen` ends first). Pure, like `reduce/3`: it does not advance
+  `gen`. `mix lockstep.gen --stats` draws the same counts as a histogram.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> G.weighted([read: 3, write: 1], seed: 7) |> G.stats(1000)
+      %{read: 740, write: 260}
+      iex> G.random([:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}], seed: 42) |> G.stats(8)
+      %{cas: 2, read: 2, write: 4}
+
+  """
+  @spec stats(t(), non_neg_integer()) :: %{optional(term()) => pos_integer()}
+  def stats(gen, n), do: Lockstep.Generator.Stats.stats(gen, n)
 
   @doc false
   # Op index of the next op of a random/weighted/cycle generator.
