@@ -41,16 +41,21 @@ defmodule Lockstep.Generator do
 
   ## Seeding
 
-  When a generator is created without an explicit `:seed`, it derives one from
-  `:erlang.unique_integer/1` — fine for one-off use, but iterations may diverge.
-  The derived seed is stored in `gen.seed` (and shown by `inspect/1`), so it can
-  always be passed back to reproduce the stream. For Jepsen-style
-  reproducibility, pass an explicit seed (typically derived from the iteration's
-  seed via `:erlang.phash2({iter_seed, worker_id})`).
+  When a generator is created without an explicit `:seed`, it draws one from
+  64 bits — fine for one-off use, but iterations may diverge. The drawn seed is
+  stored in `gen.seed` (and shown by `inspect/1`), so it can always be passed
+  back to reproduce the stream. For Jepsen-style reproducibility, pass an
+  explicit seed per iteration and give each worker its own stream with
+  `fork/2` or `split/2` (`random(ops, seed: iter_seed) |> split(workers)`),
+  rather than hashing a per-worker seed yourself with
+  `:erlang.phash2({iter_seed, worker_id})` (27 bits: repeats are likely over
+  many iterations and workers).
 
   `:seed` accepts any term. Integers in `-2^63..2^64-1` are used as they are;
-  any other term is first reduced with `:erlang.phash2(term, 2^32)`, which OTP
-  documents as stable across machines and releases.
+  any other term, like any fork key, is first reduced to 64 bits:
+  `phash2({1, term}, 2^32) * 2^32 + phash2({2, term}, 2^32)` with
+  `:erlang.phash2/2`, which OTP documents as stable across machines and
+  releases (`docs/STREAM.md`, section 1).
 
   ## Stability
 
@@ -784,7 +789,7 @@ defmodule Lockstep.Generator do
       iex> G.weighted([read: 3, write: 1], seed: 7) |> G.stats(1000)
       %{read: 740, write: 260}
       iex> G.random([:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}], seed: 42) |> G.stats(8)
-      %{cas: 2, read: 2, write: 4}
+      %{cas: 3, read: 2, write: 3}
 
   """
   @spec stats(t(), non_neg_integer()) :: %{optional(term()) => pos_integer()}
