@@ -32,24 +32,24 @@ defmodule Lockstep.Generator.Coexist do
         []
 
       ebin ->
-        # Our ebin first, so modules not loaded yet come from it too.
+        # Modules loaded from elsewhere, or that would be (another ebin comes
+        # first on the code path), are loaded from ours now, eagerly...
+        loaded = for mod <- modules(ebin), not ours?(mod, ebin), do: load!(mod, ebin)
+        # ...and our ebin goes first, so the others come from it too.
         :code.add_patha(String.to_charlist(ebin))
-
-        for mod <- modules(ebin), not ours?(mod, ebin) do
-          load!(mod, ebin)
-          mod
-        end
+        loaded
     end
   end
 
   @doc """
-  The directory the running `Lockstep.Generator` was loaded from, or `nil`
-  when it is not loaded.
+  The directory `Lockstep.Generator` is loaded from, or, when it is not
+  loaded yet, the one it would be loaded from (the first on the code path);
+  `nil` when there is none.
   """
   @spec loaded_from() :: String.t() | nil
   def loaded_from do
-    case :code.is_loaded(Lockstep.Generator) do
-      {:file, path} when is_list(path) -> Path.dirname(List.to_string(path))
+    case :code.which(Lockstep.Generator) do
+      path when is_list(path) -> Path.dirname(List.to_string(path))
       _ -> nil
     end
   end
@@ -91,7 +91,7 @@ defmodule Lockstep.Generator.Coexist do
     case :code.load_abs(file) do
       {:module, ^mod} ->
         :code.purge(mod)
-        :ok
+        mod
 
       {:error, reason} ->
         raise "Lockstep.Generator.Coexist: could not load #{inspect(mod)} from #{ebin}: #{inspect(reason)}"
