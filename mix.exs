@@ -6,6 +6,20 @@ defmodule Mix.Tasks.Compile.LockstepNative do
   `Lockstep.Generator.Native` loads it. Defined here because lib/ is not
   compiled yet when compilers run. Cargo decides what is stale; the copy only
   happens when the library changed.
+
+  Quiet: cargo's output never goes to stdout (a project depending on this one
+  by path runs this compiler on every mix command, and `mix lockstep.gen … >
+  ops.tsv` must get ops only). When cargo has nothing to rebuild nothing is
+  printed; when it compiles something its output goes to stderr; on failure
+  all of it goes to stderr. `CARGO_TARGET_DIR` is honoured (default:
+  `target/` of this project).
+
+  It also prepares the coexistence with the `lockstep` package (README, "In a
+  Lockstep project"): when the top-level project depends on `:lockstep`, which
+  ships its own `Lockstep.Generator`, it turns on the compiler option
+  `ignore_module_conflict` so that whichever of the two compiles second does
+  not warn "redefining module"; `Lockstep.Generator.Coexist` decides at run
+  time which module runs.
   """
   use Mix.Task.Compiler
 
@@ -13,20 +27,16 @@ defmodule Mix.Tasks.Compile.LockstepNative do
 
   @impl true
   def run(_args) do
+    if lockstep_in_project?(), do: Code.put_compiler_option(:ignore_module_conflict, true)
+
     root = File.cwd!()
-    target_dir = Path.join(root, "target")
+    target_dir = System.get_env("CARGO_TARGET_DIR") || Path.join(root, "target")
 
     cargo =
       System.find_executable("cargo") || Mix.raise("cargo not found: install Rust (see README)")
 
-    {_, status} =
-      System.cmd(cargo, ["build", "--release", "--locked", "-p", @crate],
-        cd: root,
-        env: [{"CARGO_TARGET_DIR", target_dir}],
-        into: IO.stream(:stdio, :line),
-        stderr_to_stdout: true
-      )
-
+    args = ["build", "--release", "--locked", "-p", @crate]
+    status = cargo(cargo, args, root, target_dir)
     if status != 0, do: Mix.raise("cargo build failed (exit #{status})")
 
     src = Path.join([target_dir, "release", "lib#{@crate}.#{lib_ext()}"])
@@ -39,6 +49,62 @@ defmodule Mix.Tasks.Compile.LockstepNative do
       {:ok, []}
     else
       {:noop, []}
+    end
+  end
+
+  # Runs cargo, holding its output back until it compiles something (then it
+  # streams to stderr); on failure everything held back goes to stderr.
+  defp cargo(cargo, args, root, target_dir) do
+    port =
+      Port.open({:spawn_executable, cargo}, [
+        :binary,
+        :exit_status,
+        :stderr_to_stdout,
+        {:line, 65_536},
+        args: args,
+        cd: root,
+        env: [{~c"CARGO_TARGET_DIR", String.to_charlist(target_dir)}]
+      ])
+
+    cargo_loop(port, [], false)
+  end
+
+  defp cargo_loop(port, held, streaming?) do
+    receive do
+      {^port, {:data, {eol, chunk}}} ->
+        line = if eol == :eol, do: chunk <> "\n", else: chunk
+
+        cond do
+          streaming? ->
+            IO.write(:stderr, line)
+            cargo_loop(port, held, true)
+
+          line =~ ~r/^\s*Compiling / ->
+            IO.write(:stderr, [Enum.reverse(held), line])
+            cargo_loop(port, [], true)
+
+          true ->
+            cargo_loop(port, [line | held], false)
+        end
+
+      {^port, {:exit_status, 0}} ->
+        0
+
+      {^port, {:exit_status, status}} ->
+        IO.write(:stderr, Enum.reverse(held))
+        status
+    end
+  end
+
+  # Whether the top-level project (the bottom of Mix's project stack) declares
+  # a `:lockstep` dependency. Mix.ProjectStack is Mix's internal API: when it
+  # is not there, the answer is no (the warning may then show, nothing else).
+  defp lockstep_in_project? do
+    with true <- function_exported?(Mix.ProjectStack, :top_and_bottom, 0),
+         {_top, %{config: config}} <- Mix.ProjectStack.top_and_bottom() do
+      Enum.any?(config[:deps] || [], &(is_tuple(&1) and elem(&1, 0) == :lockstep))
+    else
+      _ -> false
     end
   end
 
@@ -73,7 +139,9 @@ defmodule Lockstep.Generator.MixProject do
   end
 
   def application do
-    [extra_applications: []]
+    # The application callback only makes sure this package's
+    # Lockstep.Generator is the one loaded (see Lockstep.Generator.Coexist).
+    [mod: {Lockstep.Generator.Application, []}, extra_applications: []]
   end
 
   defp elixirc_paths(:test), do: ["lib", "test/support"]

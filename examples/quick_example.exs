@@ -5,12 +5,12 @@
 #     mix run examples/quick_example.exs
 
 defmodule Lockstep.History do
-  @moduledoc "Stand-in for Lockstep.History: records {kind, args, result} in an Agent."
+  @moduledoc "Stand-in for Lockstep.History: records {f, value, result} in an Agent."
   def start, do: elem(Agent.start_link(fn -> [] end), 1)
 
-  def op(history, kind, args, fun) do
+  def op(history, f, value, fun) do
     result = fun.()
-    Agent.update(history, &[{kind, args, result} | &1])
+    Agent.update(history, &[{f, value, result} | &1])
     result
   end
 
@@ -30,11 +30,6 @@ defmodule Register do
       cur -> {{:error, :mismatch}, cur}
     end)
   end
-
-  def op_kind(op) when is_atom(op), do: op
-  def op_kind(op), do: elem(op, 0)
-  def op_args(op) when is_atom(op), do: []
-  def op_args(op), do: op |> Tuple.delete_at(0) |> Tuple.to_list()
 end
 
 defmodule QuickExample do
@@ -52,9 +47,11 @@ defmodule QuickExample do
       )
       |> Lockstep.Generator.take(50)
 
+    alias Lockstep.Generator.Op
+
     count =
       Lockstep.Generator.each(gen, fn op ->
-        Lockstep.History.op(history, op_kind(op), op_args(op), fn ->
+        Lockstep.History.op(history, Op.f(op), Op.value(op), fn ->
           apply_op(reg, op)
         end)
       end)
@@ -64,10 +61,10 @@ defmodule QuickExample do
     events = Lockstep.History.events(history)
     IO.puts("#{inspect(gen)} produced #{count} ops; first ten:")
 
-    for {kind, args, result} <- Enum.take(events, 10),
-        do: IO.puts("  #{kind} #{inspect(args)} -> #{inspect(result)}")
+    for {f, value, result} <- Enum.take(events, 10),
+        do: IO.puts("  #{f} #{inspect(value)} -> #{inspect(result)}")
 
-    IO.puts("by kind: #{inspect(Enum.frequencies_by(events, &elem(&1, 0)))}")
+    IO.puts("by f: #{inspect(Enum.frequencies_by(events, &elem(&1, 0)))}")
   end
 end
 

@@ -8,12 +8,31 @@ defmodule Lockstep.Generator do
 
   ## Built-in generators
 
+  Leaves (pools of ops and values):
+
     * `random/2` — uniform random over a pool of ops, seeded so iterations are
       reproducible.
     * `cycle/1` — fixed sequence repeated forever.
     * `weighted/2` — biased random sampling.
-    * `mix/2` — interleave outputs from multiple generators round-robin.
+    * `integers/2` — uniform random integers from a range.
+    * `zipf/2` — Zipf-distributed ranks `1..n` (hot keys).
+    * `counter/1` — unique increasing integers.
+    * `Lockstep.Generator.Workloads.register/1`, `list_append/1`, `bank/1` —
+      ready-made register, Elle list-append and bank workloads.
+
+  Composites and transformations:
+
+    * `mix/2` — interleave outputs from multiple generators round-robin (or
+      pick a child at random per op, `strategy: :random`).
+    * `concat/1` — each generator to exhaustion, then the next (phases).
+    * `zip/1` — tuples of one op from each generator.
+    * `map/2`, `filter/3` — pure transformations of the ops.
     * `take/2` — limit any generator to N ops total.
+
+  Streams and positions: `fork/2` and `split/2` (independent per-worker
+  streams), `drop/2` (skip ops, O(1) for leaves). Consuming: `next/1`,
+  `each/2`, `reduce/3`, `stats/2`, and `Enumerable` (`Enum.take/2`, …).
+  `Lockstep.Generator.Op` gives an op's `f` and `value` for `Lockstep.History`.
 
   ## Quick example
 
@@ -24,8 +43,10 @@ defmodule Lockstep.Generator do
         )
         |> Lockstep.Generator.take(50)
 
+      alias Lockstep.Generator.Op
+
       Lockstep.Generator.each(gen, fn op ->
-        Lockstep.History.op(history, op_kind(op), op_args(op), fn ->
+        Lockstep.History.op(history, Op.f(op), Op.value(op), fn ->
           apply_op(reg, op)
         end)
       end)
@@ -37,18 +58,34 @@ defmodule Lockstep.Generator do
   `:erlang.term_to_binary/1` into another VM or node, where it continues the
   identical stream.
 
+  Exactly which values travel that way (to a VM with this package loaded):
+  every generator built without `map/2` or `filter/3` — leaves, workloads,
+  mixes, concats, zips, takes, forks, drops, at any position — and generators
+  whose `map/2`/`filter/3` functions are named captures such as
+  `&MyMod.to_op/1` (external funs: they need `MyMod` loaded there, any
+  version). Generators holding anonymous functions (`fn op -> … end`,
+  `&{:write, &1}`) do not: a local fun only runs in a VM that has the very
+  same compiled version of the module that created it; elsewhere the
+  generator raises when it reaches the fun (`UndefinedFunctionError` if that
+  module is not loaded there, `BadFunctionError` if another version is).
+
   ## Seeding
 
-  When a generator is created without an explicit `:seed`, it derives one from
-  `:erlang.unique_integer/1` — fine for one-off use, but iterations may diverge.
-  The derived seed is stored in `gen.seed` (and shown by `inspect/1`), so it can
-  always be passed back to reproduce the stream. For Jepsen-style
-  reproducibility, pass an explicit seed (typically derived from the iteration's
-  seed via `:erlang.phash2({iter_seed, worker_id})`).
+  When a generator is created without an explicit `:seed`, it draws one from
+  64 bits — fine for one-off use, but iterations may diverge. The drawn seed is
+  stored in `gen.seed` (and shown by `inspect/1`), so it can always be passed
+  back to reproduce the stream. For Jepsen-style reproducibility, pass an
+  explicit seed per iteration and give each worker its own stream with
+  `fork/2` or `split/2` (`random(ops, seed: iter_seed) |> split(workers)`),
+  rather than hashing a per-worker seed yourself with
+  `:erlang.phash2({iter_seed, worker_id})` (27 bits: repeats are likely over
+  many iterations and workers).
 
   `:seed` accepts any term. Integers in `-2^63..2^64-1` are used as they are;
-  any other term is first reduced with `:erlang.phash2(term, 2^32)`, which OTP
-  documents as stable across machines and releases.
+  any other term, like any fork key, is first reduced to 64 bits:
+  `phash2({1, term}, 2^32) * 2^32 + phash2({2, term}, 2^32)` with
+  `:erlang.phash2/2`, which OTP documents as stable across machines and
+  releases (`docs/STREAM.md`, section 1).
 
   ## Stability
 
@@ -262,9 +299,23 @@ defmodule Lockstep.Generator do
 
   Options:
 
+    * `:strategy` — `:round_robin` (the default): one op from each child in
+      list order, as above; no randomness. `:random`: each op comes from a
+      child drawn from the mix's own seeded stream (so it forks, drops and
+      replays like any seeded generator; `next_child` is `nil`).
+    * `:seed` — with `strategy: :random` only: the seed of that stream, any
+      term, as for `random/2` (default: a fresh seed, stored in `gen.seed`).
+    * `:weights` — with `strategy: :random` only: one non-negative integer per
+      child, not all zero, adding up to at most `2^64 - 1`; child `j` is drawn
+      with probability `weight_j / total` (default: uniform). Stored in
+      `gen.weights` and `gen.total`.
     * `:until` — `:any` (the default): done as soon as any child is exhausted.
       `:all`: exhausted children are skipped, and the mix is done when its last
-      child finishes (the reading of the `next/1` doc).
+      child finishes (the reading of the `next/1` doc); with `strategy:
+      :random`, a draw that lands on an exhausted child moves to the next live
+      one in list order.
+
+  `:seed` or `:weights` without `strategy: :random` is an `ArgumentError`.
 
   ## Examples
 
@@ -276,6 +327,9 @@ defmodule Lockstep.Generator do
       iex> G.mix([G.take(G.cycle([:a]), 1), G.take(G.cycle([:b]), 3)], until: :all)
       ...> |> G.reduce([], &[&1 | &2]) |> Enum.reverse()
       [:a, :b, :b, :b]
+      iex> G.mix([G.cycle([:r]), G.cycle([:w])], strategy: :random, seed: 1, weights: [3, 1])
+      ...> |> G.stats(1000)
+      %{r: 737, w: 263}
 
   """
   @spec mix([t()], keyword()) :: t()
@@ -494,7 +548,7 @@ defmodule Lockstep.Generator do
   def integers(range, opts \\ [])
 
   def integers(%Range{first: first, last: last, step: step}, opts)
-      when (step == 1 and first <= last) or (step == -1 and first >= last) do
+      when step == 1 and first <= last do
     {lo, hi} = {min(first, last), max(first, last)}
 
     cond do
@@ -698,8 +752,20 @@ defmodule Lockstep.Generator do
     do: raise(ArgumentError, "drop/2 expects a generator, got: #{inspect(other)}")
 
   @doc """
-  Pull the next op. Returns `{op, new_gen}` or `:done` when the generator has
-  been exhausted (only happens after `take/2` or when a `mix/2` is done).
+  Pull the next op. Returns `{op, new_gen}`, or `:done` when the generator
+  has no more ops, which happens when:
+
+    * its `take/2` cap is used up (`remaining` is 0), whatever it wraps;
+    * a `mix/2` is done: with `until: :any` (the default) as soon as any
+      child is exhausted, with `until: :all` when every child is;
+    * a `concat/1` has run its last child to exhaustion;
+    * a `zip/1` has an exhausted child;
+    * a `map/2` or `filter/3` has an exhausted child.
+
+  Leaves (`random/2`, `cycle/1`, `weighted/2`, `integers/2`, `zipf/2`,
+  `counter/1`, the workloads) never end on their own: without a `take/2`
+  somewhere, `next/1` always returns an op. (A filter that rejects
+  `:max_rejections` ops in a row raises instead of returning.)
 
   `next/1` is pure: the same generator value always gives the same result.
 
@@ -902,6 +968,24 @@ defmodule Lockstep.Generator do
   # The engine map of a seeded leaf: its pool and the engine key of its seed.
   defp leaf_engine(ops, key),
     do: %{pool: List.to_tuple(ops), key: key, stream: 0, forks: [], table: nil}
+
+  @doc """
+  How often each kind of op comes in the first `n` ops of `gen`: a map from
+  `Lockstep.Generator.Op.f/1` of the op to its count (fewer than `n` ops in
+  all when `gen` ends first). Pure, like `reduce/3`: it does not advance
+  `gen`. `mix lockstep.gen --stats` draws the same counts as a histogram.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> G.weighted([read: 3, write: 1], seed: 7) |> G.stats(1000)
+      %{read: 740, write: 260}
+      iex> G.random([:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}], seed: 42) |> G.stats(8)
+      %{cas: 3, read: 2, write: 3}
+
+  """
+  @spec stats(t(), non_neg_integer()) :: %{optional(term()) => pos_integer()}
+  def stats(gen, n), do: Lockstep.Generator.Stats.stats(gen, n)
 
   @doc false
   # Op index of the next op of a seeded leaf.

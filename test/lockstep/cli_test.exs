@@ -77,16 +77,150 @@ defmodule Lockstep.CliTest do
           ~w(--workers 0),
           ~w(--fork 1 --workers 2),
           ~w(--kind weighted read),
-          ~w(--from -5)
+          ~w(--from -5),
+          ~w(--take abc),
+          ~w(cas:1:),
+          ~w(--workload bank --kind weighted),
+          ~w(--workload bank read)
         ] do
       error = assert_raise Mix.Error, fn -> run(args) end
       assert error.message =~ "usage: mix lockstep.gen", "#{inspect(args)}: #{error.message}"
     end
   end
 
-  test "--help prints the usage" do
-    assert [usage] = run(~w(--help))
-    assert usage =~ "usage: mix lockstep.gen"
+  test "--help prints the full help: the task's doc" do
+    help = Enum.join(run(~w(--help)), "\n")
+
+    for option <- ~w(--kind --workload --seed --take --from --fork --workers --stats --help),
+        do: assert(help =~ "`#{option}", option)
+
+    assert help =~ "Examples:"
+    {:docs_v1, _, _, _, %{"en" => doc}, _, _} = Code.fetch_docs(Gen)
+    assert String.split(doc, "\n", trim: true) == run(~w(--help))
+  end
+
+  test "usage errors name the bad value; --workload takes no ops and no --kind" do
+    message = fn args -> assert_raise(Mix.Error, fn -> run(args) end).message end
+
+    assert message.(~w(--take abc)) =~ ~s(--take must be a non-negative integer, got: "abc")
+    assert message.(~w(--workers x)) =~ ~s(got: "x")
+    assert message.(~w(cas:1:)) =~ ~s(op "cas:1:" has an empty name or argument)
+    assert message.(~w(:x)) =~ "empty name"
+    assert message.(~w(--kind weighted read=1 cas::2=1)) =~ "empty"
+    assert message.(~w(--workload bank --kind weighted)) =~ "--workload and --kind exclude"
+    assert message.(~w(--workload bank --kind random)) =~ "--workload and --kind exclude"
+    assert message.(~w(--workload register read write:1)) =~ "takes no OP arguments"
+    assert message.(~w(--bogus)) =~ "unknown option --bogus"
+  end
+
+  test "--stats draws the counts by Op.f of the ops it would print, all workers together" do
+    [header, total | rows] = run(~w(--workload bank --seed 3 --from 10 --take 1000 --stats))
+    assert header =~ "# #Lockstep.Generator<bank seed: 3 at: 10 remaining: 1000"
+    assert total == "# 1000 ops by Lockstep.Generator.Op.f/1"
+    counts = G.stats(G.drop(Workloads.bank(seed: 3), 10), 1000)
+
+    parsed =
+      for row <- rows, into: %{} do
+        [f, count, pct, bar] = String.split(row, ~r/\s\s+/, parts: 4)
+        assert pct =~ ~r/^\d+\.\d%$/
+        assert bar =~ ~r/^█*[▏▎▍▌▋▊▉]?$/u
+        {String.to_atom(f), String.to_integer(count)}
+      end
+
+    assert parsed == counts
+
+    [_h0, _h1, total | rows] = run(~w(--seed 1 --workers 2 --take 500 --stats))
+    assert total == "# 1000 ops by Lockstep.Generator.Op.f/1"
+    gen = G.random([:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}], seed: 1)
+
+    both =
+      Map.merge(G.stats(G.fork(gen, 0), 500), G.stats(G.fork(gen, 1), 500), fn _, a, b ->
+        a + b
+      end)
+
+    assert length(rows) == map_size(both)
+    # Most frequent first, and the longest bar is 40 cells.
+    [top | _] = rows
+    assert top =~ String.duplicate("█", 40)
+  end
+
+  # An I/O server that counts what it is sent and keeps nothing.
+  defp null_device(parent) do
+    spawn_link(fn -> null_loop(parent, 0) end)
+  end
+
+  defp null_loop(parent, bytes) do
+    receive do
+      {:io_request, from, ref, {:put_chars, _enc, chars}} ->
+        send(from, {:io_reply, ref, :ok})
+        null_loop(parent, bytes + IO.iodata_length(chars))
+
+      {:io_request, from, ref, _other} ->
+        send(from, {:io_reply, ref, {:error, :enotsup}})
+        null_loop(parent, bytes)
+
+      {:bytes, pid} ->
+        send(pid, {:bytes, bytes})
+        null_loop(parent, bytes)
+    end
+  end
+
+  @tag timeout: 120_000
+  test "--workers with a large --take streams rows in bounded memory" do
+    parent = self()
+    device = null_device(parent)
+
+    {pid, ref} =
+      spawn_monitor(fn ->
+        Process.group_leader(self(), device)
+        Gen.run(~w(--seed 1 --workers 4 --take 400000))
+        send(parent, :done)
+      end)
+
+    peak = sample_memory(pid, ref, 0)
+    assert_received :done
+    send(device, {:bytes, self()})
+    assert_receive {:bytes, bytes}
+    # 400,000 rows of 4 ops each, all written...
+    assert bytes > 400_000 * 4 * 5
+    # ...by a process that never held more than a few chunks of them (all
+    # columns at once would be ~100 MB).
+    assert peak < 16_000_000, "peak process memory #{peak} bytes"
+  end
+
+  defp sample_memory(pid, ref, peak) do
+    receive do
+      {:DOWN, ^ref, :process, ^pid, :normal} -> peak
+      {:DOWN, ^ref, :process, ^pid, reason} -> flunk("mix lockstep.gen died: #{inspect(reason)}")
+    after
+      5 ->
+        case Process.info(pid, :memory) do
+          {:memory, m} -> sample_memory(pid, ref, max(peak, m))
+          nil -> sample_memory(pid, ref, peak)
+        end
+    end
+  end
+
+  @tag :tmp_dir
+  @tag timeout: 120_000
+  test "a closed pipe (| head) ends the task quietly", %{tmp_dir: tmp} do
+    err = Path.join(tmp, "stderr")
+
+    {out, status} =
+      System.cmd("sh", [
+        "-c",
+        "mix lockstep.gen --seed 1 --workers 4 --take 2000000 2>'#{err}' | head -n 6"
+      ])
+
+    assert status == 0
+
+    assert [_, _, _, _, "op\tworker 0\tworker 1\tworker 2\tworker 3", "0\t" <> _] =
+             String.split(out, "\n", trim: true)
+
+    stderr = File.read!(err)
+    refute stderr =~ "ErlangError"
+    refute stderr =~ "terminated"
+    refute stderr =~ "Finished"
   end
 
   @tag timeout: 120_000

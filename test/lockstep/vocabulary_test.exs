@@ -20,8 +20,6 @@ defmodule Lockstep.VocabularyTest do
   @two64 1 <<< 64
   @two125 1 <<< 125
 
-  defp kinds_of(ops, classify), do: Enum.frequencies_by(ops, classify)
-
   # Expected counts of `total` draws with probabilities ∝ `weights` (map).
   defp expected(weights, total) do
     sum = weights |> Map.values() |> Enum.sum()

@@ -23,9 +23,22 @@ defimpl Enumerable, for: Lockstep.Generator do
         {:error, __MODULE__}
 
       n ->
+        # The 3-arity form (Elixir >= 1.14): `length` ops from `start`, every
+        # `step`-th. With the 2-arity form, Elixir 1.14's Enum.slice/2 with a
+        # step asked for the span and applied no step (issue 11).
         {:ok, n,
-         fn start, length ->
-           gen |> Engine.drop(start) |> Lockstep.Generator.take(length) |> Enum.to_list()
+         fn
+           _start, 0, _step ->
+             []
+
+           start, length, 1 ->
+             gen |> Engine.drop(start) |> Lockstep.Generator.take(length) |> Enum.to_list()
+
+           start, length, step ->
+             gen
+             |> Engine.drop(start)
+             |> Lockstep.Generator.take((length - 1) * step + 1)
+             |> Enum.take_every(step)
          end}
     end
   end

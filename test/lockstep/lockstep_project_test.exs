@@ -1,0 +1,69 @@
+defmodule Lockstep.LockstepProjectTest do
+  # test/fixtures/lockstep_project: a stand-in `lockstep` package (its own
+  # pure-Elixir Lockstep.Generator and a Lockstep.History) and a consumer
+  # depending on it (only: :test) and on this package, by path. The consumer's
+  # own `mix test` must pass: this package's Lockstep.Generator runs (README,
+  # "In a Lockstep project"). Slow (it builds both packages from scratch in a
+  # temporary build dir; cargo reuses this project's target/), so it runs
+  # once per `mix test`; `--exclude lockstep_project` skips it.
+  use ExUnit.Case, async: false
+
+  @moduletag :lockstep_project
+  @moduletag timeout: 600_000
+
+  @root Path.expand("../..", __DIR__)
+  @consumer Path.join(@root, "test/fixtures/lockstep_project/consumer")
+
+  defp mix(env, build, args) do
+    System.cmd("mix", args,
+      cd: @consumer,
+      stderr_to_stdout: true,
+      env: [
+        {"MIX_ENV", env},
+        {"MIX_BUILD_PATH", build},
+        {"CARGO_TARGET_DIR", Path.join(@root, "target")},
+        {"MIX_EXS", nil}
+      ]
+    )
+  end
+
+  @tag :tmp_dir
+  test "the consumer compiles cleanly and its tests pass, with lockstep and without", %{
+    tmp_dir: tmp
+  } do
+    test_build = Path.join(tmp, "_build_test")
+    {started, _} = {System.monotonic_time(:millisecond), nil}
+
+    {out, status} = mix("test", test_build, ["compile"])
+    assert status == 0, out
+    # Both packages were compiled here, from scratch, without a warning.
+    assert out =~ "==> lockstep\n"
+    assert out =~ "==> lockstep_generator\n"
+    refute out =~ "warning", out
+    refute out =~ "redefining module", out
+
+    {out, status} = mix("test", test_build, ["test"])
+    assert status == 0, out
+    assert out =~ ~r/\n4 tests, 0 failures\n/, out
+    refute out =~ "warning", out
+
+    # Without lockstep (it is only: :test), as in a prod release: ours, alone.
+    {out, status} =
+      mix("prod", Path.join(tmp, "_build_prod"), [
+        "run",
+        "-e",
+        "IO.puts(Lockstep.Generator.Coexist.loaded_from()); " <>
+          "IO.inspect(Code.ensure_loaded?(Lockstep.History)); " <>
+          "IO.inspect(Lockstep.Generator.random([:a, :b], seed: 1) |> Enum.take(4))"
+      ])
+
+    assert status == 0, out
+    refute out =~ "warning", out
+    assert out =~ ~r{/lockstep_generator/ebin\nfalse\n\[}, out
+
+    IO.puts(
+      :stderr,
+      "\nlockstep_project fixture: #{System.monotonic_time(:millisecond) - started} ms"
+    )
+  end
+end
