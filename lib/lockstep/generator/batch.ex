@@ -51,10 +51,7 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
-  def leaf_ops(gen, _pos, k) do
-    {_gen, {ops, _state}} = Engine.run(G.take(gen, k), {:ops, k, false})
-    {ops, gen}
-  end
+  def leaf_ops(gen, pos, k), do: {Engine.value_ops(gen, pos, k), gen}
 
   # A chunk is a list of ops, or `{indices, pool}` when the pool is large.
   defp leaf_chunk(%G{kind: kind, engine: %{pool: pool} = e} = gen, pos, k) do
@@ -120,7 +117,7 @@ defmodule Lockstep.Generator.Batch do
        when remaining != 0 do
     if gen.kind in @pick_kinds,
       do: leaf_loop(gen, Engine.position(gen), remaining, acc, fun),
-      else: plan_fold(gen, acc, fun)
+      else: value_loop(gen, Engine.position(gen), remaining, acc, fun)
   end
 
   defp fold_chunks(%G{kind: :map, children: [child], engine: %{fun: f}} = gen, acc, fun) do
@@ -149,10 +146,32 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
+  # A short fold (a take of at most one chunk, as a fresh generator per
+  # iteration has) needs no cursor: the engine's run/3 gives the ops at once.
+  defp fold_chunks(%G{remaining: r} = gen, acc, fun) when is_integer(r) and r <= @max_chunk do
+    cond do
+      r == 0 -> acc
+      native?(gen) -> run_fold(Engine.settle(gen), acc, fun)
+      true -> fold_steps(gen, acc, fun)
+    end
+  end
+
   defp fold_chunks(gen, acc, fun) do
     if native?(gen) and gen.remaining != 0,
       do: plan_fold(Engine.settle(gen), acc, fun),
       else: fold_steps(gen, acc, fun)
+  end
+
+  defp run_fold(%G{remaining: r} = gen, acc, fun) do
+    case Engine.run(gen, {:ops, r, false}) do
+      {_gen, {[], _state}} ->
+        acc
+
+      {gen, {ops, state}} ->
+        n = length(ops)
+        acc = fun.(ops, n, acc)
+        if n < r, do: run_fold(Engine.apply_state(gen, state), acc, fun), else: acc
+    end
   end
 
   # A tree the engine runs whole: one plan, drained chunk by chunk.
@@ -225,6 +244,18 @@ defmodule Lockstep.Generator.Batch do
     acc = fun.(chunk, k, acc)
     remaining = if remaining == :infinity, do: :infinity, else: remaining - k
     leaf_loop(gen, pos + k, remaining, acc, fun)
+  end
+
+  # Value leaves (integers, zipf, counter, workloads): op i needs no state
+  # but its position, so each chunk is one run/3 call, no cursor.
+  defp value_loop(_gen, _pos, 0, acc, _fun), do: acc
+
+  defp value_loop(gen, pos, remaining, acc, fun) do
+    k = if remaining == :infinity, do: @max_chunk, else: min(remaining, @max_chunk)
+    ops = Engine.value_ops(gen, pos, k)
+    n = length(ops)
+    remaining = if remaining == :infinity, do: :infinity, else: remaining - n
+    value_loop(gen, pos + n, remaining, fun.(ops, n, acc), fun)
   end
 
   defp plan_loop(cursor, arg, pool, acc, fun) do

@@ -33,7 +33,7 @@ defmodule Lockstep.Generator.Engine do
   @inline_table 256
   # Ops per refill: the first serves a take(50) in one call; later ones more.
   @first_refill 64
-  @refill 256
+  @refill 1024
 
   @doc false
   def pick_kinds, do: @pick_kinds
@@ -302,6 +302,20 @@ defmodule Lockstep.Generator.Engine do
     do: %{gen | engine: %{e | refills: n + 1}}
 
   defp bump_refills(gen, _request), do: gen
+
+  @doc false
+  # The k ops of a value leaf (integers, zipf, counter, workloads) from op
+  # `pos`: one run/3 call on the leaf alone (fewer than k past the call's
+  # token budget).
+  @spec value_ops(G.t(), non_neg_integer(), pos_integer()) :: [term()]
+  def value_ops(%G{engine: e}, pos, k) do
+    {params, wpos} = wire_params(e.params, pos)
+
+    case Native.run({:value, params, e.key, e.stream, wpos, k}, [e.pool], {:ops, k, false}) do
+      {:ok, {ops, _state}} -> ops
+      {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
+    end
+  end
 
   @doc false
   # The engine's view of a tree (native/lockstep_nif/src/spec.rs) and its

@@ -249,6 +249,8 @@ impl LeafKind {
         match self {
             LeafKind::Random { n } => bounded(words.next_word(), *n),
             LeafKind::Weighted(table) => table.pick(words.next_word()),
+            // `i` is the phase (below n) but for the first op of a chunk.
+            LeafKind::Cycle { n } if i < *n => i,
             LeafKind::Cycle { n } => i % n,
             _ => unreachable!("pick() on a value kind"),
         }

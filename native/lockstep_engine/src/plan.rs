@@ -202,7 +202,12 @@ impl Leaf {
     fn advance(&mut self, k: u64) {
         self.produced += k;
         if let LeafKind::Cycle { n } = self.kind {
-            self.at.pos = ((u128::from(self.at.pos) + u128::from(k)) % u128::from(n)) as u64;
+            // The phase stays below n; the common steps avoid a division.
+            self.at.pos = match self.at.pos.checked_add(k) {
+                Some(p) if p < n => p,
+                Some(p) if p - n < n => p - n,
+                _ => ((u128::from(self.at.pos) + u128::from(k)) % u128::from(n)) as u64,
+            };
             self.remaining = self.remaining.map(|r| r - k);
             return;
         }
