@@ -57,6 +57,11 @@ defmodule Lockstep.GoldenValuesTest do
     {G.integers(int(first)..int(last), seed: int(s)), 4, offset}
   end
 
+  defp kind_mix("swarm", _kinds), do: :swarm
+
+  defp kind_mix(ws, kinds),
+    do: Enum.zip(kinds, ws |> String.split(",") |> Enum.map(&int/1))
+
   defp parse(["zipf", s, n, skew | _], offset) do
     {G.zipf(int(n), skew: float(skew), seed: int(s)), 4, offset}
   end
@@ -85,6 +90,17 @@ defmodule Lockstep.GoldenValuesTest do
       )
 
     {gen, 9, offset + 3}
+  end
+
+  defp parse(["register", s, first, last, ws | _], offset) do
+    mix = kind_mix(ws, [:read, :write, :cas])
+    {Workloads.register(seed: int(s), values: int(first)..int(last), mix: mix), 5, offset + 3}
+  end
+
+  defp parse(["bank", s, accounts, max, ws | _], offset) do
+    mix = kind_mix(ws, [:transfer, :read])
+    gen = Workloads.bank(seed: int(s), accounts: int(accounts), max_transfer: int(max), mix: mix)
+    {gen, 5, offset + 2}
   end
 
   defp parse(["take", k | rest], offset) do

@@ -9,6 +9,7 @@
 //!   random SEED N | cycle N | weighted SEED W1,W2,… | integers SEED FIRST LAST
 //!   zipf SEED N SKEW | counter START | transfer SEED ACCOUNTS MAX
 //!   list_append SEED KEYS MAXLEN READW APPENDW SKEW|uniform WORKERS WORKER
+//!   register SEED FIRST LAST RW,WW,CW|swarm | bank SEED ACCOUNTS MAX TW,RW|swarm
 //!   take K SPEC | fork K SPEC
 //!   zip ( SPEC ) ( SPEC ) … | concat ( … ) … | mix any|all ( … ) …
 //!   rmix any|all SEED uniform|W1,W2,… ( SPEC ) …
@@ -47,8 +48,24 @@ const SPECS: &[(&str, &str)] = &[
     ("rmix-all-takes", "rmix all 15 2,1 ( take 5 cycle 1 ) ( take 8 counter 0 )"),
     ("fork-random", "fork 3 random 42 4"),
     ("fork-mix", "fork 0 mix any ( random 42 4 ) ( zipf 1 10 1.0 )"),
+    ("register", "register 21 1 5 1,1,1"),
+    ("register-skewed", "register 22 -3 3 5,1,2"),
+    ("register-swarm", "register 23 1 5 swarm"),
+    ("bank", "bank 24 5 10 1,1"),
+    ("bank-swarm", "bank 25 4 3 swarm"),
+    ("mix-any-pull", "mix any ( take 2 cycle 1 ) ( cycle 1 )"),
+    ("rmix-any-pull", "rmix any 26 uniform ( take 3 cycle 1 ) ( counter 0 )"),
     ("nested", "mix all ( take 4 zip ( cycle 2 ) ( counter 1 ) ) ( concat ( take 2 cycle 1 ) ( integers 5 1 3 ) )"),
 ];
+
+/// Kind weights `W1,W2,…`, or the swarm weights of the seed.
+fn kind_weights(words: &str, seed: &str, kinds: usize) -> Vec<u64> {
+    if words == "swarm" {
+        lockstep_engine::swarm::weights(at(seed).seed, kinds)
+    } else {
+        words.split(',').map(|w| w.parse().unwrap()).collect()
+    }
+}
 
 fn at(seed: &str) -> Position {
     Position {
@@ -130,6 +147,23 @@ fn parse(words: &[&str], offset: u64, labels: &mut Vec<String>) -> (Node, usize)
                 ),
                 9,
             )
+        }
+        ["register", s, first, last, ws, ..] => {
+            let w = kind_weights(ws, s, 3);
+            let kind = LeafKind::register(
+                first.parse().unwrap(),
+                last.parse().unwrap(),
+                [w[0], w[1], w[2]],
+            )
+            .unwrap();
+            let pool = vec!["read".into(), "write".into(), "cas".into()];
+            (leaf(kind, at(s), labels, pool), 5)
+        }
+        ["bank", s, a, m, ws, ..] => {
+            let w = kind_weights(ws, s, 2);
+            let kind =
+                LeafKind::bank(a.parse().unwrap(), m.parse().unwrap(), [w[0], w[1]]).unwrap();
+            (leaf(kind, at(s), labels, vec!["transfer".into(), "read".into()]), 5)
         }
         ["take", k, rest @ ..] => {
             let (node, used) = parse(rest, offset, labels);
