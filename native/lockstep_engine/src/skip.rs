@@ -299,3 +299,148 @@ impl Mix {
         done
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Leaf, LeafKind, Picker, Position};
+    use crate::seed::Seed;
+
+    /// A small deterministic PRNG for building trees (xorshift64*).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+        }
+    }
+
+    fn at(seed: u64) -> Position {
+        Position {
+            seed: Seed::from_u64(seed),
+            stream: 0,
+            pos: 0,
+        }
+    }
+
+    fn take(rng: &mut Rng) -> Option<u64> {
+        match rng.below(3) {
+            0 => Some(rng.below(40)),
+            _ => None,
+        }
+    }
+
+    fn tree(rng: &mut Rng, depth: u32) -> Node {
+        let remaining = take(rng);
+        if depth == 0 || rng.below(3) == 0 {
+            let kind = match rng.below(4) {
+                0 => LeafKind::random(1 + rng.below(5)).unwrap(),
+                1 => LeafKind::cycle(1 + rng.below(4)).unwrap(),
+                2 => LeafKind::counter(rng.below(100) as i128).unwrap(),
+                _ => LeafKind::register(1, 5, [1, 2, 1]).unwrap(),
+            };
+            return Node::Leaf(Leaf::new(kind, at(rng.below(1000)), remaining, 0));
+        }
+        let children: Vec<Node> = (0..1 + rng.below(3))
+            .map(|_| tree(rng, depth - 1))
+            .collect();
+        if rng.below(5) == 0 {
+            return Node::Zip(Zip::new(children, remaining).unwrap());
+        }
+        let until = if rng.below(2) == 0 {
+            Until::Any
+        } else {
+            Until::All
+        };
+        let strategy = match rng.below(4) {
+            0 => Strategy::Concat,
+            1 => Strategy::Random {
+                at: at(rng.below(1000)),
+                picker: Picker::Uniform,
+            },
+            _ => Strategy::RoundRobin,
+        };
+        let k = children.len();
+        Node::Mix(
+            Mix::with_strategy(
+                children,
+                rng.below(k as u64) as usize,
+                remaining,
+                until,
+                strategy,
+            )
+            .unwrap(),
+        )
+    }
+
+    fn ops(node: &mut Node, n: usize) -> Vec<Tok> {
+        let mut out = Vec::new();
+        node.fill_tokens(&mut out, n);
+        out
+    }
+
+    #[test]
+    fn skip_equals_stepping_and_capacity_equals_the_count() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for t in 0..400 {
+            let base = tree(&mut rng, 3);
+            // The whole (bounded) stream, by stepping.
+            let mut walked = base.clone();
+            let mut all = Vec::new();
+            let mut count = 0u128;
+            while count < 500 && walked.fill_tokens(&mut all, 1) == 1 {
+                count += 1;
+            }
+            match base.capacity() {
+                Count::Finite(c) => assert_eq!(c.min(500), count, "tree {t}: capacity"),
+                Count::Infinite => assert_eq!(count, 500, "tree {t}: infinite"),
+                Count::Unknown => {}
+            }
+            for n in [0u64, 1, 2, 5, 17, 64, 200] {
+                let mut skipped = base.clone();
+                let got = skipped.skip(n, &mut Work::new(u64::MAX));
+                let mut stepped = base.clone();
+                let stepped_n = (0..n)
+                    .take_while(|_| !ops(&mut stepped, 1).is_empty())
+                    .count();
+                assert_eq!(got as usize, stepped_n, "tree {t}: skip({n}) count");
+                assert_eq!(
+                    ops(&mut skipped, 30),
+                    ops(&mut stepped, 30),
+                    "tree {t}: after skip({n})"
+                );
+                assert_eq!(skipped.produced(), stepped.produced(), "tree {t}: produced");
+            }
+        }
+    }
+
+    #[test]
+    fn a_work_budget_stops_a_skip_between_ops() {
+        let mix = Mix::with_strategy(
+            vec![
+                Node::Leaf(Leaf::new(LeafKind::random(3).unwrap(), at(1), None, 0)),
+                Node::Leaf(Leaf::new(LeafKind::cycle(2).unwrap(), at(0), None, 3)),
+            ],
+            0,
+            None,
+            Until::Any,
+            Strategy::Random {
+                at: at(9),
+                picker: Picker::Uniform,
+            },
+        )
+        .unwrap();
+        let mut partial = Node::Mix(mix.clone());
+        let mut work = Work::new(50);
+        let first = partial.skip(1_000_000, &mut work);
+        assert!(first > 0 && first < 1_000_000, "{first}");
+        let rest = partial.skip(1000 - first, &mut Work::new(u64::MAX));
+        let mut whole = Node::Mix(mix);
+        whole.skip(1000, &mut Work::new(u64::MAX));
+        assert_eq!(first + rest, 1000);
+        assert_eq!(ops(&mut partial, 20), ops(&mut whole, 20));
+    }
+}

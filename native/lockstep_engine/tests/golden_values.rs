@@ -163,7 +163,10 @@ fn parse(words: &[&str], offset: u64, labels: &mut Vec<String>) -> (Node, usize)
             let w = kind_weights(ws, s, 2);
             let kind =
                 LeafKind::bank(a.parse().unwrap(), m.parse().unwrap(), [w[0], w[1]]).unwrap();
-            (leaf(kind, at(s), labels, vec!["transfer".into(), "read".into()]), 5)
+            (
+                leaf(kind, at(s), labels, vec!["transfer".into(), "read".into()]),
+                5,
+            )
         }
         ["take", k, rest @ ..] => {
             let (node, used) = parse(rest, offset, labels);
