@@ -69,8 +69,7 @@ mod tests {
             let mut toks = Vec::new();
             Leaf::new(kind, at, Some(N), 0).fill_tokens(&mut toks, N as usize);
             let mut counts = [0u64; 3];
-            let mut it = toks.iter();
-            while let Some(t) = it.next() {
+            for t in &toks {
                 match t {
                     Tok::Pick(0) => counts[0] += 1,
                     Tok::Tuple(2) => counts[1] += 1,
