@@ -14,9 +14,6 @@ defmodule Lockstep.UniqueTest do
 
   defp appends(gen, n), do: for(txn <- Enum.take(gen, n), [:append, _k, v] <- txn, do: v)
 
-  defp appended_pairs(gen, n),
-    do: for(txn <- Enum.take(gen, n), [:append, k, v] <- txn, do: {k, v})
-
   describe "split/2 keeps list_append values unique" do
     test "split(list_append(seed: 7), 4), 3,000 ops each: every appended value distinct" do
       values = Enum.flat_map(G.split(Workloads.list_append(seed: 7), 4), &appends(&1, 3000))
