@@ -97,7 +97,7 @@ defmodule Lockstep.Generator do
   release.
   """
 
-  alias Lockstep.Generator.{Batch, Engine, Native, Options, Seed, Select, Shrink, Step}
+  alias Lockstep.Generator.{Batch, Engine, Native, Options, Seed, Select, Shrink, Step, Unique}
 
   import Bitwise
 
@@ -595,21 +595,33 @@ defmodule Lockstep.Generator do
 
   @doc """
   Unique increasing integers `start, start + 1, ...`: values for writes that
-  must be distinct, as linearizability checkers want. A counter has no random
-  choices, so its forks count alike: give each worker its own start (or zip
-  the worker id in) when values must differ across workers.
+  must be distinct, as linearizability checkers want. Any integer start, and
+  any position (`drop/2` by 2^200 included): a counter keeps counting in
+  bignums.
+
+  Across workers: `split/2` gives each of its `n` forks its own share of the
+  values, so they never repeat across workers: fork `k` counts `start + k,
+  start + k + n, start + k + 2n, ...` (a split counter is worker `w` of `W`,
+  op `i` is `start + i·W + w`; nested splits compose, see `split/2`).
+  `fork/2` alone has no such effect: a counter has no random choices, so
+  `fork(gen, key)` counts exactly like `gen`.
 
   ## Examples
 
-      iex> Lockstep.Generator.counter(10) |> Enum.take(3)
+      iex> alias Lockstep.Generator, as: G
+      iex> G.counter(10) |> Enum.take(3)
+      [10, 11, 12]
+      iex> G.counter(10) |> G.split(3) |> Enum.map(&Enum.take(&1, 3))
+      [[10, 13, 16], [11, 14, 17], [12, 15, 18]]
+      iex> G.counter(10) |> G.fork(:w1) |> Enum.take(3)
       [10, 11, 12]
 
   """
   @spec counter(integer()) :: t()
   def counter(start \\ 1)
 
-  def counter(start) when is_integer(start) and abs(start) <= 1 <<< 125,
-    do: __value__(:counter, {:counter, start}, [], nil)
+  def counter(start) when is_integer(start),
+    do: __value__(:counter, {:counter, start, 1, 0}, [], nil)
 
   def counter(start),
     do: raise(ArgumentError, "counter/1 expects an integer start, got: #{inspect(start)}")
@@ -662,6 +674,14 @@ defmodule Lockstep.Generator do
   are kept. Forking a mix forks its children; a cycle has no random choices, so
   its fork produces the same ops.
 
+  What `fork/2` guarantees, exactly: every random choice (which op, which
+  key, which child, how long a transaction) is drawn from the new stream, and
+  nothing else changes. In particular values that are counted rather than
+  drawn stay as they are: a `counter/1` forks to the same values, and a
+  `Workloads.list_append/1` fork appends the same values as its parent (on
+  other keys, in other transactions). Use `split/2` for workers whose values
+  must not repeat across the history.
+
   ## Examples
 
       iex> alias Lockstep.Generator, as: G
@@ -701,7 +721,24 @@ defmodule Lockstep.Generator do
     do: %{gen | children: Enum.map(children, &fork(&1, key))}
 
   @doc """
-  `n` forked generators, for workers `0..n-1`: `[fork(gen, 0), ..., fork(gen, n - 1)]`.
+  `n` generators for workers `0..n-1`: worker `k` gets `fork(gen, k)`
+  (independent random choices), and in addition its own share of every
+  value that must be unique, so the workers' values are disjoint.
+
+  Unique values are those of `counter/1` and the appends of
+  `Workloads.list_append/1`. Each such leaf is worker `w` of `W` (`W = 1`,
+  `w = 0` unless split or given `workers:`/`worker:`): a counter's op `i` is
+  `start + i·W + w`, a list-append value `(i·L + j)·W + w + 1`. Fork `k` of
+  `split(gen, n)` has, in every such leaf, `W' = W·n` and `w' = w + W·k`.
+  The `n` residue classes `w + W·k` modulo `W·n` split the parent's class `w`
+  modulo `W` into disjoint parts, so the forks never share a value, and
+  nested splits (`split(Enum.at(split(gen, 2), 1), 3)`) or `workers:` options
+  compose the same way: every leaf derived from one original leaf owns its
+  own class. `W` may grow to at most 2^32 (an `ArgumentError` beyond).
+
+  So for trees with such leaves, `split(gen, n)` is no longer
+  `[fork(gen, 0), ..., fork(gen, n - 1)]`: those forks would repeat each
+  other's values. For every other tree it is exactly that list.
 
   ## Examples
 
@@ -709,11 +746,16 @@ defmodule Lockstep.Generator do
       iex> gen = G.random([:read, :write], seed: 7)
       iex> G.split(gen, 3) == [G.fork(gen, 0), G.fork(gen, 1), G.fork(gen, 2)]
       true
+      iex> G.zip([G.cycle([:write]), G.counter(1)]) |> G.split(2) |> Enum.map(&Enum.take(&1, 3))
+      [[write: 1, write: 3, write: 5], [write: 2, write: 4, write: 6]]
+      iex> [_, w1] = G.split(G.counter(0), 2)
+      iex> w1 |> G.split(2) |> Enum.map(&Enum.take(&1, 3))
+      [[1, 5, 9], [3, 7, 11]]
 
   """
   @spec split(t(), non_neg_integer()) :: [t()]
   def split(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 do
-    for i <- 0..(n - 1)//1, do: fork(gen, i)
+    for k <- 0..(n - 1)//1, do: gen |> fork(k) |> Unique.spread(n, k)
   end
 
   def split(%__MODULE__{}, n),
@@ -743,6 +785,21 @@ defmodule Lockstep.Generator do
 
   """
   @spec drop(t(), non_neg_integer()) :: t()
+  # A zip past 2^64 ops (the most one engine skip takes): every child moves
+  # by the same count, so drop the children (O(1) for leaves, at any n).
+  def drop(%__MODULE__{kind: :zip} = gen, n) when is_integer(n) and n > @max_total do
+    gen = Engine.settle(gen)
+    caps = [gen.remaining | Enum.map(gen.children, &Engine.capacity/1)]
+
+    if :unknown in caps do
+      Engine.drop(gen, n)
+    else
+      m = caps |> Enum.filter(&is_integer/1) |> Enum.reduce(n, &min/2)
+      remaining = if gen.remaining == :infinity, do: :infinity, else: gen.remaining - m
+      %{gen | children: Enum.map(gen.children, &drop(&1, m)), remaining: remaining}
+    end
+  end
+
   def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Engine.drop(gen, n)
 
   def drop(%__MODULE__{}, n),
@@ -799,7 +856,7 @@ defmodule Lockstep.Generator do
   def next(%__MODULE__{children: nil, pos: pos, remaining: remaining} = gen) do
     k = Batch.refill_size(pos, remaining)
     # A call may give fewer than k ops (very large ops: a token budget).
-    {[op | rest] = ops, gen} = Batch.leaf_ops(gen, pos, k)
+    {[op | rest] = ops, gen} = leaf_ops(gen, pos, k)
     {op, %{gen | buf: rest, pos: pos + length(ops), remaining: dec(remaining)}}
   end
 
@@ -810,6 +867,13 @@ defmodule Lockstep.Generator do
   end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
+
+  # A counter past the engine's range is counted here (Unique).
+  defp leaf_ops(%__MODULE__{kind: :counter} = gen, pos, k) do
+    if Unique.engine?(gen), do: Batch.leaf_ops(gen, pos, k), else: {Unique.ops(gen, pos, k), gen}
+  end
+
+  defp leaf_ops(gen, pos, k), do: Batch.leaf_ops(gen, pos, k)
 
   # Nesting depth of composites (0 for a leaf); stops counting past @max_depth.
   defp depth(%__MODULE__{children: [_ | _] = cs}),
@@ -842,7 +906,14 @@ defmodule Lockstep.Generator do
   """
   @spec each(t(), (any() -> any())) :: non_neg_integer()
   def each(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
-    Batch.each(gen, fun)
+    if Unique.elixir?(gen) do
+      Unique.reduce(gen, 0, fn op, n ->
+        fun.(op)
+        n + 1
+      end)
+    else
+      Batch.each(gen, fun)
+    end
   end
 
   def each(gen, fun), do: bad_fold!("each/2", gen, fun, 1)
@@ -861,7 +932,7 @@ defmodule Lockstep.Generator do
   """
   @spec reduce(t(), acc, (any(), acc -> acc)) :: acc when acc: any()
   def reduce(%__MODULE__{} = gen, acc, fun) when is_function(fun, 2) do
-    Batch.reduce(gen, acc, fun)
+    if Unique.elixir?(gen), do: Unique.reduce(gen, acc, fun), else: Batch.reduce(gen, acc, fun)
   end
 
   def reduce(gen, _acc, fun), do: bad_fold!("reduce/3", gen, fun, 2)

@@ -67,6 +67,98 @@ defmodule Lockstep.CliTest do
              Enum.take(Workloads.bank(seed: 7), 3)
   end
 
+  # Rows of a --workers run: {op number, [op of each worker]}.
+  defp rows(lines) do
+    for line <- lines,
+        not String.starts_with?(line, "#"),
+        not String.starts_with?(line, "op\t") do
+      [i | cells] = String.split(line, "\t")
+      {String.to_integer(i), Enum.map(cells, &elem(Code.eval_string(&1), 0))}
+    end
+  end
+
+  test "--workload list_append --workers 2: no (key, value) appended by both workers" do
+    rows = rows(run(~w(--workload list_append --seed 7 --workers 2 --take 2000)))
+    assert length(rows) == 2000
+
+    per_worker =
+      for w <- 0..1 do
+        for {_i, ops} <- rows, [:append, k, v] <- Enum.at(ops, w), into: MapSet.new(), do: {k, v}
+      end
+
+    assert MapSet.size(Enum.at(per_worker, 0)) > 1000
+    assert MapSet.disjoint?(Enum.at(per_worker, 0), Enum.at(per_worker, 1))
+    values = for set <- per_worker, {_k, v} <- set, do: v
+    assert length(Enum.uniq(values)) == length(values)
+
+    # The columns are split/2's.
+    [g0, g1] = G.split(Workloads.list_append(seed: 7), 2)
+    assert Enum.map(rows, fn {_, [a, _]} -> a end) == Enum.take(g0, 2000)
+    assert Enum.map(rows, fn {_, [_, b]} -> b end) == Enum.take(g1, 2000)
+  end
+
+  test "--select prints the ops at those positions, numbered by position" do
+    pool = [:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}]
+    gen = G.random(pool, seed: 42)
+    lines = run(~w(--seed 42 --select 3,17,42))
+
+    header = "# " <> inspect(G.take(G.select(gen, [3, 17, 42]), 20))
+    assert Enum.take(lines, 2) == [header, "# select [3, 17, 42]"]
+
+    assert Enum.map(Enum.drop(lines, 2), &hd(String.split(&1, "\t"))) == ~w(3 17 42)
+    assert ops(lines) == Enum.to_list(G.select(gen, [3, 17, 42]))
+    assert ops(lines) == Enum.map([3, 17, 42], &Enum.at(G.drop(gen, &1), 0))
+
+    # With --from K: select(drop(gen, K), indices), op numbers K + index.
+    lines = run(~w(--seed 42 --from 100 --select 0,5 --take 1))
+    assert ops(lines) == [Enum.at(G.drop(gen, 100), 0)]
+    assert List.last(lines) =~ ~r/^100\t/
+
+    lines = run(~w(--seed 42 --from 100 --select 0,5))
+    assert Enum.map(rows(lines), &elem(&1, 0)) == [100, 105]
+
+    # Per worker.
+    lines = run(~w(--workload list_append --seed 7 --workers 2 --from 10 --select 1,4,9))
+    assert Enum.count(lines, &(&1 == "# select [1, 4, 9]")) == 1
+    rows = rows(lines)
+    assert Enum.map(rows, &elem(&1, 0)) == [11, 14, 19]
+
+    for {g, w} <- Enum.with_index(G.split(Workloads.list_append(seed: 7), 2)) do
+      want = Enum.map([11, 14, 19], &Enum.at(G.drop(g, &1), 0))
+      assert Enum.map(rows, fn {_, ops} -> Enum.at(ops, w) end) == want
+    end
+  end
+
+  test "--select: bad lists are usage errors naming the bad value" do
+    message = fn args -> assert_raise(Mix.Error, fn -> run(args) end).message end
+
+    for {list, bad} <- [
+          {"3,x", ~s("x")},
+          {"3,1.5", ~s("1.5")},
+          {"5,2", ~s("2" after 5)},
+          {"4,4", ~s("4" after 4)},
+          {"-1,2", ~s("-1")},
+          {"1,,2", ~s("")}
+        ] do
+      m = message.(["--select", list])
+      assert m =~ bad, m
+      assert m =~ "--select", m
+      assert m =~ "usage: mix lockstep.gen", m
+    end
+  end
+
+  test "--workload ... --mix swarm: the workload's mix: :swarm" do
+    assert ops(run(~w(--workload register --mix swarm --seed 5 --take 50))) ==
+             Enum.take(Workloads.register(seed: 5, mix: :swarm), 50)
+
+    assert ops(run(~w(--workload bank --mix swarm --seed 5 --take 50))) ==
+             Enum.take(Workloads.bank(seed: 5, mix: :swarm), 50)
+
+    message = fn args -> assert_raise(Mix.Error, fn -> run(args) end).message end
+    assert message.(~w(--mix swarm)) =~ "--mix goes with --workload"
+    assert message.(~w(--workload register --mix all)) =~ ~s(--mix must be swarm, got: "all")
+  end
+
   test "bad arguments give a usage line, not a stack trace" do
     for args <- [
           ~w(--take -1),
@@ -91,7 +183,8 @@ defmodule Lockstep.CliTest do
   test "--help prints the full help: the task's doc" do
     help = Enum.join(run(~w(--help)), "\n")
 
-    for option <- ~w(--kind --workload --seed --take --from --fork --workers --stats --help),
+    for option <-
+          ~w(--kind --workload --mix --seed --take --from --fork --workers --select --stats --help),
         do: assert(help =~ "`#{option}", option)
 
     assert help =~ "Examples:"

@@ -242,7 +242,7 @@ defmodule Lockstep.VocabularyTest do
     end
 
     test "errors are ArgumentErrors" do
-      for bad <- [1.0, :a, "1", @two125 + 1, -@two125 - 1] do
+      for bad <- [1.0, :a, "1", nil] do
         assert_raise ArgumentError, ~r/counter\/1/, fn -> G.counter(bad) end
       end
     end
@@ -834,7 +834,11 @@ defmodule Lockstep.VocabularyTest do
         f1 = walk(G.fork(gen, 1), 200)
         assert walk(G.fork(gen, 1), 200) == f1
         assert G.fork(gen, 1) |> G.take(200) |> reduce_list() == f1
-        assert G.split(gen, 2) |> Enum.at(1) |> walk(200) == f1
+        # split/2 is fork/2 plus each counter's or list_append's own share
+        # of the values (the same ops when there is none). Worker 0: its
+        # counters stay even, which the filters of these trees accept.
+        assert G.split(gen, 2) |> Enum.at(0) |> walk(200) ==
+                 G.fork(gen, 0) |> Lockstep.Generator.Unique.spread(2, 0) |> walk(200)
 
         if unquote(seeded?) do
           refute walk(G.fork(gen, 2), 200) == f1

@@ -48,6 +48,9 @@ defmodule Lockstep.Generator.Engine do
   @spec native?(G.t()) :: boolean()
   def native?(%G{kind: kind}) when kind in [:map, :filter, :select], do: false
   def native?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &native?/1)
+  # A counter too far along for the engine's i128 is computed in Elixir
+  # (Lockstep.Generator.Unique).
+  def native?(%G{kind: :counter} = gen), do: Lockstep.Generator.Unique.engine?(gen)
   def native?(%G{}), do: true
 
   @doc false
@@ -381,9 +384,9 @@ defmodule Lockstep.Generator.Engine do
   def wire(:cycle, n, pos), do: rem(pos, n)
   def wire(_kind, _n, pos), do: pos &&& @max_u64
 
-  # A counter's offset past 2^64 is folded into its start.
-  defp wire_params({:counter, start}, pos),
-    do: {{:counter, start + pos - (pos &&& @max_u64)}, pos &&& @max_u64}
+  # A counter's offset past 2^64 (times its workers) is folded into its start.
+  defp wire_params({:counter, _, _, _} = params, pos),
+    do: Lockstep.Generator.Unique.wire(params, pos)
 
   defp wire_params(params, pos), do: {params, pos &&& @max_u64}
 

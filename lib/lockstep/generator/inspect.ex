@@ -36,8 +36,11 @@ defimpl Inspect, for: Lockstep.Generator do
       remaining(gen, opts) <> ">"
   end
 
-  def inspect(%{kind: :counter, engine: %{params: {:counter, start}}} = gen, opts) do
-    "#Lockstep.Generator<counter start: #{start} at: #{Engine.position(gen)}" <>
+  # A split counter shows its share: op i is start + i·workers + worker.
+  def inspect(%{kind: :counter, engine: %{params: {:counter, start, ws, w}}} = gen, opts) do
+    share = if ws == 1, do: "", else: " workers: #{ws} worker: #{w}"
+
+    "#Lockstep.Generator<counter start: #{start}#{share} at: #{Engine.position(gen)}" <>
       remaining(gen, opts) <> ">"
   end
 
@@ -46,11 +49,18 @@ defimpl Inspect, for: Lockstep.Generator do
       "#Lockstep.Generator<#{gen.kind} seed: ",
       to_doc(gen.seed, opts),
       stream(gen.engine.forks, opts),
+      share(gen.engine),
       " at: #{Engine.position(gen)}",
       remaining(gen, opts),
       ">"
     ])
   end
+
+  # A list_append's share of the values when split or given `workers:`.
+  defp share(%{params: {:list_append, _, _, _, _, ws, w}}) when ws > 1,
+    do: " workers: #{ws} worker: #{w}"
+
+  defp share(_engine), do: ""
 
   defp remaining(%{remaining: :infinity}, opts) do
     if opts.custom_options[:lockstep_child], do: "", else: " remaining: infinity"

@@ -8,7 +8,13 @@ defmodule Lockstep.Generator.Workloads do
   or `Lockstep.Generator.split/2`, droppable, and produced in batches by the
   engine.
 
-  Each takes `:seed` (any term; default derived as for `Lockstep.Generator.random/2`).
+  Each takes `:seed` (any term; default derived as for `Lockstep.Generator.random/2`)
+  and `:mix`: the relative weights of its op kinds, or `:swarm` for swarm
+  testing: per seed, a random non-empty subset of the kinds is enabled, each
+  with a random weight in `1..8` (disabled kinds weigh 0), drawn from the
+  seed's own keystream (`docs/STREAM.md`), so a seed always gives the same
+  mix, every fork and split of the workload shares it, and iterations over
+  many seeds exercise every combination of kinds.
   """
 
   alias Lockstep.Generator, as: G
@@ -23,7 +29,9 @@ defmodule Lockstep.Generator.Workloads do
   with values drawn from `:values` (a range, default `1..5`).
 
   Options: `:seed`, `:values`, `:mix` (relative weights, default
-  `[read: 1, write: 1, cas: 1]`; a missing kind has weight 0).
+  `[read: 1, write: 1, cas: 1]`; a missing kind has weight 0; or `:swarm`:
+  a per-seed random non-empty subset of `read`, `write`, `cas` with random
+  weights in `1..8`, see the module doc).
 
   ## Examples
 
@@ -49,20 +57,32 @@ defmodule Lockstep.Generator.Workloads do
 
   Keys are `0..keys-1`, chosen by a Zipf law over ranks (`key_dist: {:zipf,
   skew}`, the default with skew 1.0: key 0 is the hottest) or uniformly
-  (`key_dist: :uniform`). Appended values are unique per key, as Elle requires:
+  (`key_dist: :uniform`). Appended values are unique, as Elle requires:
   value `(i·max_txn_length + j)·workers + worker + 1` for micro-op `j` of op
-  `i`, so give each of `n` workers `workers: n, worker: w` (and its own fork)
-  to keep values unique across the whole history.
+  `i`. Across workers, `Lockstep.Generator.split/2` keeps them unique with no
+  options: `split(list_append(seed: s), n)` gives worker `k` of `n` its own
+  fork and `workers: n, worker: k` (so `mix lockstep.gen --workers N` never
+  shows one value from two workers). `fork/2` alone keeps the values, so
+  forks by other keys repeat each other's values. The `workers:`/`worker:`
+  options still work and compose with `split/2`: a split of worker `w` of `W`
+  shares out that worker's values (`W·n` workers, worker `w + W·k`), at most
+  2^32 workers in all.
 
   Options: `:seed`, `:keys` (default 8), `:max_txn_length` (default 4, at most
-  1024), `:key_dist`, `:mix` (default `[append: 1, read: 1]`), `:workers`
-  (default 1), `:worker` (default 0).
+  1024), `:key_dist`, `:mix` (default `[append: 1, read: 1]`; or `:swarm`: a
+  per-seed random non-empty subset of `append`, `r` with random weights, see
+  the module doc), `:workers` (default 1, at most 2^32), `:worker` (default 0).
 
   ## Examples
 
       iex> alias Lockstep.Generator.Workloads
       iex> Workloads.list_append(seed: 1, keys: 3, max_txn_length: 2) |> Enum.take(3)
       [[[:r, 0, nil]], [[:append, 1, 3], [:r, 0, nil]], [[:append, 2, 5], [:append, 0, 6]]]
+      iex> gen = Workloads.list_append(seed: 3, max_txn_length: 1)
+      iex> for worker <- Lockstep.Generator.split(gen, 2) do
+      ...>   for [[:append, _key, value]] <- Enum.take(worker, 10), do: value
+      ...> end
+      [[5, 7, 9, 15, 17, 19], [4, 6, 10, 12, 14, 20]]
 
   """
   @spec list_append(keyword()) :: G.t()
@@ -101,7 +121,9 @@ defmodule Lockstep.Generator.Workloads do
   `1..max_transfer`.
 
   Options: `:seed`, `:accounts`, `:max_transfer` (default 5), `:mix`
-  (default `[transfer: 1, read: 1]`).
+  (default `[transfer: 1, read: 1]`; or `:swarm`: a per-seed random
+  non-empty subset of `transfer`, `read` with random weights, see the module
+  doc).
 
   ## Examples
 

@@ -17,12 +17,21 @@ defmodule Mix.Tasks.Lockstep.Gen do
     * `--workload register|list_append|bank` — a ready-made workload of
       `Lockstep.Generator.Workloads` (with its defaults) instead of a pool;
       takes no `OP` arguments and no `--kind`
+    * `--mix swarm` — with `--workload`: swarm testing, a random non-empty
+      subset of the workload's op kinds with random weights, drawn from the
+      seed (`mix: :swarm`)
     * `--seed SEED` — an integer, or any other text (used as a string seed);
       default: a fresh seed, printed in the header so the run can be repeated
     * `--take N` — how many ops (default 20)
     * `--from K` — start at op K (replay a window of a long run; O(1))
     * `--fork KEY` — the stream of `fork(gen, KEY)` (KEY parsed like SEED)
-    * `--workers N` — one column per worker `0..N-1`: `split(gen, N)`
+    * `--workers N` — one column per worker `0..N-1`: `split(gen, N)` (each
+      worker has its own random choices, and its own counter and
+      list-append values: no value is appended by two workers)
+    * `--select I,J,…` — only the ops at those positions (0-based, strictly
+      increasing, from `--from K` when given: ops K + I, K + J, …), as
+      `select(drop(gen, K), [I, J, …])`, for each worker; rows are numbered
+      by position (K + I), and a `# select [I, J, …]` line heads them
     * `--stats` — instead of the ops, a histogram of their counts by
       `Lockstep.Generator.Op.f/1` (all workers together)
     * `--help` — this text
@@ -37,6 +46,8 @@ defmodule Mix.Tasks.Lockstep.Gen do
       mix lockstep.gen --seed 42 --workers 3 --from 1000 --take 10
       mix lockstep.gen --workload list_append --seed 7 --take 5
       mix lockstep.gen --workload bank --seed 1 --take 100000 --stats
+      mix lockstep.gen --seed 42 --workers 2 --select 3,17,42
+      mix lockstep.gen --workload register --mix swarm --seed 5 --take 5
   """
   @moduledoc @help
   use Mix.Task
@@ -52,12 +63,15 @@ defmodule Mix.Tasks.Lockstep.Gen do
     from: :string,
     fork: :string,
     workers: :string,
+    select: :string,
+    mix: :string,
     stats: :boolean,
     help: :boolean
   ]
   @default_pool ~w(read write:1 write:2 cas:1:2)
   @usage "usage: mix lockstep.gen [--kind random|cycle|weighted | --workload register|list_append|bank] " <>
-           "[--seed SEED] [--take N] [--from K] [--fork KEY | --workers N] [--stats] [OP ...] " <>
+           "[--mix swarm] [--seed SEED] [--take N] [--from K] [--fork KEY | --workers N] " <>
+           "[--select I,J,...] [--stats] [OP ...] " <>
            "(mix lockstep.gen --help for more)"
   # Rows per write: bounded memory whatever --take is.
   @rows_per_write 1024
@@ -87,31 +101,38 @@ defmodule Mix.Tasks.Lockstep.Gen do
     Enum.each(Stats.histogram(counts), &write/1)
   end
 
-  defp print(from, [gen], _opts) do
-    Enum.each(header([gen]), &write/1)
+  defp print(from, [gen], opts) do
+    Enum.each(header([gen]) ++ selection(opts), &write/1)
 
     gen
-    |> Stream.with_index(from)
+    |> Stream.zip(numbers(from, opts))
     |> Stream.map(fn {op, i} -> [Integer.to_string(i), ?\t, inspect(op), ?\n] end)
     |> Stream.chunk_every(@rows_per_write)
     |> Enum.each(&IO.write/1)
   end
 
-  defp print(from, gens, _opts) do
-    Enum.each(header(gens), &write/1)
+  defp print(from, gens, opts) do
+    Enum.each(header(gens) ++ selection(opts), &write/1)
     write(Enum.join(["op" | Enum.map(0..(length(gens) - 1), &"worker #{&1}")], "\t"))
 
     # Stream.zip/1 steps the workers' generators together, chunk by chunk
     # (each generator's Enumerable is chunked and suspendable).
     gens
     |> Stream.zip()
-    |> Stream.with_index(from)
+    |> Stream.zip(numbers(from, opts))
     |> Stream.map(fn {ops, i} ->
       [Integer.to_string(i) | Enum.map(Tuple.to_list(ops), &[?\t, inspect(&1)])] ++ [?\n]
     end)
     |> Stream.chunk_every(@rows_per_write)
     |> Enum.each(&IO.write/1)
   end
+
+  # Op numbers: from K on, or the selected positions K + I.
+  defp numbers(from, %{select: nil}), do: Stream.iterate(from, &(&1 + 1))
+  defp numbers(from, %{select: indices}), do: Enum.map(indices, &(from + &1))
+
+  defp selection(%{select: nil}), do: []
+  defp selection(%{select: indices}), do: ["# select " <> inspect(indices, limit: :infinity)]
 
   defp header([gen]), do: ["# " <> inspect(gen)]
 
@@ -157,13 +178,14 @@ defmodule Mix.Tasks.Lockstep.Gen do
     with {:ok, n} <- int(opts, :take, 20, 0, "a non-negative integer"),
          {:ok, from} <- int(opts, :from, 0, 0, "a non-negative integer"),
          {:ok, workers} <- int(opts, :workers, nil, 1, "an integer of at least 1"),
+         {:ok, select} <- indices(opts[:select]),
          :ok <- check(!(opts[:fork] && workers), "--fork and --workers exclude each other"),
          :ok <- workload_alone(opts, ops),
          {:ok, gen} <- make(opts[:workload], Keyword.get(opts, :kind, "random"), ops, opts) do
       gen = if key = opts[:fork], do: G.fork(gen, seed(key)), else: gen
       gens = if workers, do: G.split(gen, workers), else: [gen]
-      gens = Enum.map(gens, &(&1 |> G.drop(from) |> G.take(n)))
-      {:ok, {from, gens, %{stats: opts[:stats] == true}}}
+      gens = Enum.map(gens, &(&1 |> G.drop(from) |> selected(select) |> G.take(n)))
+      {:ok, {from, gens, %{stats: opts[:stats] == true, select: select}}}
     end
   rescue
     e in ArgumentError -> {:error, Exception.message(e)}
@@ -182,19 +204,68 @@ defmodule Mix.Tasks.Lockstep.Gen do
     end
   end
 
+  defp selected(gen, nil), do: gen
+  defp selected(gen, indices), do: G.select(gen, indices)
+
+  # "3,17,42" -> {:ok, [3, 17, 42]}: non-negative integers, strictly increasing.
+  defp indices(nil), do: {:ok, nil}
+
+  defp indices(text) do
+    text
+    |> String.split(",")
+    |> Enum.reduce_while({:ok, []}, fn part, {:ok, acc} ->
+      case {Integer.parse(String.trim(part)), acc} do
+        {{i, ""}, _} when i < 0 ->
+          {:halt, {:error, "--select indices must be non-negative, got: #{inspect(part)}"}}
+
+        {{i, ""}, [prev | _]} when i <= prev ->
+          {:halt,
+           {:error,
+            "--select indices must be strictly increasing, got: #{inspect(part)} after #{prev}"}}
+
+        {{i, ""}, _} ->
+          {:cont, {:ok, [i | acc]}}
+
+        _ ->
+          {:halt,
+           {:error,
+            "--select must be a comma-separated list of integers, got: #{inspect(part)} in #{inspect(text)}"}}
+      end
+    end)
+    |> case do
+      {:ok, acc} -> {:ok, Enum.reverse(acc)}
+      error -> error
+    end
+  end
+
   defp workload_alone(opts, ops) do
     cond do
-      opts[:workload] == nil -> :ok
-      opts[:kind] -> {:error, "--workload and --kind exclude each other"}
-      ops != [] -> {:error, "--workload takes no OP arguments, got: #{Enum.join(ops, " ")}"}
-      true -> :ok
+      opts[:workload] == nil and opts[:mix] ->
+        {:error, "--mix goes with --workload"}
+
+      opts[:workload] == nil ->
+        :ok
+
+      opts[:mix] not in [nil, "swarm"] ->
+        {:error, "--mix must be swarm, got: #{inspect(opts[:mix])}"}
+
+      opts[:kind] ->
+        {:error, "--workload and --kind exclude each other"}
+
+      ops != [] ->
+        {:error, "--workload takes no OP arguments, got: #{Enum.join(ops, " ")}"}
+
+      true ->
+        :ok
     end
   end
 
   defp make(workload, kind, ops, opts) do
     seed = if s = opts[:seed], do: [seed: seed(s)], else: []
     ops = if ops == [], do: @default_pool, else: ops
-    make_gen(workload, kind, ops, seed)
+    # --mix swarm only with --workload (checked in workload_alone/2).
+    wopts = if opts[:mix] == "swarm", do: [{:mix, :swarm} | seed], else: seed
+    make_gen(workload, kind, ops, if(workload, do: wopts, else: seed))
   end
 
   defp make_gen(nil, "random", ops, seed), do: {:ok, G.random(Enum.map(ops, &op!/1), seed)}

@@ -54,9 +54,10 @@ impl ListAppend {
             Some(0) => return Err(EngineError::ZeroTotalWeight),
             Some(_) => {}
         }
-        if self.workers == 0 || self.worker >= self.workers {
+        if self.workers == 0 || self.workers > LeafKind::MAX_WORKERS || self.worker >= self.workers
+        {
             return Err(EngineError::BadParameter(
-                "list_append needs 0 <= worker < workers",
+                "list_append needs 1 <= workers <= 2^32 and 0 <= worker < workers",
             ));
         }
         if let Some(z) = &self.key_zipf {
@@ -81,8 +82,14 @@ pub enum LeafKind {
     Cycle { n: u64 },
     /// `first + bounded(w, count)` (`w` itself when `count = 2^64`).
     Integers { first: i128, count: u128 },
-    /// `start + i`; no words.
-    Counter { start: i128 },
+    /// `start + i·workers + worker`; no words. `workers`/`worker` are 1/0 for
+    /// a plain counter; `split/2` gives each of its forks its own residue
+    /// class modulo `workers`, so their values are disjoint.
+    Counter {
+        start: i128,
+        workers: u64,
+        worker: u64,
+    },
     /// Zipf rank in `1..=n`.
     Zipf(Zipf),
     /// `{pool[0], from, to, amount}` over `accounts`: from = bounded(w0, a),
@@ -166,11 +173,33 @@ impl LeafKind {
         Ok(LeafKind::Integers { first, count })
     }
 
+    /// A plain counter: `start, start + 1, ...`.
     pub fn counter(start: i128) -> Result<Self, EngineError> {
+        LeafKind::counter_of(start, 1, 0)
+    }
+
+    /// Most workers a counter or list_append leaf counts for (keeps every
+    /// value of 2^64 ops inside i128).
+    pub const MAX_WORKERS: u64 = 1 << 32;
+
+    /// Worker `worker` of `workers` counters from `start`: op `i` is
+    /// `start + i·workers + worker`.
+    pub fn counter_of(start: i128, workers: u64, worker: u64) -> Result<Self, EngineError> {
         if start.abs() > INT_LIMIT {
-            return Err(EngineError::BadParameter("counter start out of range"));
+            return Err(EngineError::BadParameter(
+                "counter start out of range (|start| <= 2^126 - 1)",
+            ));
         }
-        Ok(LeafKind::Counter { start })
+        if workers == 0 || workers > LeafKind::MAX_WORKERS || worker >= workers {
+            return Err(EngineError::BadParameter(
+                "counter needs 1 <= workers <= 2^32 and 0 <= worker < workers",
+            ));
+        }
+        Ok(LeafKind::Counter {
+            start,
+            workers,
+            worker,
+        })
     }
 
     pub fn transfer(accounts: u64, max_amount: u64) -> Result<Self, EngineError> {
@@ -317,8 +346,15 @@ impl LeafKind {
                     out.push(Tok::Pick(offset + 1));
                 }
             }
-            // Past 2^64 ops the leaf moves `start` on by 2^64 (Leaf::advance).
-            LeafKind::Counter { start } => out.push(Tok::Int(start + i128::from(i))),
+            // Past 2^64 ops the leaf moves `start` on by 2^64·workers
+            // (Leaf::advance).
+            LeafKind::Counter {
+                start,
+                workers,
+                worker,
+            } => out.push(Tok::Int(
+                start + i128::from(i) * i128::from(*workers) + i128::from(*worker),
+            )),
             LeafKind::Zipf(z) => {
                 let rank = z.sample(words.next_word(), |j| retry(u128::from(i), j));
                 out.push(Tok::Int(i128::from(rank)));
@@ -381,5 +417,97 @@ fn check_pool(n: u64) -> Result<u64, EngineError> {
         0 => Err(EngineError::EmptyPool),
         n if n > MAX_POOL as u64 => Err(EngineError::PoolTooLarge(n as usize)),
         n => Ok(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Leaf, Position};
+    use crate::seed::Seed;
+    use std::collections::HashSet;
+
+    fn at(pos: u64) -> Position {
+        Position {
+            seed: Seed::from_u64(0),
+            stream: 0,
+            pos,
+        }
+    }
+
+    fn ints(kind: LeafKind, pos: u64, k: usize) -> Vec<i128> {
+        let mut toks = Vec::new();
+        Leaf::new(kind, at(pos), Some(k as u64), 0).fill_tokens(&mut toks, k);
+        toks.into_iter()
+            .filter_map(|t| match t {
+                Tok::Int(v) => Some(v),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counter_of_one_worker_is_the_plain_counter() {
+        assert_eq!(
+            ints(LeafKind::counter_of(7, 1, 0).unwrap(), 0, 5),
+            vec![7, 8, 9, 10, 11]
+        );
+        assert_eq!(
+            ints(LeafKind::counter_of(7, 1, 0).unwrap(), 40, 3),
+            ints(LeafKind::counter(7).unwrap(), 40, 3)
+        );
+    }
+
+    #[test]
+    fn counter_workers_count_in_disjoint_residue_classes() {
+        // op i of worker w of W: start + i·W + w.
+        assert_eq!(
+            ints(LeafKind::counter_of(10, 4, 3).unwrap(), 2, 3),
+            vec![10 + 2 * 4 + 3, 10 + 3 * 4 + 3, 10 + 4 * 4 + 3]
+        );
+        let mut seen = HashSet::new();
+        for w in 0..6 {
+            for v in ints(LeafKind::counter_of(-5, 6, w).unwrap(), 0, 1000) {
+                assert_eq!((v + 5).rem_euclid(6), i128::from(w));
+                assert!(seen.insert(v), "value {v} twice");
+            }
+        }
+        // Together the workers cover start .. start + 6000 exactly.
+        assert_eq!(seen, (-5..5995).collect::<HashSet<_>>());
+    }
+
+    #[test]
+    fn counter_workers_past_op_2_pow_64_move_start_by_2_pow_64_times_workers() {
+        let w = i128::from(u64::MAX);
+        let got = ints(LeafKind::counter_of(1, 3, 2).unwrap(), u64::MAX - 1, 4);
+        let want: Vec<i128> = (0..4).map(|k| 1 + (w - 1 + k) * 3 + 2).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn counter_parameters_are_checked() {
+        assert!(LeafKind::counter_of(0, 0, 0).is_err());
+        assert!(LeafKind::counter_of(0, 2, 2).is_err());
+        assert!(LeafKind::counter_of(0, (1 << 32) + 1, 0).is_err());
+        assert!(LeafKind::counter_of(0, 1 << 32, (1 << 32) - 1).is_ok());
+        assert!(LeafKind::counter_of(INT_LIMIT, 1, 0).is_ok());
+        assert!(LeafKind::counter_of(INT_LIMIT + 1, 1, 0).is_err());
+        assert!(LeafKind::counter_of(-INT_LIMIT - 1, 1, 0).is_err());
+    }
+
+    #[test]
+    fn list_append_workers_are_bounded() {
+        let la = |workers, worker| ListAppend {
+            keys: 2,
+            max_len: 2,
+            read_weight: 1,
+            append_weight: 1,
+            key_zipf: None,
+            workers,
+            worker,
+        };
+        assert!(la(1 << 32, 5).validate().is_ok());
+        assert!(la((1 << 32) + 1, 0).validate().is_err());
+        assert!(la(3, 3).validate().is_err());
     }
 }

@@ -215,10 +215,11 @@ impl Leaf {
         self.at.pos = pos;
         if wrapped {
             // Op 2^64 uses the words of op 0 again: reposition the cursor. A
-            // counter's value is start + the true index: move its start on.
+            // counter's value is start + the true index · workers: move its
+            // start on by 2^64 · workers.
             self.words = None;
-            if let LeafKind::Counter { start } = &mut self.kind {
-                *start += 1 << 64;
+            if let LeafKind::Counter { start, workers, .. } = &mut self.kind {
+                *start += i128::from(*workers) << 64;
             }
         }
         if let Some(r) = self.remaining.as_mut() {

@@ -48,4 +48,53 @@ mod tests {
         }
         assert_eq!(seen.len(), 7, "every non-empty subset of 3 kinds shows up");
     }
+
+    /// The register workload's ops follow the drawn weights (chi-squared,
+    /// p = 0.001 critical values), and disabled kinds never show up.
+    #[test]
+    fn register_ops_follow_the_drawn_weights() {
+        use crate::kinds::{LeafKind, Tok};
+        use crate::plan::{Leaf, Position};
+        const N: u64 = 30_000;
+        let critical = [0.0, 10.83, 13.82];
+        for s in 0..20 {
+            let seed = Seed::from_u64(s);
+            let w = weights(seed, 3);
+            let kind = LeafKind::register(1, 5, [w[0], w[1], w[2]]).unwrap();
+            let at = Position {
+                seed,
+                stream: 0,
+                pos: 0,
+            };
+            let mut toks = Vec::new();
+            Leaf::new(kind, at, Some(N), 0).fill_tokens(&mut toks, N as usize);
+            let mut counts = [0u64; 3];
+            for t in &toks {
+                match t {
+                    Tok::Pick(0) => counts[0] += 1,
+                    Tok::Tuple(2) => counts[1] += 1,
+                    Tok::Tuple(3) => counts[2] += 1,
+                    _ => {}
+                }
+            }
+            assert_eq!(counts.iter().sum::<u64>(), N);
+            let total: u64 = w.iter().sum();
+            let mut chi2 = 0.0;
+            for j in 0..3 {
+                if w[j] == 0 {
+                    assert_eq!(counts[j], 0, "seed {s}: disabled kind {j} drawn");
+                } else {
+                    let e = N as f64 * w[j] as f64 / total as f64;
+                    chi2 += (counts[j] as f64 - e).powi(2) / e;
+                }
+            }
+            let df = w.iter().filter(|&&x| x > 0).count() - 1;
+            if df > 0 {
+                assert!(
+                    chi2 < critical[df],
+                    "seed {s}: chi2 {chi2} {w:?} {counts:?}"
+                );
+            }
+        }
+    }
 }

@@ -5,7 +5,8 @@
 //! ```text
 //! {:leaf, :random | :cycle | :weighted, n, table, seed, stream, pos, remaining}
 //! {:value, params, seed, stream, pos, remaining}
-//!     params: {:integers, first, last} | {:counter, start} | {:zipf, n, skew}
+//!     params: {:integers, first, last} | {:counter, start} | {:counter, start, workers, worker}
+//!           | {:zipf, n, skew}
 //!           | {:transfer, accounts, max_amount}
 //!           | {:register, first, last, [read_w, write_w, cas_w] | :swarm}
 //!           | {:bank, accounts, max_amount, [transfer_w, read_w] | :swarm}
@@ -255,6 +256,11 @@ fn value_kind(term: Term, seed: Seed) -> Result<LeafKind, SpecError> {
             LeafKind::integers(field(*first, "first")?, field(*last, "last")?)?
         }
         [_, start] if tag == atoms::counter() => LeafKind::counter(field(*start, "start")?)?,
+        [_, start, workers, worker] if tag == atoms::counter() => LeafKind::counter_of(
+            field(*start, "start")?,
+            field(*workers, "workers")?,
+            field(*worker, "worker")?,
+        )?,
         [_, n, s] if tag == atoms::zipf() => LeafKind::Zipf(Zipf::new(field(*n, "n")?, skew(*s)?)?),
         [_, accounts, max] if tag == atoms::transfer() => {
             LeafKind::transfer(field(*accounts, "accounts")?, field(*max, "max_amount")?)?
