@@ -33,6 +33,8 @@ defmodule Lockstep.Generator.Engine do
   @inline_table 256
   # Ops per refill: the first serves a take(50) in one call; later ones more.
   @first_refill 64
+  # Most ops one engine call gives (native/lockstep_engine: MAX_CHUNK).
+  @max_chunk 4096
   @refill 1024
 
   @doc false
@@ -127,6 +129,28 @@ defmodule Lockstep.Generator.Engine do
   def chunk(%G{remaining: 0} = gen, _k), do: {[], gen}
 
   def chunk(%G{buf: [_ | _]} = gen, _k), do: drain_buffer(gen)
+
+  # A short finite leaf or native tree (a take(20) per iteration): all its
+  # ops from one engine call, as each/2 gets them.
+  def chunk(%G{remaining: r, children: nil} = gen, _k) when is_integer(r) and r <= @max_chunk do
+    pos = position(gen)
+    {ops, gen} = Lockstep.Generator.Batch.leaf_ops(gen, pos, r)
+    n = length(ops)
+    {ops, %{gen | buf: [], pos: pos + n, remaining: r - n}}
+  end
+
+  def chunk(%G{remaining: r} = gen, _k) when is_integer(r) and r <= @max_chunk do
+    if native?(gen) do
+      gen = settle_frontier(gen)
+
+      case run(gen, {:ops, r, false}) do
+        {gen, {[], _state}} -> {[], gen}
+        {gen, {ops, state}} -> {ops, apply_state(gen, state)}
+      end
+    else
+      step(gen, r, [])
+    end
+  end
 
   def chunk(gen, k) do
     if leaf?(gen) or native?(gen) do
@@ -364,8 +388,8 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # A weighted leaf's table for the engine: its weights when short, else its
   # table resource.
-  def table(%G{kind: :weighted, weights: w, engine: e}),
-    do: if(length(w) <= @inline_table, do: w, else: e.table)
+  def table(%G{kind: :weighted, weights: w, engine: %{table: nil}}), do: w
+  def table(%G{kind: :weighted, engine: %{table: table}}), do: table
 
   def table(_gen), do: nil
 
@@ -375,8 +399,8 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # A weighted random mix's table for the engine (as `table/1`).
   def mix_table(%G{weights: nil}), do: nil
-  def mix_table(%G{weights: w}) when length(w) <= @inline_table, do: w
-  def mix_table(%G{engine: e}), do: e.table
+  def mix_table(%G{weights: w, engine: %{table: nil}}), do: w
+  def mix_table(%G{engine: %{table: table}}), do: table
 
   @doc false
   # Op indices as the engine takes them: modulo 2^64 (op 2^64 + i is op i;
