@@ -250,8 +250,7 @@ defmodule Lockstep.Generator do
   def weighted(weighted_ops, opts \\ []) do
     weighted_ops = Options.ops!(weighted_ops, "weighted_ops", "weighted/2")
     seed = seed_opt(opts, "weighted/2")
-    {ops, weights} = split_weights(weighted_ops)
-    total = Enum.sum(weights)
+    {ops, weights, total} = split_weights(weighted_ops)
 
     cond do
       total == 0 ->
@@ -273,21 +272,25 @@ defmodule Lockstep.Generator do
     end
   end
 
-  defp split_weights(weighted_ops) do
-    weighted_ops
-    |> Enum.map(fn
-      {op, weight} when is_integer(weight) and weight >= 0 ->
-        {op, weight}
+  # {ops, weights, total} in one pass (construction is on the hot path of a
+  # fresh generator per iteration).
+  defp split_weights(weighted_ops), do: split_weights(weighted_ops, [], [], 0)
 
-      {_op, weight} ->
-        raise ArgumentError,
-              "weighted/2 expects each weight to be a non-negative integer, got: #{inspect(weight)}"
+  defp split_weights([{op, weight} | rest], ops, weights, total)
+       when is_integer(weight) and weight >= 0,
+       do: split_weights(rest, [op | ops], [weight | weights], total + weight)
 
-      other ->
-        raise ArgumentError,
-              "weighted/2 expects weighted_ops to be {op, weight} tuples, got: #{inspect(other)}"
-    end)
-    |> Enum.unzip()
+  defp split_weights([], ops, weights, total),
+    do: {:lists.reverse(ops), :lists.reverse(weights), total}
+
+  defp split_weights([{_op, weight} | _], _ops, _weights, _total) do
+    raise ArgumentError,
+          "weighted/2 expects each weight to be a non-negative integer, got: #{inspect(weight)}"
+  end
+
+  defp split_weights([other | _], _ops, _weights, _total) do
+    raise ArgumentError,
+          "weighted/2 expects weighted_ops to be {op, weight} tuples, got: #{inspect(other)}"
   end
 
   @doc """

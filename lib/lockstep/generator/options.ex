@@ -5,6 +5,13 @@ defmodule Lockstep.Generator.Options do
 
   @doc false
   @spec keyword!(term(), [atom()], String.t()) :: keyword()
+  def keyword!([], _allowed, _fun), do: []
+
+  # The common case, one allowed option, checked without walking `allowed`.
+  def keyword!([{key, _}] = opts, allowed, fun) when is_atom(key) do
+    if key in allowed, do: opts, else: unknown!(key, allowed, fun)
+  end
+
   def keyword!(opts, allowed, fun) do
     unless is_list(opts) and Enum.all?(opts, &match?({key, _} when is_atom(key), &1)) do
       raise ArgumentError, "#{fun} expects options as a keyword list, got: #{inspect(opts)}"
@@ -15,10 +22,14 @@ defmodule Lockstep.Generator.Options do
         opts
 
       {key, _} ->
-        raise ArgumentError,
-              "#{fun} got unknown option #{inspect(key)}; supported: " <>
-                Enum.map_join(allowed, ", ", &inspect/1)
+        unknown!(key, allowed, fun)
     end
+  end
+
+  defp unknown!(key, allowed, fun) do
+    raise ArgumentError,
+          "#{fun} got unknown option #{inspect(key)}; supported: " <>
+            Enum.map_join(allowed, ", ", &inspect/1)
   end
 
   @doc false
