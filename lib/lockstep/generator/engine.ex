@@ -35,7 +35,7 @@ defmodule Lockstep.Generator.Engine do
   @first_refill 64
   # Most ops one engine call gives (native/lockstep_engine: MAX_CHUNK).
   @max_chunk 4096
-  @refill 1024
+  @refill 512
 
   @doc false
   def pick_kinds, do: @pick_kinds
