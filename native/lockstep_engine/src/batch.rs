@@ -15,6 +15,28 @@ pub const MAX_CHUNK: usize = 4096;
 /// transactions, wide zips) whatever the op count asked for.
 pub const MAX_TOKENS: usize = 1 << 16;
 
+/// Up to `k` ops of a pick-only `node` as pool indices (see [`run_ops`]).
+pub fn run_picks(
+    node: &mut Node,
+    k: usize,
+    picks: &mut Vec<u64>,
+    mut next_childs: Option<&mut Vec<usize>>,
+) -> usize {
+    let block = if next_childs.is_some() { 1 } else { k.max(1) };
+    let mut n = 0;
+    while n < k {
+        let got = node.fill(picks, block.min(k - n));
+        if got == 0 {
+            break;
+        }
+        if let (Some(ncs), Some(nc)) = (next_childs.as_deref_mut(), node.top_next_child()) {
+            ncs.push(nc);
+        }
+        n += got;
+    }
+    n
+}
+
 /// Up to `k` ops of `node` as tokens (fewer once done, or once the tokens pass
 /// [`MAX_TOKENS`]); with `next_childs`, the top mix's `next_child` after each
 /// op. Returns how many ops.

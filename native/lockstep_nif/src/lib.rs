@@ -216,15 +216,29 @@ fn run_request<'a>(
             }
             let terms = pool_terms(pools)?;
             batch::check_pool(&node, terms.len() as u64)?;
-            let mut toks = Vec::new();
             let mut ncs = Vec::new();
-            let n = batch::run_ops(&mut node, k, &mut toks, record.then_some(&mut ncs));
-            let mut it = toks.iter();
-            let mut out: Vec<Term> = Vec::with_capacity(if record { 2 * n } else { n });
-            for j in 0..n {
-                out.push(op_term(env, &mut it, &terms));
-                if let (true, Some(nc)) = (record, ncs.get(j)) {
-                    out.push(nc.encode(env));
+            let mut out: Vec<Term> = Vec::new();
+            if node.is_pick_only() {
+                // Picks alone: indices, no tokens.
+                let mut picks = Vec::new();
+                let n = batch::run_picks(&mut node, k, &mut picks, record.then_some(&mut ncs));
+                out.reserve(if record { 2 * n } else { n });
+                for (j, &p) in picks.iter().enumerate() {
+                    out.push(terms[p as usize]);
+                    if let (true, Some(nc)) = (record, ncs.get(j)) {
+                        out.push(nc.encode(env));
+                    }
+                }
+            } else {
+                let mut toks = Vec::new();
+                let n = batch::run_ops(&mut node, k, &mut toks, record.then_some(&mut ncs));
+                let mut it = toks.iter();
+                out.reserve(if record { 2 * n } else { n });
+                for j in 0..n {
+                    out.push(op_term(env, &mut it, &terms));
+                    if let (true, Some(nc)) = (record, ncs.get(j)) {
+                        out.push(nc.encode(env));
+                    }
                 }
             }
             Ok((out, state_term(env, &node.state())).encode(env))
