@@ -20,21 +20,12 @@ pub fn run_picks(
     node: &mut Node,
     k: usize,
     picks: &mut Vec<u64>,
-    mut next_childs: Option<&mut Vec<usize>>,
+    next_childs: Option<&mut Vec<usize>>,
 ) -> usize {
-    let block = if next_childs.is_some() { 1 } else { k.max(1) };
-    let mut n = 0;
-    while n < k {
-        let got = node.fill(picks, block.min(k - n));
-        if got == 0 {
-            break;
-        }
-        if let (Some(ncs), Some(nc)) = (next_childs.as_deref_mut(), node.top_next_child()) {
-            ncs.push(nc);
-        }
-        n += got;
-    }
-    n
+    // Pool indices cost no budget beyond the op count.
+    run_with(node, k, next_childs, k.max(1), |node, m| {
+        node.fill(picks, m)
+    })
 }
 
 /// Up to `k` ops of `node` as tokens (fewer once done, or once the tokens pass
@@ -44,14 +35,32 @@ pub fn run_ops(
     node: &mut Node,
     k: usize,
     toks: &mut Vec<Tok>,
-    mut next_childs: Option<&mut Vec<usize>>,
+    next_childs: Option<&mut Vec<usize>>,
 ) -> usize {
-    // Ops are made a few at a time between budget checks (one at a time
-    // when the top mix's next_child is recorded after each).
-    let block = if next_childs.is_some() { 1 } else { 32 };
+    // Ops are made a few at a time between budget checks.
+    run_with(node, k, next_childs, 32, |node, m| {
+        if toks.len() >= MAX_TOKENS {
+            0
+        } else {
+            node.fill_tokens(toks, m)
+        }
+    })
+}
+
+/// Up to `k` ops by `fill(node, m)` calls of at most `block` ops (one at a
+/// time when the top mix's `next_child` is recorded after each); stops when
+/// `fill` gives none.
+fn run_with(
+    node: &mut Node,
+    k: usize,
+    mut next_childs: Option<&mut Vec<usize>>,
+    block: usize,
+    mut fill: impl FnMut(&mut Node, usize) -> usize,
+) -> usize {
+    let block = if next_childs.is_some() { 1 } else { block };
     let mut n = 0;
-    while n < k && toks.len() < MAX_TOKENS {
-        let got = node.fill_tokens(toks, block.min(k - n));
+    while n < k {
+        let got = fill(node, block.min(k - n));
         if got == 0 {
             break;
         }

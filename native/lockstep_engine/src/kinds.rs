@@ -117,6 +117,22 @@ pub enum LeafKind {
     },
 }
 
+/// `{pool[offset], from, to, amount}` from the next 3 words: from =
+/// bounded(w0, a), to = (from + 1 + bounded(w1, a - 1)) mod a, amount = 1 +
+/// bounded(w2, max).
+fn transfer(words: &mut Words, accounts: u64, max_amount: u64, offset: u64) -> [Tok; 5] {
+    let from = bounded(words.next_word(), accounts);
+    let to = (from + 1 + bounded(words.next_word(), accounts - 1)) % accounts;
+    let amount = 1 + bounded(words.next_word(), max_amount);
+    [
+        Tok::Tuple(4),
+        Tok::Pick(offset),
+        Tok::Int(i128::from(from)),
+        Tok::Int(i128::from(to)),
+        Tok::Int(i128::from(amount)),
+    ]
+}
+
 /// `first + bounded(w, count)` (`first + w` when `count = 2^64`).
 fn value(first: i128, count: u128, w: u64) -> i128 {
     let off = if count > u128::from(u64::MAX) {
@@ -330,18 +346,10 @@ impl LeafKind {
                 weights,
             } => {
                 let w0 = words.next_word();
-                let (w1, w2, w3) = (words.next_word(), words.next_word(), words.next_word());
+                // Every op reads all 4 words, transfer or not.
+                let transfer = transfer(words, *accounts, *max_amount, offset);
                 if bounded(w0, weights[0] + weights[1]) < weights[0] {
-                    let from = bounded(w1, *accounts);
-                    let to = (from + 1 + bounded(w2, accounts - 1)) % accounts;
-                    let amount = 1 + bounded(w3, *max_amount);
-                    out.extend([
-                        Tok::Tuple(4),
-                        Tok::Pick(offset),
-                        Tok::Int(i128::from(from)),
-                        Tok::Int(i128::from(to)),
-                        Tok::Int(i128::from(amount)),
-                    ]);
+                    out.extend(transfer);
                 } else {
                     out.push(Tok::Pick(offset + 1));
                 }
@@ -362,18 +370,7 @@ impl LeafKind {
             LeafKind::Transfer {
                 accounts,
                 max_amount,
-            } => {
-                let from = bounded(words.next_word(), *accounts);
-                let to = (from + 1 + bounded(words.next_word(), accounts - 1)) % accounts;
-                let amount = 1 + bounded(words.next_word(), *max_amount);
-                out.extend([
-                    Tok::Tuple(4),
-                    Tok::Pick(offset),
-                    Tok::Int(i128::from(from)),
-                    Tok::Int(i128::from(to)),
-                    Tok::Int(i128::from(amount)),
-                ]);
-            }
+            } => out.extend(transfer(words, *accounts, *max_amount, offset)),
             LeafKind::ListAppend(la) => {
                 let base = u128::from(i) * u128::from(self.words_per_op());
                 let len = 1 + bounded(words.next_word(), u64::from(la.max_len));
