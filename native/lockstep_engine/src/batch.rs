@@ -1,35 +1,46 @@
 //! Batches: many ops per call, in bounded chunks.
 //!
 //! A NIF call must stay far below a millisecond, so no call produces more than
-//! [`MAX_CHUNK`] ops (a few µs of work). The chunk size never changes the stream:
-//! a chunk is just the next `k` ops of the plan.
+//! [`MAX_CHUNK`] ops, and none spends more than [`CALL_WORK`] units of work
+//! (children visited, words drawn, tokens written): a call whose ops are
+//! expensive (deep nests, wide zips, long transactions, many exhausted
+//! children) ends early with fewer ops, at least one. The chunk size never
+//! changes the stream: a chunk is just the next ops of the plan.
 
 use crate::error::EngineError;
 use crate::plan::{Node, Tok};
+use crate::skip::Work;
 
 /// Most ops one call produces.
 pub const MAX_CHUNK: usize = 4096;
+
+/// Work units one call may spend producing ops (see [`Work`]): 4096 ops of a
+/// leaf or a flat mix fit; a unit is 5 to 10 ns, so a call stays well under
+/// 1 ms (measured: 0.1 to 0.5 ms for every shape of issue 11).
+pub const CALL_WORK: u64 = 1 << 15;
 
 /// Most tokens one call writes (past it, a call ends after the current op):
 /// bounds the work of calls whose ops are large (long list-append
 /// transactions, wide zips) whatever the op count asked for.
 pub const MAX_TOKENS: usize = 1 << 16;
 
-/// Up to `k` ops of `node` as tokens (fewer once done, or once the tokens pass
-/// [`MAX_TOKENS`]); with `next_childs`, the top mix's `next_child` after each
-/// op. Returns how many ops.
+/// Up to `k` ops of `node` as tokens (fewer once done, or once the call's
+/// [`CALL_WORK`] or the tokens' [`MAX_TOKENS`] are spent, but at least one
+/// while the plan has ops); with `next_childs`, the top mix's `next_child`
+/// after each op. Returns how many ops.
 pub fn run_ops(
     node: &mut Node,
     k: usize,
     toks: &mut Vec<Tok>,
     mut next_childs: Option<&mut Vec<usize>>,
 ) -> usize {
+    let mut work = Work::new(CALL_WORK);
     // Ops are made a few at a time between budget checks (one at a time
     // when the top mix's next_child is recorded after each).
     let block = if next_childs.is_some() { 1 } else { 32 };
     let mut n = 0;
-    while n < k && toks.len() < MAX_TOKENS {
-        let got = node.fill_tokens(toks, block.min(k - n));
+    while n < k && toks.len() < MAX_TOKENS && (n == 0 || !work.exhausted()) {
+        let got = node.fill_tokens_within(toks, block.min(k - n), &mut work);
         if got == 0 {
             break;
         }
@@ -69,20 +80,31 @@ impl Batch {
     }
 
     /// The next `min(k, MAX_CHUNK)` ops of a pick-only plan as pool indices
-    /// (fewer only once the plan is exhausted); empty for other plans.
+    /// (fewer once the plan is exhausted or the call's [`CALL_WORK`] is
+    /// spent; empty only once exhausted); empty for other plans.
     pub fn next_chunk(&mut self, k: usize) -> &[u64] {
         self.picks.clear();
         if self.pick_only {
-            self.node.fill(&mut self.picks, k.min(MAX_CHUNK));
+            let mut work = Work::new(CALL_WORK);
+            self.node
+                .fill_within(&mut self.picks, k.min(MAX_CHUNK), &mut work);
         }
         &self.picks
     }
 
-    /// The next `min(k, MAX_CHUNK)` ops as tokens, and how many ops they are.
+    /// The next `min(k, MAX_CHUNK)` ops as tokens (fewer as in [`run_ops`]),
+    /// and how many ops they are.
     pub fn next_tokens(&mut self, k: usize) -> (usize, &[Tok]) {
         self.toks.clear();
         let n = run_ops(&mut self.node, k.min(MAX_CHUNK), &mut self.toks, None);
         (n, &self.toks)
+    }
+
+    /// One past each leaf's last flat-pool index, in depth-first order.
+    pub fn leaf_ends(&self) -> Vec<u64> {
+        let mut ends = Vec::new();
+        self.node.leaf_ends(&mut ends);
+        ends
     }
 
     pub fn is_exhausted(&self) -> bool {

@@ -57,6 +57,23 @@ impl Work {
         Work { left: units }
     }
 
+    /// No bound (for callers that bound the op count themselves).
+    pub fn unlimited() -> Self {
+        Work { left: u64::MAX }
+    }
+
+    /// Units left.
+    pub fn left(&self) -> u64 {
+        self.left
+    }
+
+    /// How many of `max` ops costing `per_op` units each fit in what is left;
+    /// at least one (a call always makes progress).
+    pub fn affordable(&self, max: usize, per_op: u64) -> usize {
+        let fit = self.left / per_op.max(1);
+        (max as u64).min(fit.max(1)) as usize
+    }
+
     pub fn spend(&mut self, units: u64) {
         self.left = self.left.saturating_sub(units);
     }
@@ -214,22 +231,24 @@ impl Mix {
 
     /// Round-robin (or an `until: :all` random mix would be, but those step)
     /// `until: :all`: each round serves the live children in turn until the
-    /// first of them runs out, which then drops out.
+    /// first of them runs out, which then drops out. O(live children) per
+    /// round and at most one round per child: O(children²) in all, spread
+    /// over calls by `work` (a call that runs out stops after a round, with
+    /// the children moved by the rounds done).
     fn skip_rounds(&mut self, n: u64, work: &mut Work) -> u64 {
         let k = self.children.len();
         let mut caps: Vec<Count> = self.children.iter().map(Node::capacity).collect();
         let mut counts = vec![0u64; k];
         let mut p = self.next_child;
         let mut left = n;
-        while left > 0 {
-            let live: Vec<usize> = (0..k)
-                .map(|j| (p + j) % k)
-                .filter(|&c| caps[c] != Count::Finite(0))
-                .collect();
-            work.spend(k as u64);
-            if live.is_empty() {
-                break;
-            }
+        work.spend(k as u64);
+        // Live children in rotation order from p.
+        let mut live: Vec<usize> = (0..k)
+            .map(|j| (p + j) % k)
+            .filter(|&c| caps[c] != Count::Finite(0))
+            .collect();
+        while left > 0 && !live.is_empty() && !work.exhausted() {
+            work.spend(live.len() as u64);
             let l = live.len() as u128;
             let first_out = live
                 .iter()
@@ -252,14 +271,18 @@ impl Mix {
                 }
                 counts[c] += got as u64;
             }
-            let last = live[((steps - 1) % l) as usize];
-            p = (last + 1) % k;
+            // The next round starts after the last child served.
+            let last = ((steps - 1) % l) as usize;
+            p = (live[last] + 1) % k;
+            live.rotate_left(last + 1);
+            live.retain(|&c| caps[c] != Count::Finite(0));
             left -= steps as u64;
         }
         for (child, count) in self.children.iter_mut().zip(counts) {
             child.skip(count, work);
         }
         self.next_child = p;
+        self.track_all();
         n - left
     }
 
@@ -269,11 +292,13 @@ impl Mix {
         let mut left = self.remaining.map_or(n, |r| r.min(n));
         let wanted = left;
         while left > 0 && !work.exhausted() {
-            let Some(c) = (self.next_child..k).find(|&i| !self.children[i].exhausted()) else {
+            let c = self.find(self.next_child, work);
+            if c == k {
                 break;
-            };
+            }
             self.next_child = c;
             left -= self.children[c].skip(left, work);
+            self.track(c);
         }
         let done = wanted - left;
         self.remaining = self.remaining.map(|r| r - done);
@@ -287,14 +312,14 @@ impl Mix {
         let mut done = 0;
         while done < n && !work.exhausted() {
             scratch.clear();
-            match self.choose() {
-                Some(c) => {
-                    self.children[c].fill_tokens(&mut scratch, 1);
-                    work.spend(scratch.len() as u64 + 1);
-                    done += 1;
-                }
-                None => break,
+            let got = self.serve(1, work, |child, work| {
+                child.fill_tokens_within(&mut scratch, 1, work)
+            });
+            if got == 0 {
+                break;
             }
+            work.spend(scratch.len() as u64);
+            done += 1;
         }
         done
     }
