@@ -26,6 +26,11 @@ mod atoms {
 /// under a millisecond.
 pub const SKIP_WORK: u64 = 200_000;
 
+/// Work units per plan node a `run_dirty` skip may spend: the call already
+/// costs O(nodes) to decode, so it may do that much again many times over
+/// (a round-robin `until: :all` skip does O(children) per round).
+pub const DIRTY_SKIP_WORK_PER_NODE: u64 = 64;
+
 /// Pool tables at most this long are built on a normal scheduler; longer ones
 /// (whose build may take more than ~50 µs) on a dirty CPU scheduler.
 pub const SMALL_TABLE: usize = 4096;
@@ -125,8 +130,10 @@ fn plan_new<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
     }
 }
 
-/// The next `k` (≤ `MAX_CHUNK`) ops of `cursor`, picked from `pool` (or indices
-/// when `pool` is `nil`, for plans of pool picks only); fewer, down to `[]`,
+/// The next `k` (≤ `MAX_CHUNK`) ops of `cursor`, picked from `pool` (the flat
+/// pool as one tuple, read in place), or indices when `pool` is `nil` (plans
+/// of pool picks only); fewer when the
+/// call's work budget is spent (at least one while the plan has ops), `[]`
 /// once the plan is exhausted. Plans with values or zips build their ops
 /// (integers, tuples, lists) here, around terms picked from `pool`.
 #[rustler::nif]
@@ -156,6 +163,43 @@ fn plan_chunk<'a>(
     Ok(ops.encode(env))
 }
 
+/// `plan_chunk/3` with the pool as a tuple holding each leaf's pool tuple
+/// (depth-first, as `Lockstep.Generator.Engine.spec/1` lists them), read in
+/// place and only where picked: O(chunk · log leaves) per call, whatever the
+/// pools' sizes and the number of leaves, and no flat pool built by the caller.
+#[rustler::nif]
+fn plan_chunk_leaves<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    if k > MAX_CHUNK {
+        return Err(rustler::Error::BadArg);
+    }
+    let terms = Pools::lazy(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let mut batch = cursor.lock();
+    if batch.is_pick_only() {
+        let picks = batch.next_chunk(k);
+        if !terms.check_parts(picks.iter().copied()) {
+            return Err(rustler::Error::BadArg);
+        }
+        let ops: Vec<Term> = picks.iter().map(|&i| terms.get(i)).collect();
+        return Ok(ops.encode(env));
+    }
+    let (n, toks) = batch.next_tokens(k);
+    let picked = toks.iter().filter_map(|t| match t {
+        Tok::Pick(i) => Some(*i),
+        _ => None,
+    });
+    if !terms.check_parts(picked) {
+        return Err(rustler::Error::BadArg);
+    }
+    let mut toks = toks.iter();
+    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, &terms)).collect();
+    Ok(ops.encode(env))
+}
+
 /// Runs a plan (`spec`, as built by `Lockstep.Generator.Engine`, whose leaves
 /// pick from `pools`, one tuple per leaf in depth-first order) and reports
 /// what it did, so the caller writes the plan's new state back into the
@@ -174,7 +218,25 @@ fn plan_chunk<'a>(
 /// `{:error, reason}` (a message naming the bad part).
 #[rustler::nif]
 fn run<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
-    match run_request(env, spec, pools, request) {
+    run_on(env, spec, pools, request, false)
+}
+
+/// `run/3` on a dirty CPU scheduler, for trees so large (over a few thousand
+/// nodes) that decoding the spec alone takes milliseconds; its skips may
+/// spend more work per call (in proportion to the tree).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn run_dirty<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
+    run_on(env, spec, pools, request, true)
+}
+
+fn run_on<'a>(
+    env: Env<'a>,
+    spec: Term<'a>,
+    pools: Term<'a>,
+    request: Term<'a>,
+    dirty: bool,
+) -> Term<'a> {
+    match run_request(env, spec, pools, request, dirty) {
         Ok(result) => (atoms::ok(), result).encode(env),
         Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
         Err(e) => (atoms::error(), e.to_string()).encode(env),
@@ -186,6 +248,7 @@ fn run_request<'a>(
     spec: Term<'a>,
     pools: Term<'a>,
     request: Term<'a>,
+    dirty: bool,
 ) -> Result<Term<'a>, spec::SpecError> {
     use spec::SpecError::Malformed;
     let mut node = spec::decode_plan(spec)?;
@@ -203,7 +266,12 @@ fn run_request<'a>(
     match parts.as_slice() {
         [tag, n] if tag.decode::<Atom>().ok() == Some(atoms::skip()) => {
             let n: u64 = n.decode().map_err(|_| Malformed("skip count"))?;
-            let skipped = node.skip(n, &mut Work::new(SKIP_WORK));
+            let budget = if dirty {
+                SKIP_WORK.max(DIRTY_SKIP_WORK_PER_NODE * node.nodes())
+            } else {
+                SKIP_WORK
+            };
+            let skipped = node.skip(n, &mut Work::new(budget));
             Ok((skipped, state_term(env, &node.state())).encode(env))
         }
         [tag, k, record] if tag.decode::<Atom>().ok() == Some(atoms::ops()) => {
@@ -214,8 +282,8 @@ fn run_request<'a>(
             if k > MAX_CHUNK {
                 return Err(Malformed("op count"));
             }
-            let terms = pool_terms(pools)?;
-            batch::check_pool(&node, terms.len() as u64)?;
+            let terms = Pools::from_list(pools).ok_or(Malformed("pools"))?;
+            batch::check_pool(&node, terms.len())?;
             let mut toks = Vec::new();
             let mut ncs = Vec::new();
             let n = batch::run_ops(&mut node, k, &mut toks, record.then_some(&mut ncs));
@@ -233,20 +301,143 @@ fn run_request<'a>(
     }
 }
 
-/// The flat pool: every leaf's pool tuple, concatenated in order.
-fn pool_terms(pools: Term) -> Result<Vec<Term>, spec::SpecError> {
-    let bad = spec::SpecError::Malformed("pools");
-    pools
-        .list_length()
-        .map_err(|_| spec::SpecError::Malformed("pools"))?;
-    let mut terms = Vec::new();
-    for pool in pools.into_list_iterator().map_err(|_| bad)? {
-        terms.extend(
-            rustler::types::tuple::get_tuple(pool)
-                .map_err(|_| spec::SpecError::Malformed("pool"))?,
-        );
+/// The flat pool: every leaf's pool tuple, concatenated in order, read in
+/// place. No tuple's elements are copied (`enif_get_tuple` points into the
+/// tuple), so a call on a tree with a 5,000,000-op pool costs what it costs
+/// with a 5-op one. From a list of tuples (`run`), building it is O(leaves);
+/// from a tuple of tuples with the leaves' ends known (`plan_chunk_leaves`),
+/// O(1), each pick finding its leaf's tuple by binary search.
+struct Pools<'a, 'e> {
+    env: Env<'a>,
+    source: Source<'a>,
+    /// `ends[j]`: one past the flat index of leaf `j`'s last element.
+    ends: std::borrow::Cow<'e, [u64]>,
+}
+
+enum Source<'a> {
+    /// Every leaf's elements.
+    Parts(Vec<&'a [ErlNifTerm]>),
+    /// The elements of a tuple of leaf tuples, each read when picked from
+    /// (arities checked by [`Pools::check_parts`] first).
+    Lazy(&'a [ErlNifTerm]),
+}
+
+use rustler::sys::ErlNifTerm;
+
+/// The elements of a tuple, in place; `None` when `term` is not a tuple.
+fn tuple_elems<'a>(env: Env<'a>, term: ErlNifTerm) -> Option<&'a [ErlNifTerm]> {
+    let mut arity: std::os::raw::c_int = 0;
+    let mut ptr: *const ErlNifTerm = std::ptr::null();
+    // SAFETY: enif_get_tuple sets `ptr` to the tuple's `arity` elements,
+    // which live as long as the term, i.e. this call ('a).
+    unsafe {
+        if rustler::sys::enif_get_tuple(env.as_c_arg(), term, &mut arity, &mut ptr) != 1 {
+            return None;
+        }
+        Some(if arity == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(ptr, arity as usize)
+        })
     }
-    Ok(terms)
+}
+
+impl<'a, 'e> Pools<'a, 'e> {
+    /// A proper list of tuples.
+    fn from_list(list: Term<'a>) -> Option<Self> {
+        list.list_length().ok()?;
+        let env = list.get_env();
+        let mut parts = Vec::new();
+        let mut ends = Vec::new();
+        let mut end = 0;
+        for tuple in list.into_list_iterator().ok()? {
+            let elems = tuple_elems(env, tuple.as_c_arg())?;
+            end += elems.len() as u64;
+            parts.push(elems);
+            ends.push(end);
+        }
+        Some(Pools {
+            env,
+            source: Source::Parts(parts),
+            ends: ends.into(),
+        })
+    }
+
+    /// One tuple.
+    fn from_tuple(tuple: Term<'a>) -> Option<Self> {
+        let elems = tuple_elems(tuple.get_env(), tuple.as_c_arg())?;
+        Some(Pools {
+            env: tuple.get_env(),
+            ends: vec![elems.len() as u64].into(),
+            source: Source::Parts(vec![elems]),
+        })
+    }
+
+    /// A tuple with one tuple per leaf, whose ends are `ends`.
+    fn lazy(tuple: Term<'a>, ends: &'e [u64]) -> Option<Self> {
+        let outer = tuple_elems(tuple.get_env(), tuple.as_c_arg())?;
+        (outer.len() == ends.len()).then(|| Pools {
+            env: tuple.get_env(),
+            source: Source::Lazy(outer),
+            ends: ends.into(),
+        })
+    }
+
+    fn len(&self) -> u64 {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    fn part_of(&self, i: u64) -> usize {
+        if self.ends.len() == 1 {
+            0
+        } else {
+            self.ends.partition_point(|&end| end <= i)
+        }
+    }
+
+    fn start(&self, j: usize) -> u64 {
+        if j == 0 {
+            0
+        } else {
+            self.ends[j - 1]
+        }
+    }
+
+    /// Checks that the leaf tuples that `picks` (flat indices below `len()`)
+    /// read from are tuples of the leaf's size; lazy pools only.
+    fn check_parts(&self, picks: impl Iterator<Item = u64>) -> bool {
+        let Source::Lazy(outer) = &self.source else {
+            return true;
+        };
+        let mut last = usize::MAX;
+        for i in picks {
+            let j = self.part_of(i);
+            if j != last {
+                let size = self.ends[j] - self.start(j);
+                match tuple_elems(self.env, outer[j]) {
+                    Some(elems) if elems.len() as u64 == size => last = j,
+                    _ => return false,
+                }
+            }
+        }
+        true
+    }
+
+    /// Element `i` of the flat pool (`i < len()`, and for lazy pools its leaf
+    /// tuple checked by `check_parts`).
+    fn get(&self, i: u64) -> Term<'a> {
+        let j = self.part_of(i);
+        let k = (i - self.start(j)) as usize;
+        let raw = match &self.source {
+            Source::Parts(parts) => parts[j][k],
+            Source::Lazy(outer) => match tuple_elems(self.env, outer[j]) {
+                Some(elems) if k < elems.len() => elems[k],
+                _ => return atoms::nil().encode(self.env),
+            },
+        };
+        // SAFETY: an element of a live tuple of this env.
+        unsafe { Term::new(self.env, raw) }
+    }
 }
 
 fn state_term<'a>(env: Env<'a>, state: &NodeState) -> Term<'a> {
@@ -280,9 +471,9 @@ fn composite_term<'a>(
 
 /// Builds one op from its tokens (depth bounded by the plan's, at most
 /// `MAX_DEPTH` zips plus a list-append's two list levels).
-fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &[Term<'a>]) -> Term<'a> {
+fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, '_>) -> Term<'a> {
     match toks.next() {
-        Some(Tok::Pick(i)) => pool[*i as usize],
+        Some(Tok::Pick(i)) => pool.get(*i),
         Some(Tok::Int(v)) => v.encode(env),
         // Small tuples through Rustler's tuple encoders (stack arrays); a
         // general make_tuple allocates twice per op.
@@ -313,15 +504,18 @@ fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &[Term<'a>]
     }
 }
 
-/// Where ops come from: the terms of a pool tuple, or bare indices.
+/// Where ops come from: the terms of a pool (one tuple, or a list of tuples
+/// making up the flat pool, read in place), or bare indices.
 enum Picks<'a> {
-    Terms(Vec<Term<'a>>),
+    Terms(Pools<'a, 'static>),
     Indices,
 }
 
 fn pick_pool(pool: Term) -> NifResult<Picks> {
     if pool.is_tuple() {
-        rustler::types::tuple::get_tuple(pool).map(Picks::Terms)
+        Pools::from_tuple(pool)
+            .map(Picks::Terms)
+            .ok_or(rustler::Error::BadArg)
     } else if pool.is_atom() && pool.decode::<Atom>()? == atoms::nil() {
         Ok(Picks::Indices)
     } else {
@@ -332,7 +526,7 @@ fn pick_pool(pool: Term) -> NifResult<Picks> {
 impl<'a> Picks<'a> {
     fn len_or(&self, n: u64) -> u64 {
         match self {
-            Picks::Terms(terms) => terms.len() as u64,
+            Picks::Terms(terms) => terms.len(),
             Picks::Indices => n,
         }
     }
@@ -342,7 +536,7 @@ impl<'a> Picks<'a> {
         match self {
             Picks::Terms(terms) => ops
                 .iter()
-                .map(|&i| terms[i as usize])
+                .map(|&i| terms.get(i))
                 .collect::<Vec<Term>>()
                 .encode(env),
             Picks::Indices => ops.encode(env),
