@@ -34,6 +34,8 @@ defmodule Lockstep.Generator.Engine do
   # Ops per refill: the first serves a take(50) in one call; later ones more.
   @first_refill 64
   @refill 256
+  # Trees with more leaves than this run on a dirty scheduler (see run/2).
+  @dirty_leaves 2048
 
   @doc false
   def pick_kinds, do: @pick_kinds
@@ -286,7 +288,7 @@ defmodule Lockstep.Generator.Engine do
   def run(gen, request) do
     {spec, pools} = spec(gen)
 
-    case Native.run(spec, pools, request) do
+    case native_run(spec, pools, request) do
       {:ok, result} ->
         {bump_refills(gen, request), result}
 
@@ -296,6 +298,14 @@ defmodule Lockstep.Generator.Engine do
       {:error, reason} ->
         raise ArgumentError, "invalid generator: #{reason}"
     end
+  end
+
+  # Trees with many leaves take milliseconds just to decode: a dirty CPU
+  # scheduler runs them (issue 11; native/lockstep_nif/src/lib.rs, run_dirty).
+  defp native_run(spec, pools, request) do
+    if length(pools) > @dirty_leaves,
+      do: Native.run_dirty(spec, pools, request),
+      else: Native.run(spec, pools, request)
   end
 
   defp bump_refills(%G{engine: %{refills: n} = e} = gen, {:ops, _, _}),
