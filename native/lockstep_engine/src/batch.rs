@@ -190,6 +190,106 @@ mod tests {
         );
     }
 
+    fn cycle(n: u64, remaining: Option<u64>) -> Node {
+        let at = Position {
+            seed: Seed::from_u64(1),
+            stream: 0,
+            pos: 0,
+        };
+        Node::Leaf(Leaf::new(LeafKind::cycle(n).unwrap(), at, remaining, 0))
+    }
+
+    /// Hostile shapes of issue 11, each with a reference copy.
+    fn hostile() -> Vec<(&'static str, Node)> {
+        use crate::plan::{Mix, Strategy, Until, Zip};
+        let mix = |cs, until, strategy| {
+            Node::Mix(Mix::with_strategy(cs, 0, None, until, strategy).unwrap())
+        };
+        let nest = |strategy: Strategy| {
+            (0..63).fold(random(10, None), |g, _| {
+                mix(vec![g, cycle(1, Some(2))], Until::All, strategy.clone())
+            })
+        };
+        let random_at = Position {
+            seed: Seed::from_u64(3),
+            stream: 0,
+            pos: 0,
+        };
+        let counters = (0..1000)
+            .map(|i| Node::Leaf(Leaf::new(LeafKind::counter(i).unwrap(), random_at, None, 0)))
+            .collect();
+        let mut dead: Vec<Node> = (0..20_000).map(|_| cycle(1, Some(0))).collect();
+        dead.push(cycle(1, Some(50_000)));
+        dead.insert(7_000, cycle(1, Some(3)));
+        vec![
+            ("mix nested 63", nest(Strategy::RoundRobin)),
+            ("concat nested 63", nest(Strategy::Concat)),
+            (
+                "zip of 1000 counters",
+                Node::Zip(Zip::new(counters, Some(300)).unwrap()),
+            ),
+            (
+                "20000 dead children",
+                mix(dead.clone(), Until::All, Strategy::RoundRobin),
+            ),
+            (
+                "20000 dead children, random",
+                mix(
+                    dead,
+                    Until::All,
+                    Strategy::Random {
+                        at: random_at,
+                        picker: crate::plan::Picker::Uniform,
+                    },
+                ),
+            ),
+        ]
+    }
+
+    #[test]
+    fn work_bounded_chunks_equal_the_whole_stream() {
+        for (name, node) in hostile() {
+            let mut whole = node.clone();
+            let mut expected = Vec::new();
+            whole.fill_tokens(&mut expected, 60_000);
+            let mut batch = Batch::new(node, 1 << 40).unwrap();
+            let mut got = Vec::new();
+            let mut calls = 0;
+            loop {
+                let (n, toks) = batch.next_tokens(MAX_CHUNK);
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(toks);
+                calls += 1;
+                if got.len() >= expected.len() {
+                    break;
+                }
+            }
+            got.truncate(expected.len());
+            assert_eq!(got, expected, "{name}");
+            assert!(calls > 1, "{name}: one call did it all");
+        }
+    }
+
+    #[test]
+    fn until_all_with_many_dead_children_is_fast() {
+        use crate::plan::{Mix, Until};
+        let mut dead: Vec<Node> = (0..99_999).map(|_| cycle(1, Some(0))).collect();
+        dead.push(cycle(2, None));
+        let mut batch = Batch::new(
+            Node::Mix(Mix::new(dead, 0, None, Until::All).unwrap()),
+            1 << 20,
+        )
+        .unwrap();
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        while n < 200_000 {
+            n += batch.next_chunk(MAX_CHUNK).len();
+        }
+        assert!(t.elapsed().as_millis() < 500, "{:?}", t.elapsed());
+    }
+
     #[test]
     fn pool_must_cover_the_plan() {
         assert_eq!(
