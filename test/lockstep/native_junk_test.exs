@@ -22,6 +22,9 @@ defmodule Lockstep.NativeJunkTest do
     leaf_chunk: 8,
     plan_new: 2,
     plan_chunk: 3,
+    plan_chunk_leaves: 3,
+    plan_chunk_leaves_dirty: 3,
+    run_dirty: 3,
     fork_stream: 2,
     run: 3
   ]
@@ -621,6 +624,76 @@ defmodule Lockstep.NativeJunkTest do
 
     {table, _} = hd(tables())
     assert_raise ArgumentError, fn -> Native.plan_chunk(table, 5, nil) end
+  end
+
+  test "plan_chunk_leaves/3 with junk pools: ops from the leaves' tuples or an ArgumentError" do
+    leaf = fn n -> {:leaf, :cycle, n, nil, {0, 0}, 0, 0, :infinity} end
+    spec = {:mix, :all, 0, :infinity, [leaf.(2), {:mix, :any, 0, 7, [leaf.(1)]}, leaf.(3)]}
+    good = {{:a, :b}, {:c}, {:d, :e, :f}}
+
+    for _ <- 1..@rounds do
+      {:ok, cursor} = Native.plan_new(spec, 6)
+      k = if chance(0.8), do: Enum.random(0..300), else: pick([4097, -1, :all])
+
+      pools =
+        pick([
+          good,
+          {{:a, :b}, {:c}, {:d, :e}},
+          {{:a, :b}, {:c, :x}, {:d, :e, :f}},
+          {{:a, :b}, {:c}},
+          {{:a, :b}, [:c], {:d, :e, :f}},
+          {{:a, :b, :x}, {:c}, {:d, :e, :f}},
+          Tuple.to_list(good),
+          junk(2)
+        ])
+
+      valid? = is_integer(k) and k >= 0 and k <= @max_chunk and pools == good
+
+      # The dirty variant answers alike (on a fresh cursor at the same place).
+      {:ok, twin} = Native.plan_new(spec, 6)
+      dirty = call(fn -> Native.plan_chunk_leaves_dirty(twin, k, pools) end)
+
+      case call(fn -> Native.plan_chunk_leaves(cursor, k, pools) end) do
+        {:ok, ops} ->
+          assert is_list(ops) and length(ops) <= k
+          # Wrong-sized leaf tuples never read out of bounds: only the leaves
+          # picked from are checked, so a chunk may still succeed.
+          assert valid? or (is_integer(k) and k in 0..@max_chunk and is_tuple(pools))
+          if valid?, do: assert(Enum.all?(ops, &(&1 in [:a, :b, :c, :d, :e, :f])))
+          assert dirty == {:ok, ops}
+
+        {:raised, %ArgumentError{}} ->
+          refute valid?
+          assert {:raised, %ArgumentError{}} = dirty
+      end
+    end
+
+    {:ok, cursor} = Native.plan_new(spec, 6)
+    assert Native.plan_chunk_leaves(cursor, 8, good) == [:a, :c, :d, :b, :c, :e, :a, :c]
+    assert_raise ArgumentError, fn -> Native.plan_chunk_leaves(cursor, 3, {{:a}, {:c}, {}}) end
+  end
+
+  test "run_dirty/3 answers like run/3" do
+    for i <- 1..div(@rounds, 3) do
+      {spec, pool_len} = plan_args(i)
+
+      pools =
+        if chance(0.8) and is_integer(pool_len),
+          do: [pool_tuple(min(pool_len, 5000))],
+          else: junk(1)
+
+      request =
+        pick([
+          {:ops, Enum.random(0..300), chance(0.5)},
+          {:picks, Enum.random(0..300), chance(0.5)},
+          {:skip, 77},
+          :capacity,
+          junk(1)
+        ])
+
+      result = call(fn -> Native.run_dirty(spec, pools, request) end)
+      assert result == call(fn -> Native.run(spec, pools, request) end)
+    end
   end
 
   test "plan_new/2 and plan_chunk/3 targeted cases" do

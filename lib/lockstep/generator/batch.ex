@@ -10,11 +10,9 @@ defmodule Lockstep.Generator.Batch do
   #   each chunk is one NIF call whatever the shape. A map or filter on top of
   #   such a tree folds the tree's chunks; anything else steps next/1.
   #
-  # Pool ops come back as terms picked out of the pool tuple (no copying) when
-  # the pool is small next to the chunk; for large pools, passing the tuple
-  # would cost O(pool) per call, so the engine returns indices and `elem/2`
-  # maps them. Plans that build values (integers, tuples, lists) always get the
-  # pool tuple; past @max_value_pool they step next/1 instead.
+  # Pool ops come back as terms picked out of the pool tuples (no copying; the
+  # engine reads tuples in place, so passing one costs O(1) whatever its size).
+  # Leaf chunks on large pools come as indices that `elem/2` maps.
 
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Engine, Native, Step}
@@ -25,7 +23,6 @@ defmodule Lockstep.Generator.Batch do
   # one call; later ones take more, to spread the call's cost.
   @first_refill 64
   @refill 256
-  @max_value_pool 16_384
   @pick_kinds [:random, :weighted, :cycle]
 
   @doc false
@@ -174,26 +171,30 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
-  # A tree the engine runs whole: one plan, drained chunk by chunk.
+  # A tree the engine runs whole: one plan, drained chunk by chunk. The
+  # leaves' pools go to every call as they are (a tuple of the leaves' tuples,
+  # which the engine reads in place where it picks), so no flat pool is built
+  # and a call costs O(chunk), not O(pool) or O(leaves).
   defp plan_fold(gen, acc, fun) do
     {spec, pools} = Engine.spec(gen)
-    pool = pools |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()
-    picks? = pick_only?(gen)
+    pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
 
-    if picks? or tuple_size(pool) <= @max_value_pool do
-      case Native.plan_new(spec, tuple_size(pool)) do
-        {:ok, cursor} ->
-          arg = if picks?, do: direct(pool, @max_chunk), else: pool
-          plan_loop(cursor, arg, pool, acc, fun)
+    case Native.plan_new(spec, pool_len) do
+      {:ok, cursor} ->
+        chunk =
+          cond do
+            not Engine.big_pools?(pools) -> :normal
+            Engine.pick_only?(gen) -> {:indices, pools}
+            true -> :dirty
+          end
 
-        {:error, :stale_table} ->
-          plan_fold(G.__rebuild_tables__(gen), acc, fun)
+        plan_loop(cursor, List.to_tuple(pools), chunk, acc, fun)
 
-        {:error, reason} ->
-          raise ArgumentError, "invalid generator: #{reason}"
-      end
-    else
-      fold_steps(gen, acc, fun)
+      {:error, :stale_table} ->
+        plan_fold(G.__rebuild_tables__(gen), acc, fun)
+
+      {:error, reason} ->
+        raise ArgumentError, "invalid generator: #{reason}"
     end
   end
 
@@ -258,20 +259,26 @@ defmodule Lockstep.Generator.Batch do
     value_loop(gen, pos + n, remaining, fun.(ops, n, acc), fun)
   end
 
-  defp plan_loop(cursor, arg, pool, acc, fun) do
-    case Native.plan_chunk(cursor, @max_chunk, arg) do
+  defp plan_loop(cursor, pools, chunk, acc, fun) do
+    # Large pools: pick-only plans give pool indices (the pools are not
+    # read), others read them on a dirty scheduler.
+    ops =
+      case chunk do
+        :normal ->
+          Native.plan_chunk_leaves(cursor, @max_chunk, pools)
+
+        :dirty ->
+          Native.plan_chunk_leaves_dirty(cursor, @max_chunk, pools)
+
+        {:indices, list} ->
+          Engine.pick_terms(Native.plan_chunk(cursor, @max_chunk, nil), list, false)
+      end
+
+    case ops do
       [] -> acc
-      ops when arg != nil -> plan_loop(cursor, arg, pool, fun.(ops, length(ops), acc), fun)
-      indices -> plan_loop(cursor, arg, pool, fun.({indices, pool}, length(indices), acc), fun)
+      ops -> plan_loop(cursor, pools, chunk, fun.(ops, length(ops), acc), fun)
     end
   end
 
   defp native?(gen), do: Engine.native?(gen)
-
-  defp pick_only?(%G{kind: kind}) when kind in @pick_kinds, do: true
-
-  defp pick_only?(%G{kind: kind, children: cs}) when kind in [:mix, :concat],
-    do: Enum.all?(cs, &pick_only?/1)
-
-  defp pick_only?(%G{}), do: false
 end

@@ -36,6 +36,10 @@ defmodule Lockstep.Generator.Engine do
   # Most ops one engine call gives (native/lockstep_engine: MAX_CHUNK).
   @max_chunk 4096
   @refill 512
+  # Trees with more leaves than this run on a dirty scheduler (see run/2).
+  @dirty_leaves 2048
+  # ...and so do trees with more pool ops than this in all.
+  @big_pool 32_768
 
   @doc false
   def pick_kinds, do: @pick_kinds
@@ -312,8 +316,12 @@ defmodule Lockstep.Generator.Engine do
   # tables rebuilt if they had gone stale (a value from another VM).
   def run(gen, request) do
     {spec, pools} = spec(gen)
+    {request, indices?} = indices_request(gen, pools, request)
 
-    case Native.run(spec, pools, request) do
+    case native_run(spec, pools, request) do
+      {:ok, {picks, state}} when indices? ->
+        {bump_refills(gen, request), {pick_terms(picks, pools, elem(request, 2)), state}}
+
       {:ok, result} ->
         {bump_refills(gen, request), result}
 
@@ -323,6 +331,79 @@ defmodule Lockstep.Generator.Engine do
       {:error, reason} ->
         raise ArgumentError, "invalid generator: #{reason}"
     end
+  end
+
+  # Trees of pool picks only with large pools get their ops as flat pool
+  # indices (the engine never reads the pools), mapped here.
+  defp indices_request(gen, pools, {:ops, k, record} = request) do
+    if big_pools?(pools) and pick_only?(gen),
+      do: {{:picks, k, record}, true},
+      else: {request, false}
+  end
+
+  defp indices_request(_gen, _pools, request), do: {request, false}
+
+  @doc false
+  # True for trees whose every op is one pool pick: pick leaves, and mixes
+  # and concats of them.
+  def pick_only?(%G{kind: kind}) when kind in @pick_kinds, do: true
+
+  def pick_only?(%G{kind: kind, children: cs}) when kind in [:mix, :concat],
+    do: Enum.all?(cs, &pick_only?/1)
+
+  def pick_only?(%G{}), do: false
+
+  @doc false
+  # True when a tree's pools (one tuple per leaf) are large enough that the
+  # engine should not read them on a normal scheduler.
+  def big_pools?(pools) when is_list(pools),
+    do: length(pools) > @dirty_leaves or Enum.reduce(pools, 0, &(tuple_size(&1) + &2)) > @big_pool
+
+  @doc false
+  # The ops at flat pool indices `picks` (a round-robin mix's interleaved
+  # next_child entries, with `record`, kept as they are).
+  def pick_terms(picks, pools, record) do
+    {ends, _} =
+      Enum.map_reduce(pools, 0, fn p, acc -> {acc + tuple_size(p), acc + tuple_size(p)} end)
+
+    lookup = {List.to_tuple(ends), List.to_tuple(pools)}
+    map_picks(picks, lookup, record)
+  end
+
+  defp map_picks([i, nc | rest], lookup, true),
+    do: [term_at(i, lookup), nc | map_picks(rest, lookup, true)]
+
+  defp map_picks([i | rest], lookup, false),
+    do: [term_at(i, lookup) | map_picks(rest, lookup, false)]
+
+  defp map_picks([], _lookup, _record), do: []
+
+  defp term_at(i, {ends, pools}) do
+    j = first_above(ends, i, 0, tuple_size(ends) - 1)
+    start = if j == 0, do: 0, else: elem(ends, j - 1)
+    elem(elem(pools, j), i - start)
+  end
+
+  # The first leaf j with ends[j] > i (binary search).
+  defp first_above(_ends, _i, lo, hi) when lo >= hi, do: lo
+
+  defp first_above(ends, i, lo, hi) do
+    mid = div(lo + hi, 2)
+
+    if elem(ends, mid) > i,
+      do: first_above(ends, i, lo, mid),
+      else: first_above(ends, i, mid + 1, hi)
+  end
+
+  # Trees with many leaves take milliseconds just to decode: a dirty CPU
+  # scheduler runs them (issue 11; native/lockstep_nif/src/lib.rs, run_dirty).
+  # So do trees whose pools are large: the engine reads a pool tuple by
+  # copying its term handles, O(pool) per call.
+  # (A {:picks, ...} request does not read the pools.)
+  defp native_run(spec, pools, request) do
+    if length(pools) > @dirty_leaves or (big_pools?(pools) and elem(request, 0) != :picks),
+      do: Native.run_dirty(spec, pools, request),
+      else: Native.run(spec, pools, request)
   end
 
   defp bump_refills(%G{engine: %{refills: n} = e} = gen, {:ops, _, _}),

@@ -1,14 +1,23 @@
 //! Batches: many ops per call, in bounded chunks.
 //!
 //! A NIF call must stay far below a millisecond, so no call produces more than
-//! [`MAX_CHUNK`] ops (a few µs of work). The chunk size never changes the stream:
-//! a chunk is just the next `k` ops of the plan.
+//! [`MAX_CHUNK`] ops, and none spends more than [`CALL_WORK`] units of work
+//! (children visited, words drawn, tokens written): a call whose ops are
+//! expensive (deep nests, wide zips, long transactions, many exhausted
+//! children) ends early with fewer ops, at least one. The chunk size never
+//! changes the stream: a chunk is just the next ops of the plan.
 
 use crate::error::EngineError;
 use crate::plan::{Node, Tok};
+use crate::skip::Work;
 
 /// Most ops one call produces.
 pub const MAX_CHUNK: usize = 4096;
+
+/// Work units one call may spend producing ops (see [`Work`]): 4096 ops of a
+/// leaf or a flat mix fit; a unit is 5 to 10 ns, so a call stays well under
+/// 1 ms (measured: 0.1 to 0.5 ms for every shape of issue 11).
+pub const CALL_WORK: u64 = 1 << 15;
 
 /// Most tokens one call writes (past it, a call ends after the current op):
 /// bounds the work of calls whose ops are large (long list-append
@@ -22,15 +31,15 @@ pub fn run_picks(
     picks: &mut Vec<u64>,
     next_childs: Option<&mut Vec<usize>>,
 ) -> usize {
-    // Pool indices cost no budget beyond the op count.
-    run_with(node, k, next_childs, k.max(1), |node, m| {
-        node.fill(picks, m)
+    run_with(node, k, next_childs, k.max(1), |node, m, work| {
+        node.fill_within(picks, m, work)
     })
 }
 
-/// Up to `k` ops of `node` as tokens (fewer once done, or once the tokens pass
-/// [`MAX_TOKENS`]); with `next_childs`, the top mix's `next_child` after each
-/// op. Returns how many ops.
+/// Up to `k` ops of `node` as tokens (fewer once done, or once the call's
+/// [`CALL_WORK`] or the tokens' [`MAX_TOKENS`] are spent, but at least one
+/// while the plan has ops); with `next_childs`, the top mix's `next_child`
+/// after each op. Returns how many ops.
 pub fn run_ops(
     node: &mut Node,
     k: usize,
@@ -38,29 +47,31 @@ pub fn run_ops(
     next_childs: Option<&mut Vec<usize>>,
 ) -> usize {
     // Ops are made a few at a time between budget checks.
-    run_with(node, k, next_childs, 32, |node, m| {
+    run_with(node, k, next_childs, 32, |node, m, work| {
         if toks.len() >= MAX_TOKENS {
             0
         } else {
-            node.fill_tokens(toks, m)
+            node.fill_tokens_within(toks, m, work)
         }
     })
 }
 
-/// Up to `k` ops by `fill(node, m)` calls of at most `block` ops (one at a
-/// time when the top mix's `next_child` is recorded after each); stops when
-/// `fill` gives none.
+/// Up to `k` ops by `fill(node, m, work)` calls of at most `block` ops (one
+/// at a time when the top mix's `next_child` is recorded after each), within
+/// one call's [`CALL_WORK`] (at least one op while the plan has ops); stops
+/// when `fill` gives none.
 fn run_with(
     node: &mut Node,
     k: usize,
     mut next_childs: Option<&mut Vec<usize>>,
     block: usize,
-    mut fill: impl FnMut(&mut Node, usize) -> usize,
+    mut fill: impl FnMut(&mut Node, usize, &mut Work) -> usize,
 ) -> usize {
+    let mut work = Work::new(CALL_WORK);
     let block = if next_childs.is_some() { 1 } else { block };
     let mut n = 0;
-    while n < k {
-        let got = fill(node, block.min(k - n));
+    while n < k && (n == 0 || !work.exhausted()) {
+        let got = fill(node, block.min(k - n), &mut work);
         if got == 0 {
             break;
         }
@@ -100,20 +111,31 @@ impl Batch {
     }
 
     /// The next `min(k, MAX_CHUNK)` ops of a pick-only plan as pool indices
-    /// (fewer only once the plan is exhausted); empty for other plans.
+    /// (fewer once the plan is exhausted or the call's [`CALL_WORK`] is
+    /// spent; empty only once exhausted); empty for other plans.
     pub fn next_chunk(&mut self, k: usize) -> &[u64] {
         self.picks.clear();
         if self.pick_only {
-            self.node.fill(&mut self.picks, k.min(MAX_CHUNK));
+            let mut work = Work::new(CALL_WORK);
+            self.node
+                .fill_within(&mut self.picks, k.min(MAX_CHUNK), &mut work);
         }
         &self.picks
     }
 
-    /// The next `min(k, MAX_CHUNK)` ops as tokens, and how many ops they are.
+    /// The next `min(k, MAX_CHUNK)` ops as tokens (fewer as in [`run_ops`]),
+    /// and how many ops they are.
     pub fn next_tokens(&mut self, k: usize) -> (usize, &[Tok]) {
         self.toks.clear();
         let n = run_ops(&mut self.node, k.min(MAX_CHUNK), &mut self.toks, None);
         (n, &self.toks)
+    }
+
+    /// One past each leaf's last flat-pool index, in depth-first order.
+    pub fn leaf_ends(&self) -> Vec<u64> {
+        let mut ends = Vec::new();
+        self.node.leaf_ends(&mut ends);
+        ends
     }
 
     pub fn is_exhausted(&self) -> bool {
@@ -197,6 +219,106 @@ mod tests {
                 .collect::<Vec<_>>(),
             picks
         );
+    }
+
+    fn cycle(n: u64, remaining: Option<u64>) -> Node {
+        let at = Position {
+            seed: Seed::from_u64(1),
+            stream: 0,
+            pos: 0,
+        };
+        Node::Leaf(Leaf::new(LeafKind::cycle(n).unwrap(), at, remaining, 0))
+    }
+
+    /// Hostile shapes of issue 11, each with a reference copy.
+    fn hostile() -> Vec<(&'static str, Node)> {
+        use crate::plan::{Mix, Strategy, Until, Zip};
+        let mix = |cs, until, strategy| {
+            Node::Mix(Mix::with_strategy(cs, 0, None, until, strategy).unwrap())
+        };
+        let nest = |strategy: Strategy| {
+            (0..63).fold(random(10, None), |g, _| {
+                mix(vec![g, cycle(1, Some(2))], Until::All, strategy.clone())
+            })
+        };
+        let random_at = Position {
+            seed: Seed::from_u64(3),
+            stream: 0,
+            pos: 0,
+        };
+        let counters = (0..1000)
+            .map(|i| Node::Leaf(Leaf::new(LeafKind::counter(i).unwrap(), random_at, None, 0)))
+            .collect();
+        let mut dead: Vec<Node> = (0..20_000).map(|_| cycle(1, Some(0))).collect();
+        dead.push(cycle(1, Some(50_000)));
+        dead.insert(7_000, cycle(1, Some(3)));
+        vec![
+            ("mix nested 63", nest(Strategy::RoundRobin)),
+            ("concat nested 63", nest(Strategy::Concat)),
+            (
+                "zip of 1000 counters",
+                Node::Zip(Zip::new(counters, Some(300)).unwrap()),
+            ),
+            (
+                "20000 dead children",
+                mix(dead.clone(), Until::All, Strategy::RoundRobin),
+            ),
+            (
+                "20000 dead children, random",
+                mix(
+                    dead,
+                    Until::All,
+                    Strategy::Random {
+                        at: random_at,
+                        picker: crate::plan::Picker::Uniform,
+                    },
+                ),
+            ),
+        ]
+    }
+
+    #[test]
+    fn work_bounded_chunks_equal_the_whole_stream() {
+        for (name, node) in hostile() {
+            let mut whole = node.clone();
+            let mut expected = Vec::new();
+            whole.fill_tokens(&mut expected, 60_000);
+            let mut batch = Batch::new(node, 1 << 40).unwrap();
+            let mut got = Vec::new();
+            let mut calls = 0;
+            loop {
+                let (n, toks) = batch.next_tokens(MAX_CHUNK);
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(toks);
+                calls += 1;
+                if got.len() >= expected.len() {
+                    break;
+                }
+            }
+            got.truncate(expected.len());
+            assert_eq!(got, expected, "{name}");
+            assert!(calls > 1, "{name}: one call did it all");
+        }
+    }
+
+    #[test]
+    fn until_all_with_many_dead_children_is_fast() {
+        use crate::plan::{Mix, Until};
+        let mut dead: Vec<Node> = (0..99_999).map(|_| cycle(1, Some(0))).collect();
+        dead.push(cycle(2, None));
+        let mut batch = Batch::new(
+            Node::Mix(Mix::new(dead, 0, None, Until::All).unwrap()),
+            1 << 20,
+        )
+        .unwrap();
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        while n < 200_000 {
+            n += batch.next_chunk(MAX_CHUNK).len();
+        }
+        assert!(t.elapsed().as_millis() < 500, "{:?}", t.elapsed());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 use crate::error::EngineError;
 use crate::sample::{bounded, AliasTable};
 use crate::seed::Seed;
+use crate::skip::Work;
 use crate::words::Words;
 use std::sync::Arc;
 
@@ -170,6 +171,40 @@ impl Leaf {
         self.advance(k as u64);
     }
 
+    /// [`Leaf::fill`] within `work` (one unit per op): fewer ops when the
+    /// budget runs out, but at least one when the leaf has any.
+    pub(crate) fn fill_within(&mut self, out: &mut Vec<u64>, max: usize, work: &mut Work) -> usize {
+        let n = self.fill(out, work.affordable(max, 1));
+        work.spend(n as u64 + 1);
+        n
+    }
+
+    /// [`Leaf::fill_tokens`] within `work` (units: the words drawn and the
+    /// tokens written): ops are made a block at a time (one at a time for
+    /// kinds with many words per op) until the budget runs out, at least one.
+    pub(crate) fn fill_tokens_within(
+        &mut self,
+        out: &mut Vec<Tok>,
+        max: usize,
+        work: &mut Work,
+    ) -> usize {
+        let per_op = self.kind.words_per_op() + 1;
+        let block = if per_op > 8 { 1 } else { 64 };
+        let mut n = 0;
+        work.spend(1);
+        while n < max && (n == 0 || !work.exhausted()) {
+            let before = out.len();
+            let got = self.fill_tokens(out, work.affordable((max - n).min(block), per_op));
+            if got == 0 {
+                break;
+            }
+            // A token costs about two units to write and to encode.
+            work.spend(got as u64 * per_op + 2 * (out.len() - before) as u64);
+            n += got;
+        }
+        n
+    }
+
     /// Appends up to `max` ops as tokens; returns how many ops.
     pub fn fill_tokens(&mut self, out: &mut Vec<Tok>, max: usize) -> usize {
         let k = self.budget(max);
@@ -269,6 +304,15 @@ pub struct Mix {
     /// a child that answers "done" must not move the mix on).
     peeked: Option<u64>,
     pub(crate) produced: u64,
+    /// Mixes that skip exhausted children (`until: :all`, concat): a
+    /// union-find over child indices (and `k`, a sentinel) whose root from `i`
+    /// is the first live child at or after `i`, so exhausted children are
+    /// passed over without being asked again (O(1) amortized). Exact: a child
+    /// is marked when it is exhausted, checked when the mix is built and after
+    /// every op or skip it serves. Empty for other mixes.
+    next_live: Vec<u32>,
+    /// Children not marked exhausted.
+    live: usize,
 }
 
 impl Mix {
@@ -289,6 +333,9 @@ impl Mix {
         strategy: Strategy,
     ) -> Result<Self, EngineError> {
         check_children(&children)?;
+        if children.len() >= u32::MAX as usize {
+            return Err(EngineError::BadParameter("too many children"));
+        }
         if let Strategy::Random {
             picker: Picker::Weighted(table),
             ..
@@ -299,7 +346,7 @@ impl Mix {
             }
         }
         let next_child = next_child % children.len();
-        Ok(Mix {
+        let mut mix = Mix {
             children,
             next_child,
             remaining,
@@ -308,7 +355,65 @@ impl Mix {
             words: None,
             peeked: None,
             produced: 0,
-        })
+            next_live: Vec::new(),
+            live: 0,
+        };
+        mix.track_all();
+        Ok(mix)
+    }
+
+    /// True for mixes that pass over exhausted children.
+    fn tracks(&self) -> bool {
+        self.until == Until::All || matches!(self.strategy, Strategy::Concat)
+    }
+
+    /// Marks every exhausted child (O(children)); at construction and after
+    /// skips that moved many children.
+    pub(crate) fn track_all(&mut self) {
+        if !self.tracks() {
+            return;
+        }
+        let k = self.children.len();
+        self.next_live = (0..=k as u32).collect();
+        self.live = k;
+        for c in 0..k {
+            if self.children[c].exhausted() {
+                self.next_live[c] = c as u32 + 1;
+                self.live -= 1;
+            }
+        }
+    }
+
+    /// Marks child `c` if it is now exhausted (after it served or skipped).
+    pub(crate) fn track(&mut self, c: usize) {
+        if self.tracks() && self.next_live[c] == c as u32 && self.children[c].exhausted() {
+            self.next_live[c] = c as u32 + 1;
+            self.live -= 1;
+        }
+    }
+
+    /// First live child at or after `i` (`k` when none), with path compression.
+    pub(crate) fn find(&mut self, i: usize, work: &mut Work) -> usize {
+        let mut root = i;
+        while self.next_live[root] as usize != root {
+            root = self.next_live[root] as usize;
+            work.spend(1);
+        }
+        let mut j = i;
+        while j != root {
+            let up = self.next_live[j] as usize;
+            self.next_live[j] = root as u32;
+            j = up;
+        }
+        root
+    }
+
+    /// [`Mix::find`] without compressing (for `&self` questions).
+    fn find_ro(&self, mut i: usize) -> usize {
+        while self.next_live[i] as usize != i {
+            i = self.next_live[i] as usize;
+        }
+        i
     }
 
     pub fn next_child(&self) -> usize {
@@ -330,21 +435,28 @@ impl Mix {
             return true;
         }
         match (&self.strategy, self.until) {
-            (Strategy::Concat, _) => self.children[self.next_child..].iter().all(Node::exhausted),
+            (Strategy::Concat, _) => self.find_ro(self.next_child) == self.children.len(),
             (Strategy::RoundRobin, Until::Any) => self.children[self.next_child].exhausted(),
             (Strategy::Random { .. }, Until::Any) => {
                 self.children[self.pick_of(self.current_word())].exhausted()
             }
-            (_, Until::All) => self.children.iter().all(Node::exhausted),
+            (_, Until::All) => self.live == 0,
         }
     }
 
-    /// First live child at or after `from`, wrapping; `None` when all are exhausted.
-    pub(crate) fn live_from(&self, from: usize) -> Option<usize> {
+    /// First live child at or after `from` (wrapping when `wrap`); `None`
+    /// when there is none.
+    fn live_from(&mut self, from: usize, wrap: bool, work: &mut Work) -> Option<usize> {
         let k = self.children.len();
-        (0..k)
-            .map(|step| (from + step) % k)
-            .find(|&i| !self.children[i].exhausted())
+        if self.live == 0 {
+            return None;
+        }
+        let c = self.find(from, work);
+        if c < k {
+            return Some(c);
+        }
+        let c = self.find(0, work);
+        (wrap && c < k).then_some(c)
     }
 
     /// The word of a random mix's current op, computed without moving it.
@@ -366,64 +478,89 @@ impl Mix {
         }
     }
 
-    /// Up to `max` ops, each from the child `choose` picks, written by
-    /// `one(child)` (which returns 1); returns how many.
-    pub(crate) fn serve(&mut self, max: usize, mut one: impl FnMut(&mut Node) -> usize) -> usize {
+    /// The word of a random mix's current op, read from its stream (kept as
+    /// `peeked` until the op is made).
+    fn peek_word(&mut self) -> u64 {
+        if let Some(w) = self.peeked {
+            return w;
+        }
+        let Strategy::Random { at, .. } = &self.strategy else {
+            return 0;
+        };
+        let at = *at;
+        let words = self
+            .words
+            .get_or_insert_with(|| Box::new(Words::new(at.seed, at.stream, at.pos)));
+        let w = words.next_word();
+        self.peeked = Some(w);
+        w
+    }
+
+    /// Up to `max` ops, each written by `one(child, work)` (which returns 1,
+    /// or 0 when that child is exhausted) for the child the strategy picks;
+    /// returns how many. Stops early once `work` is spent, after at least one
+    /// op (a nested mix asked for one op always makes it, if it has one).
+    pub(crate) fn serve<F>(&mut self, max: usize, work: &mut Work, mut one: F) -> usize
+    where
+        F: FnMut(&mut Node, &mut Work) -> usize,
+    {
         let mut n = 0;
-        while n < max {
-            match self.choose() {
-                Some(c) => n += one(&mut self.children[c]),
-                None => break,
+        while n < max && (n == 0 || !work.exhausted()) {
+            if !self.serve_one(work, &mut one) {
+                break;
             }
+            n += 1;
         }
         n
     }
 
-    /// The child that serves the next op, with the mix's state moved past it;
-    /// `None` (and no change) once the mix answers "done".
-    pub(crate) fn choose(&mut self) -> Option<usize> {
+    /// One op from the child the strategy picks, with the mix's state moved
+    /// past it; `false` (and no change) once the mix answers "done".
+    /// Exhaustion is found by asking: a child that has no op writes nothing.
+    fn serve_one<F>(&mut self, work: &mut Work, one: &mut F) -> bool
+    where
+        F: FnMut(&mut Node, &mut Work) -> usize,
+    {
         if self.remaining == Some(0) {
-            return None;
+            return false;
         }
+        work.spend(1);
         let k = self.children.len();
-        let child = match (&self.strategy, self.until) {
+        match (&self.strategy, self.until) {
             (Strategy::RoundRobin, Until::Any) => {
                 let c = self.next_child;
-                if self.children[c].exhausted() {
-                    return None;
+                if one(&mut self.children[c], work) == 0 {
+                    return false;
                 }
                 self.next_child = (c + 1) % k;
-                c
             }
             (Strategy::RoundRobin, Until::All) => {
-                let c = self.live_from(self.next_child)?;
+                let Some(c) = self.serve_live(self.next_child, true, work, one) else {
+                    return false;
+                };
                 self.next_child = (c + 1) % k;
-                c
             }
             (Strategy::Concat, _) => {
-                let c = (self.next_child..k).find(|&i| !self.children[i].exhausted())?;
+                let Some(c) = self.serve_live(self.next_child, false, work, one) else {
+                    return false;
+                };
                 self.next_child = c;
-                c
             }
-            (Strategy::Random { at, .. }, until) => {
-                let w = match self.peeked {
-                    Some(w) => w,
-                    None => {
-                        let at = *at;
-                        let words = self.words.get_or_insert_with(|| {
-                            Box::new(Words::new(at.seed, at.stream, at.pos))
-                        });
-                        let w = words.next_word();
-                        self.peeked = Some(w);
-                        w
-                    }
-                };
+            (Strategy::Random { .. }, until) => {
+                let w = self.peek_word();
                 let pick = self.pick_of(w);
-                let c = match until {
-                    Until::Any if self.children[pick].exhausted() => return None,
-                    Until::Any => pick,
-                    Until::All => self.live_from(pick)?,
-                };
+                match until {
+                    Until::Any => {
+                        if one(&mut self.children[pick], work) == 0 {
+                            return false;
+                        }
+                    }
+                    Until::All => {
+                        if self.serve_live(pick, true, work, one).is_none() {
+                            return false;
+                        }
+                    }
+                }
                 self.peeked = None;
                 if let Strategy::Random { at, .. } = &mut self.strategy {
                     at.pos = at.pos.wrapping_add(1);
@@ -431,16 +568,45 @@ impl Mix {
                         self.words = None; // the mix's op 2^64 reuses word 0
                     }
                 }
-                c
             }
-        };
+        }
         if let Some(r) = self.remaining.as_mut() {
             *r -= 1;
         }
         self.produced += 1;
-        Some(child)
+        true
     }
 
+    /// One op from the first live child at or after `from` (wrapping when
+    /// `wrap`); the child that served, or `None` when every candidate is done.
+    fn serve_live<F>(
+        &mut self,
+        from: usize,
+        wrap: bool,
+        work: &mut Work,
+        one: &mut F,
+    ) -> Option<usize>
+    where
+        F: FnMut(&mut Node, &mut Work) -> usize,
+    {
+        // Finding the live child and keeping the marks: about three units.
+        work.spend(2);
+        loop {
+            let c = self.live_from(from, wrap, work)?;
+            let got = one(&mut self.children[c], work);
+            // Marks c once it is done (the marks stay exact).
+            self.track(c);
+            if got > 0 {
+                return Some(c);
+            }
+            if self.next_live[c] == c as u32 {
+                // Answered "done" without looking exhausted: cannot happen
+                // for engine nodes; mark it so the loop ends.
+                self.next_live[c] = c as u32 + 1;
+                self.live -= 1;
+            }
+        }
+    }
     /// True for `strategy: :random` mixes.
     pub(crate) fn is_random(&self) -> bool {
         matches!(self.strategy, Strategy::Random { .. })
@@ -530,9 +696,16 @@ impl Node {
     /// Appends up to `max` pool indices (pick-only plans; fewer only when
     /// exhausted); returns how many.
     pub fn fill(&mut self, out: &mut Vec<u64>, max: usize) -> usize {
+        self.fill_within(out, max, &mut Work::unlimited())
+    }
+
+    /// [`Node::fill`] within a `work` budget: fewer ops once it is spent
+    /// (never none while the plan has ops), so a call's work is bounded
+    /// whatever one op costs. The ops are the same, however they are split.
+    pub fn fill_within(&mut self, out: &mut Vec<u64>, max: usize, work: &mut Work) -> usize {
         match self {
-            Node::Leaf(leaf) => leaf.fill(out, max),
-            Node::Mix(mix) => mix.serve(max, |child| child.fill(out, 1)),
+            Node::Leaf(leaf) => leaf.fill_within(out, max, work),
+            Node::Mix(mix) => mix.serve(max, work, |child, work| child.fill_within(out, 1, work)),
             Node::Zip(_) => unreachable!("fill() on a zip; the batch checks is_pick_only"),
         }
     }
@@ -540,15 +713,23 @@ impl Node {
     /// Appends up to `max` ops as tokens (fewer only when exhausted); returns
     /// how many ops.
     pub fn fill_tokens(&mut self, out: &mut Vec<Tok>, max: usize) -> usize {
+        self.fill_tokens_within(out, max, &mut Work::unlimited())
+    }
+
+    /// [`Node::fill_tokens`] within a `work` budget (see [`Node::fill_within`]).
+    pub fn fill_tokens_within(&mut self, out: &mut Vec<Tok>, max: usize, work: &mut Work) -> usize {
         match self {
-            Node::Leaf(leaf) => leaf.fill_tokens(out, max),
-            Node::Mix(mix) => mix.serve(max, |child| child.fill_tokens(out, 1)),
+            Node::Leaf(leaf) => leaf.fill_tokens_within(out, max, work),
+            Node::Mix(mix) => mix.serve(max, work, |child, work| {
+                child.fill_tokens_within(out, 1, work)
+            }),
             Node::Zip(zip) => {
                 let mut n = 0;
-                while n < max && !zip.exhausted() {
+                while n < max && (n == 0 || !work.exhausted()) && !zip.exhausted() {
                     out.push(Tok::Tuple(zip.children.len() as u32));
+                    work.spend(1 + zip.children.len() as u64);
                     for child in &mut zip.children {
-                        child.fill_tokens(out, 1);
+                        child.fill_tokens_within(out, 1, work);
                     }
                     zip.count_one();
                     n += 1;
@@ -609,6 +790,20 @@ impl Node {
             Node::Mix(mix) => &mix.children,
             Node::Zip(zip) => &zip.children,
         }
+    }
+
+    /// One past each leaf's last flat-pool index, leaves in depth-first
+    /// order (the order of the pools the caller passes).
+    pub fn leaf_ends(&self, out: &mut Vec<u64>) {
+        match self {
+            Node::Leaf(leaf) => out.push(leaf.pool_end()),
+            _ => self.children().iter().for_each(|c| c.leaf_ends(out)),
+        }
+    }
+
+    /// Number of nodes in the plan.
+    pub fn nodes(&self) -> u64 {
+        1 + self.children().iter().map(Node::nodes).sum::<u64>()
     }
 
     /// Nesting depth: 0 for a leaf.

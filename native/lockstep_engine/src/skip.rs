@@ -5,8 +5,9 @@
 //! index: O(1). Round-robin mixes, concats and zips whose subtrees are all
 //! *countable* (no random mix inside) split `n` between their children from
 //! the children's capacities: O(children) (round-robin `until: :all`:
-//! O(children²), one round per child running out). Random mixes depend on
-//! their draws, so they skip by stepping, op by op.
+//! O(children · log children), from the sorted capacities). Random mixes
+//! depend on their draws, so they skip by stepping, op by op (a budget of
+//! ops per call; `drop/2` on them is O(n)).
 //!
 //! Every call is bounded by a [`Work`] budget: a skip that runs out of budget
 //! stops between two ops with a consistent state and reports how far it got,
@@ -55,6 +56,23 @@ pub struct Work {
 impl Work {
     pub fn new(units: u64) -> Self {
         Work { left: units }
+    }
+
+    /// No bound (for callers that bound the op count themselves).
+    pub fn unlimited() -> Self {
+        Work { left: u64::MAX }
+    }
+
+    /// Units left.
+    pub fn left(&self) -> u64 {
+        self.left
+    }
+
+    /// How many of `max` ops costing `per_op` units each fit in what is left;
+    /// at least one (a call always makes progress).
+    pub fn affordable(&self, max: usize, per_op: u64) -> usize {
+        let fit = self.left / per_op.max(1);
+        (max as u64).min(fit.max(1)) as usize
     }
 
     pub fn spend(&mut self, units: u64) {
@@ -213,54 +231,72 @@ impl Mix {
     }
 
     /// Round-robin (or an `until: :all` random mix would be, but those step)
-    /// `until: :all`: each round serves the live children in turn until the
-    /// first of them runs out, which then drops out.
+    /// `until: :all`, `n` within capacity. From `next_child = p`, the mix
+    /// serves in passes: pass `r` (1, 2, ...) serves, in list order from `p`
+    /// wrapping, every child whose capacity is at least `r` (a child is
+    /// served once per pass until its capacity runs out). So after `n` ops
+    /// there are `R` whole passes (every child served `min(cap, R)` times)
+    /// and `q` ops of pass `R + 1` (the first `q` children from `p` whose
+    /// capacity exceeds `R`), with `R` and `q` found from the sorted
+    /// capacities: O(children · log children), in one call.
     fn skip_rounds(&mut self, n: u64, work: &mut Work) -> u64 {
         let k = self.children.len();
-        let mut caps: Vec<Count> = self.children.iter().map(Node::capacity).collect();
-        let mut counts = vec![0u64; k];
-        let mut p = self.next_child;
-        let mut left = n;
-        while left > 0 {
-            let live: Vec<usize> = (0..k)
-                .map(|j| (p + j) % k)
-                .filter(|&c| caps[c] != Count::Finite(0))
-                .collect();
-            work.spend(k as u64);
-            if live.is_empty() {
-                break;
-            }
-            let l = live.len() as u128;
-            let first_out = live
-                .iter()
-                .enumerate()
-                .filter_map(|(j, &c)| match caps[c] {
-                    Count::Finite(cap) => Some(j as u128 + (cap - 1) * l + 1),
-                    _ => None,
-                })
-                .min();
-            let steps = first_out.map_or(u128::from(left), |f| f.min(u128::from(left)));
-            for (j, &c) in live.iter().enumerate() {
-                let j = j as u128;
-                let got = if steps > j {
-                    (steps - j - 1) / l + 1
-                } else {
-                    0
-                };
-                if let Count::Finite(cap) = &mut caps[c] {
-                    *cap -= got;
+        let p = self.next_child;
+        let caps: Vec<u128> = self
+            .children
+            .iter()
+            .map(|c| match c.capacity() {
+                Count::Finite(cap) => cap,
+                _ => u128::MAX,
+            })
+            .collect();
+        work.spend(k as u64 * (2 + u64::from(usize::BITS - k.leading_zeros())));
+        let mut sorted: Vec<u128> = caps.iter().copied().filter(|&c| c > 0).collect();
+        sorted.sort_unstable();
+        // Whole passes `r`, and `left` ops into pass r + 1.
+        let mut left = u128::from(n);
+        let mut r = 0u128;
+        let mut i = 0;
+        while i < sorted.len() && left > 0 {
+            let m = (sorted.len() - i) as u128;
+            let level = sorted[i];
+            match (level - r).checked_mul(m) {
+                Some(ops) if ops <= left => {
+                    left -= ops;
+                    r = level;
+                    while i < sorted.len() && sorted[i] == level {
+                        i += 1;
+                    }
                 }
-                counts[c] += got as u64;
+                _ => {
+                    r += left / m;
+                    left %= m;
+                    break;
+                }
             }
-            let last = live[((steps - 1) % l) as usize];
-            p = (last + 1) % k;
-            left -= steps as u64;
         }
-        for (child, count) in self.children.iter_mut().zip(counts) {
-            child.skip(count, work);
+        // `left` < the size of pass r + 1; its first `left` children from p
+        // get one more op. The last child served decides the next child.
+        let order = (0..k).map(|j| (p + j) % k);
+        let mut extra = vec![false; k];
+        let mut last = None;
+        if left > 0 {
+            for c in order.filter(|&c| caps[c] > r).take(left as usize) {
+                extra[c] = true;
+                last = Some(c);
+            }
+        } else if n > 0 {
+            last = (0..k).map(|j| (p + j) % k).rfind(|&c| caps[c] >= r);
         }
-        self.next_child = p;
-        n - left
+        for (c, child) in self.children.iter_mut().enumerate() {
+            let count = caps[c].min(r) + u128::from(extra[c]);
+            child.skip(count as u64, work);
+        }
+        if let Some(c) = last {
+            self.next_child = (c + 1) % k;
+        }
+        self.track_all();
+        n
     }
 
     /// Concat: each phase from the current one, to exhaustion or `n`.
@@ -269,11 +305,13 @@ impl Mix {
         let mut left = self.remaining.map_or(n, |r| r.min(n));
         let wanted = left;
         while left > 0 && !work.exhausted() {
-            let Some(c) = (self.next_child..k).find(|&i| !self.children[i].exhausted()) else {
+            let c = self.find(self.next_child, work);
+            if c == k {
                 break;
-            };
+            }
             self.next_child = c;
             left -= self.children[c].skip(left, work);
+            self.track(c);
         }
         let done = wanted - left;
         self.remaining = self.remaining.map(|r| r - done);
@@ -287,14 +325,14 @@ impl Mix {
         let mut done = 0;
         while done < n && !work.exhausted() {
             scratch.clear();
-            match self.choose() {
-                Some(c) => {
-                    self.children[c].fill_tokens(&mut scratch, 1);
-                    work.spend(scratch.len() as u64 + 1);
-                    done += 1;
-                }
-                None => break,
+            let got = self.serve(1, work, |child, work| {
+                child.fill_tokens_within(&mut scratch, 1, work)
+            });
+            if got == 0 {
+                break;
             }
+            work.spend(scratch.len() as u64);
+            done += 1;
         }
         done
     }
@@ -442,5 +480,79 @@ mod tests {
         whole.skip(1000, &mut Work::new(u64::MAX));
         assert_eq!(first + rest, 1000);
         assert_eq!(ops(&mut partial, 20), ops(&mut whole, 20));
+    }
+}
+
+#[cfg(test)]
+mod rounds_tests {
+    use super::*;
+    use crate::plan::{Leaf, LeafKind, Position};
+    use crate::seed::Seed;
+
+    fn rounds_mix(k: u64) -> Node {
+        let at = Position {
+            seed: Seed::from_u64(1),
+            stream: 0,
+            pos: 0,
+        };
+        let children = (0..k)
+            .map(|i| {
+                let cap = (i * 7919) % (k + 3);
+                Node::Leaf(Leaf::new(LeafKind::cycle(1).unwrap(), at, Some(cap), i))
+            })
+            .collect();
+        Node::Mix(Mix::new(children, 5, None, Until::All).unwrap())
+    }
+
+    #[test]
+    fn skip_rounds_equals_stepping() {
+        let total = match rounds_mix(300).capacity() {
+            Count::Finite(c) => c as u64,
+            other => panic!("{other:?}"),
+        };
+        for n in [1, 299, 301, 5_000, total - 7, total, total + 9] {
+            let mut stepped = rounds_mix(300);
+            let mut skipped_ops = Vec::new();
+            stepped.fill(&mut skipped_ops, n as usize);
+            let mut split = rounds_mix(300);
+            let mut left = n;
+            while left > 0 {
+                let got = split.skip(left, &mut Work::new(500));
+                if got == 0 {
+                    break;
+                }
+                left -= got;
+            }
+            assert_eq!(n - left, n.min(total), "n = {n}");
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            stepped.fill(&mut a, 100_000);
+            split.fill(&mut b, 100_000);
+            assert_eq!(a, b, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn skip_rounds_is_fast_with_many_children() {
+        // 20,000 children, each running out at a different pass: the last
+        // five ops are those of passes k - 2, k - 1 and k.
+        let k = 20_000;
+        let at = Position {
+            seed: Seed::from_u64(1),
+            stream: 0,
+            pos: 0,
+        };
+        let children = (0..k)
+            .map(|i| Node::Leaf(Leaf::new(LeafKind::cycle(1).unwrap(), at, Some(i + 1), i)))
+            .collect();
+        let mut mix = Node::Mix(Mix::new(children, 0, None, Until::All).unwrap());
+        let t = std::time::Instant::now();
+        let mut left = k * (k + 1) / 2 - 5;
+        while left > 0 {
+            left -= mix.skip(left, &mut Work::new(1 << 24));
+        }
+        assert!(t.elapsed().as_millis() < 500, "{:?}", t.elapsed());
+        let mut rest = Vec::new();
+        mix.fill(&mut rest, 10);
+        assert_eq!(rest, vec![k - 2, k - 1, k - 2, k - 1, k - 1]);
     }
 }

@@ -17,7 +17,7 @@ use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 
 mod atoms {
     rustler::atoms! {
-        ok, error, stale_table, nil, ops, skip, capacity, infinity, unknown,
+        ok, error, stale_table, nil, ops, picks, skip, capacity, infinity, unknown,
         produced, next_child, children
     }
 }
@@ -25,6 +25,11 @@ mod atoms {
 /// Work units one `run` skip may spend (ops stepped, children visited): well
 /// under a millisecond.
 pub const SKIP_WORK: u64 = 200_000;
+
+/// Work units per plan node a `run_dirty` skip may spend: the call already
+/// costs O(nodes) to decode, so it may do that much again many times over
+/// (a round-robin `until: :all` skip does O(children) per round).
+pub const DIRTY_SKIP_WORK_PER_NODE: u64 = 64;
 
 /// Pool tables at most this long are built on a normal scheduler; longer ones
 /// (whose build may take more than ~50 µs) on a dirty CPU scheduler.
@@ -125,8 +130,10 @@ fn plan_new<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
     }
 }
 
-/// The next `k` (≤ `MAX_CHUNK`) ops of `cursor`, picked from `pool` (or indices
-/// when `pool` is `nil`, for plans of pool picks only); fewer, down to `[]`,
+/// The next `k` (≤ `MAX_CHUNK`) ops of `cursor`, picked from `pool` (the flat
+/// pool as one tuple, read in place), or indices when `pool` is `nil` (plans
+/// of pool picks only); fewer when the
+/// call's work budget is spent (at least one while the plan has ops), `[]`
 /// once the plan is exhausted. Plans with values or zips build their ops
 /// (integers, tuples, lists) here, around terms picked from `pool`.
 #[rustler::nif]
@@ -156,6 +163,64 @@ fn plan_chunk<'a>(
     Ok(ops.encode(env))
 }
 
+/// `plan_chunk/3` with the pool as a tuple holding each leaf's pool tuple
+/// (depth-first, as `Lockstep.Generator.Engine.spec/1` lists them), read in
+/// place and only where picked: O(chunk · log leaves) per call, whatever the
+/// pools' sizes and the number of leaves, and no flat pool built by the caller.
+#[rustler::nif]
+fn plan_chunk_leaves<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    chunk_leaves(env, cursor, k, pools)
+}
+
+/// `plan_chunk_leaves/3` on a dirty CPU scheduler, for plans whose pools are
+/// large (reading a leaf's tuple is O(its size)).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn plan_chunk_leaves_dirty<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    chunk_leaves(env, cursor, k, pools)
+}
+
+fn chunk_leaves<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    if k > MAX_CHUNK {
+        return Err(rustler::Error::BadArg);
+    }
+    let terms = Pools::lazy(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let mut batch = cursor.lock();
+    if batch.is_pick_only() {
+        let picks = batch.next_chunk(k);
+        if !terms.check_parts(picks.iter().copied()) {
+            return Err(rustler::Error::BadArg);
+        }
+        let ops: Vec<Term> = picks.iter().map(|&i| terms.get(i)).collect();
+        return Ok(ops.encode(env));
+    }
+    let (n, toks) = batch.next_tokens(k);
+    let picked = toks.iter().filter_map(|t| match t {
+        Tok::Pick(i) => Some(*i),
+        _ => None,
+    });
+    if !terms.check_parts(picked) {
+        return Err(rustler::Error::BadArg);
+    }
+    let mut toks = toks.iter();
+    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, &terms)).collect();
+    Ok(ops.encode(env))
+}
+
 /// Runs a plan (`spec`, as built by `Lockstep.Generator.Engine`, whose leaves
 /// pick from `pools`, one tuple per leaf in depth-first order) and reports
 /// what it did, so the caller writes the plan's new state back into the
@@ -164,6 +229,8 @@ fn plan_chunk<'a>(
 /// * `{:ops, k, record}`: the next (up to) `k` ops, fewer once done or when
 ///   the call's token budget is spent: `{:ok, {ops, state}}`; with `record`,
 ///   each op is followed in the list by the top mix's `next_child` after it.
+/// * `{:picks, k, record}`: as `{:ops, k, record}` for a tree of pool picks
+///   only, with flat pool indices in place of the ops; `pools` is not read.
 /// * `{:skip, n}`: skips up to `n` ops within a work budget:
 ///   `{:ok, {skipped, state}}` (fewer than `n` when done or out of budget).
 /// * `:capacity`: `{:ok, count | :infinity | :unknown}`.
@@ -174,7 +241,25 @@ fn plan_chunk<'a>(
 /// `{:error, reason}` (a message naming the bad part).
 #[rustler::nif]
 fn run<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
-    match run_request(env, spec, pools, request) {
+    run_on(env, spec, pools, request, false)
+}
+
+/// `run/3` on a dirty CPU scheduler, for trees so large (over a few thousand
+/// nodes) that decoding the spec alone takes milliseconds; its skips may
+/// spend more work per call (in proportion to the tree).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn run_dirty<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
+    run_on(env, spec, pools, request, true)
+}
+
+fn run_on<'a>(
+    env: Env<'a>,
+    spec: Term<'a>,
+    pools: Term<'a>,
+    request: Term<'a>,
+    dirty: bool,
+) -> Term<'a> {
+    match run_request(env, spec, pools, request, dirty) {
         Ok(result) => (atoms::ok(), result).encode(env),
         Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
         Err(e) => (atoms::error(), e.to_string()).encode(env),
@@ -186,6 +271,7 @@ fn run_request<'a>(
     spec: Term<'a>,
     pools: Term<'a>,
     request: Term<'a>,
+    dirty: bool,
 ) -> Result<Term<'a>, spec::SpecError> {
     use spec::SpecError::Malformed;
     let mut node = spec::decode_plan(spec)?;
@@ -203,8 +289,34 @@ fn run_request<'a>(
     match parts.as_slice() {
         [tag, n] if tag.decode::<Atom>().ok() == Some(atoms::skip()) => {
             let n: u64 = n.decode().map_err(|_| Malformed("skip count"))?;
-            let skipped = node.skip(n, &mut Work::new(SKIP_WORK));
+            let budget = if dirty {
+                SKIP_WORK.max(DIRTY_SKIP_WORK_PER_NODE * node.nodes())
+            } else {
+                SKIP_WORK
+            };
+            let skipped = node.skip(n, &mut Work::new(budget));
             Ok((skipped, state_term(env, &node.state())).encode(env))
+        }
+        [tag, k, record] if tag.decode::<Atom>().ok() == Some(atoms::picks()) => {
+            // Pick-only trees with large pools: flat pool indices, the pools
+            // not read at all (the caller maps them).
+            let k: usize = k.decode().map_err(|_| Malformed("op count"))?;
+            let record: bool = record.decode().map_err(|_| Malformed("record"))?;
+            let record = record && node.top_next_child().is_some();
+            if k > MAX_CHUNK || !node.is_pick_only() {
+                return Err(Malformed("picks request"));
+            }
+            let mut ncs = Vec::new();
+            let mut picks = Vec::new();
+            let n = batch::run_picks(&mut node, k, &mut picks, record.then_some(&mut ncs));
+            let mut out: Vec<u64> = Vec::with_capacity(if record { 2 * n } else { n });
+            for (j, &p) in picks.iter().enumerate() {
+                out.push(p);
+                if let (true, Some(&nc)) = (record, ncs.get(j)) {
+                    out.push(nc as u64);
+                }
+            }
+            Ok((out, state_term(env, &node.state())).encode(env))
         }
         [tag, k, record] if tag.decode::<Atom>().ok() == Some(atoms::ops()) => {
             let k: usize = k.decode().map_err(|_| Malformed("op count"))?;
@@ -214,8 +326,8 @@ fn run_request<'a>(
             if k > MAX_CHUNK {
                 return Err(Malformed("op count"));
             }
-            let terms = pool_terms(pools)?;
-            batch::check_pool(&node, terms.len() as u64)?;
+            let terms = Pools::from_list(pools).ok_or(Malformed("pools"))?;
+            batch::check_pool(&node, terms.len())?;
             let mut ncs = Vec::new();
             let mut out: Vec<Term> = Vec::new();
             if node.is_pick_only() {
@@ -224,7 +336,7 @@ fn run_request<'a>(
                 let n = batch::run_picks(&mut node, k, &mut picks, record.then_some(&mut ncs));
                 out.reserve(if record { 2 * n } else { n });
                 for (j, &p) in picks.iter().enumerate() {
-                    out.push(terms[p as usize]);
+                    out.push(terms.get(p));
                     if let (true, Some(nc)) = (record, ncs.get(j)) {
                         out.push(nc.encode(env));
                     }
@@ -247,20 +359,136 @@ fn run_request<'a>(
     }
 }
 
-/// The flat pool: every leaf's pool tuple, concatenated in order.
-fn pool_terms(pools: Term) -> Result<Vec<Term>, spec::SpecError> {
-    let bad = spec::SpecError::Malformed("pools");
-    pools
-        .list_length()
-        .map_err(|_| spec::SpecError::Malformed("pools"))?;
-    let mut terms = Vec::new();
-    for pool in pools.into_list_iterator().map_err(|_| bad)? {
-        terms.extend(
-            rustler::types::tuple::get_tuple(pool)
-                .map_err(|_| spec::SpecError::Malformed("pool"))?,
-        );
+/// The flat pool: every leaf's pool tuple, concatenated in order. From a
+/// list of tuples (`run`) every leaf's elements are read; from a tuple of
+/// tuples with the leaves' ends known (`plan_chunk_leaves`), a leaf's tuple
+/// is read only when a pick needs it (once per call), each pick finding its
+/// leaf by binary search. Reading a tuple copies its term handles (no
+/// `unsafe` here), O(its size): trees whose pools are large enough for that
+/// to matter run on a dirty scheduler (`run_dirty`,
+/// `plan_chunk_leaves_dirty`; see `Lockstep.Generator.Engine`).
+struct Pools<'a, 'e> {
+    env: Env<'a>,
+    source: Source<'a>,
+    /// `ends[j]`: one past the flat index of leaf `j`'s last element.
+    ends: std::borrow::Cow<'e, [u64]>,
+}
+
+enum Source<'a> {
+    /// Every leaf's elements.
+    Parts(Vec<Vec<Term<'a>>>),
+    /// The leaf tuples, each read when first picked from.
+    Lazy {
+        outer: Vec<Term<'a>>,
+        parts: Vec<std::cell::OnceCell<Option<Vec<Term<'a>>>>>,
+    },
+}
+
+/// The elements of a tuple; `None` when `term` is not a tuple.
+fn tuple_elems(term: Term) -> Option<Vec<Term>> {
+    rustler::types::tuple::get_tuple(term).ok()
+}
+
+impl<'a, 'e> Pools<'a, 'e> {
+    /// A proper list of tuples.
+    fn from_list(list: Term<'a>) -> Option<Self> {
+        list.list_length().ok()?;
+        let mut parts = Vec::new();
+        let mut ends = Vec::new();
+        let mut end = 0;
+        for tuple in list.into_list_iterator().ok()? {
+            let elems = tuple_elems(tuple)?;
+            end += elems.len() as u64;
+            parts.push(elems);
+            ends.push(end);
+        }
+        Some(Pools {
+            env: list.get_env(),
+            source: Source::Parts(parts),
+            ends: ends.into(),
+        })
     }
-    Ok(terms)
+
+    /// One tuple.
+    fn from_tuple(tuple: Term<'a>) -> Option<Self> {
+        let elems = tuple_elems(tuple)?;
+        Some(Pools {
+            env: tuple.get_env(),
+            ends: vec![elems.len() as u64].into(),
+            source: Source::Parts(vec![elems]),
+        })
+    }
+
+    /// A tuple with one tuple per leaf, whose ends are `ends`.
+    fn lazy(tuple: Term<'a>, ends: &'e [u64]) -> Option<Self> {
+        let outer = tuple_elems(tuple)?;
+        (outer.len() == ends.len()).then(|| Pools {
+            env: tuple.get_env(),
+            source: Source::Lazy {
+                parts: (0..outer.len()).map(|_| std::cell::OnceCell::new()).collect(),
+                outer,
+            },
+            ends: ends.into(),
+        })
+    }
+
+    fn len(&self) -> u64 {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    fn part_of(&self, i: u64) -> usize {
+        if self.ends.len() == 1 {
+            0
+        } else {
+            self.ends.partition_point(|&end| end <= i)
+        }
+    }
+
+    fn start(&self, j: usize) -> u64 {
+        if j == 0 {
+            0
+        } else {
+            self.ends[j - 1]
+        }
+    }
+
+    /// Leaf `j`'s elements (read on first use for lazy pools).
+    fn part(&self, j: usize) -> Option<&[Term<'a>]> {
+        match &self.source {
+            Source::Parts(parts) => Some(&parts[j]),
+            Source::Lazy { outer, parts } => parts[j]
+                .get_or_init(|| tuple_elems(outer[j]))
+                .as_deref(),
+        }
+    }
+
+    /// Checks that the leaf tuples that `picks` (flat indices below `len()`)
+    /// read from are tuples of the leaf's size.
+    fn check_parts(&self, picks: impl Iterator<Item = u64>) -> bool {
+        let mut last = usize::MAX;
+        for i in picks {
+            let j = self.part_of(i);
+            if j != last {
+                let size = self.ends[j] - self.start(j);
+                match self.part(j) {
+                    Some(elems) if elems.len() as u64 == size => last = j,
+                    _ => return false,
+                }
+            }
+        }
+        true
+    }
+
+    /// Element `i` of the flat pool (`i < len()`; `nil` for a leaf tuple that
+    /// `check_parts` would refuse).
+    fn get(&self, i: u64) -> Term<'a> {
+        let j = self.part_of(i);
+        let k = (i - self.start(j)) as usize;
+        match self.part(j) {
+            Some(elems) if k < elems.len() => elems[k],
+            _ => atoms::nil().encode(self.env),
+        }
+    }
 }
 
 fn state_term<'a>(env: Env<'a>, state: &NodeState) -> Term<'a> {
@@ -294,9 +522,9 @@ fn composite_term<'a>(
 
 /// Builds one op from its tokens (depth bounded by the plan's, at most
 /// `MAX_DEPTH` zips plus a list-append's two list levels).
-fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &[Term<'a>]) -> Term<'a> {
+fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, '_>) -> Term<'a> {
     match toks.next() {
-        Some(Tok::Pick(i)) => pool[*i as usize],
+        Some(Tok::Pick(i)) => pool.get(*i),
         Some(Tok::Int(v)) => v.encode(env),
         // Small tuples through Rustler's tuple encoders (stack arrays); a
         // general make_tuple allocates twice per op.
@@ -327,15 +555,18 @@ fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &[Term<'a>]
     }
 }
 
-/// Where ops come from: the terms of a pool tuple, or bare indices.
+/// Where ops come from: the terms of a pool (one tuple, or a list of tuples
+/// making up the flat pool, read in place), or bare indices.
 enum Picks<'a> {
-    Terms(Vec<Term<'a>>),
+    Terms(Pools<'a, 'static>),
     Indices,
 }
 
 fn pick_pool(pool: Term) -> NifResult<Picks> {
     if pool.is_tuple() {
-        rustler::types::tuple::get_tuple(pool).map(Picks::Terms)
+        Pools::from_tuple(pool)
+            .map(Picks::Terms)
+            .ok_or(rustler::Error::BadArg)
     } else if pool.is_atom() && pool.decode::<Atom>()? == atoms::nil() {
         Ok(Picks::Indices)
     } else {
@@ -346,7 +577,7 @@ fn pick_pool(pool: Term) -> NifResult<Picks> {
 impl<'a> Picks<'a> {
     fn len_or(&self, n: u64) -> u64 {
         match self {
-            Picks::Terms(terms) => terms.len() as u64,
+            Picks::Terms(terms) => terms.len(),
             Picks::Indices => n,
         }
     }
@@ -356,7 +587,7 @@ impl<'a> Picks<'a> {
         match self {
             Picks::Terms(terms) => ops
                 .iter()
-                .map(|&i| terms[i as usize])
+                .map(|&i| terms.get(i))
                 .collect::<Vec<Term>>()
                 .encode(env),
             Picks::Indices => ops.encode(env),

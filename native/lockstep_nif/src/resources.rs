@@ -25,6 +25,9 @@ impl Table {
 pub struct Cursor {
     batch: Mutex<Batch>,
     pool_len: u64,
+    /// One past each leaf's last flat-pool index (depth-first), to find the
+    /// leaf pool of a flat index when pools come as a tuple of tuples.
+    leaf_ends: Vec<u64>,
 }
 
 #[rustler::resource_impl]
@@ -33,9 +36,14 @@ impl rustler::Resource for Cursor {}
 impl Cursor {
     pub fn new(batch: Batch, pool_len: u64) -> Self {
         Cursor {
+            leaf_ends: batch.leaf_ends(),
             batch: Mutex::new(batch),
             pool_len,
         }
+    }
+
+    pub fn leaf_ends(&self) -> &[u64] {
+        &self.leaf_ends
     }
 
     pub fn pool_len(&self) -> u64 {
