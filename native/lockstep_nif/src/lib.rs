@@ -425,7 +425,9 @@ impl<'a, 'e> Pools<'a, 'e> {
         (outer.len() == ends.len()).then(|| Pools {
             env: tuple.get_env(),
             source: Source::Lazy {
-                parts: (0..outer.len()).map(|_| std::cell::OnceCell::new()).collect(),
+                parts: (0..outer.len())
+                    .map(|_| std::cell::OnceCell::new())
+                    .collect(),
                 outer,
             },
             ends: ends.into(),
@@ -456,9 +458,9 @@ impl<'a, 'e> Pools<'a, 'e> {
     fn part(&self, j: usize) -> Option<&[Term<'a>]> {
         match &self.source {
             Source::Parts(parts) => Some(&parts[j]),
-            Source::Lazy { outer, parts } => parts[j]
-                .get_or_init(|| tuple_elems(outer[j]))
-                .as_deref(),
+            Source::Lazy { outer, parts } => {
+                parts[j].get_or_init(|| tuple_elems(outer[j])).as_deref()
+            }
         }
     }
 
