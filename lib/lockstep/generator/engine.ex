@@ -401,9 +401,10 @@ defmodule Lockstep.Generator.Engine do
   # copying its term handles, O(pool) per call.
   # (A {:picks, ...} request does not read the pools.)
   defp native_run(spec, pools, request) do
-    if length(pools) > @dirty_leaves or (big_pools?(pools) and elem(request, 0) != :picks),
-      do: Native.run_dirty(spec, pools, request),
-      else: Native.run(spec, pools, request)
+    if length(pools) > @dirty_leaves or
+         (big_pools?(pools) and not match?({:picks, _, _}, request)),
+       do: Native.run_dirty(spec, pools, request),
+       else: Native.run(spec, pools, request)
   end
 
   defp bump_refills(%G{engine: %{refills: n} = e} = gen, {:ops, _, _}),
