@@ -17,12 +17,22 @@ defimpl Enumerable, for: Lockstep.Generator do
 
   def member?(_gen, _value), do: {:error, __MODULE__}
 
+  @infinite_size Bitwise.bsl(1, 64)
+
+  # Slicing skips with drop/2 (O(1) for seeded leaves and workloads). An
+  # infinite generator reports 2^64 ops (op indices wrap there, see
+  # docs/STREAM.md), so `Enum.slice(counter(0), 10_000_000, 2)` and
+  # `Enum.at(gen, 10_000_000)` skip instead of walking; negative indices
+  # into it count back from that size. Generators whose length only running
+  # them tells are sliced by Enum's walk.
   def slice(gen) do
     case Engine.capacity(gen) do
-      n when not is_integer(n) ->
+      :unknown ->
         {:error, __MODULE__}
 
       n ->
+        n = if n == :infinity, do: @infinite_size, else: n
+
         # The 3-arity form (Elixir >= 1.14): `length` ops from `start`, every
         # `step`-th. With the 2-arity form, Elixir 1.14's Enum.slice/2 with a
         # step asked for the span and applied no step (issue 11).
