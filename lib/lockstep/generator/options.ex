@@ -61,10 +61,15 @@ defmodule Lockstep.Generator.Options do
   @doc false
   # An integer option in `range` (default `default`), named in the error.
   @spec int!(keyword(), atom(), integer(), Range.t(), String.t()) :: integer()
-  def int!(opts, key, default, range, fun) do
+  def int!(opts, key, default, first..last//1 = range, fun) do
+    # Bounds compared directly: `n in range` on a range in a variable goes
+    # through the Enumerable protocol (construction is on the hot path).
     case Keyword.get(opts, key, default) do
+      n when is_integer(n) and n >= first and n <= last ->
+        n
+
       n when is_integer(n) ->
-        if n in range, do: n, else: bad_int!(key, n, range, fun)
+        bad_int!(key, n, range, fun)
 
       other ->
         bad_int!(key, other, range, fun)
