@@ -407,18 +407,19 @@ defmodule Lockstep.Generator do
   # Validates a list of child generators (non-empty, generators, nesting bound).
   defp children!(gens, fun) do
     gens = Options.ops!(gens, "gens", fun)
+    # One pass: each is a generator, not nested too deep, and joins at its
+    # exact current state, without a buffer.
+    Enum.map(gens, fn
+      %__MODULE__{} = gen ->
+        if depth(gen) >= @max_depth do
+          raise ArgumentError, "#{fun}: generators nested deeper than #{@max_depth} levels"
+        end
 
-    Enum.each(gens, fn
-      %__MODULE__{} -> :ok
-      other -> raise ArgumentError, "#{fun} expects a list of generators, got: #{inspect(other)}"
+        settled(gen)
+
+      other ->
+        raise ArgumentError, "#{fun} expects a list of generators, got: #{inspect(other)}"
     end)
-
-    if Enum.any?(gens, &(depth(&1) >= @max_depth)) do
-      raise ArgumentError, "#{fun}: generators nested deeper than #{@max_depth} levels"
-    end
-
-    # A child joins at its exact current state, without a buffer.
-    Enum.map(gens, &settled/1)
   end
 
   defp settled(%__MODULE__{buf: [], engine: %{frontier: nil}} = gen), do: gen
