@@ -131,10 +131,10 @@ fn plan_new<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
 }
 
 /// The next `k` (≤ `MAX_CHUNK`) ops of `cursor`, picked from `pool` (the flat
-/// pool as one tuple, read in place), or indices when `pool` is `nil` (plans
-/// of pool picks only); fewer when the
-/// call's work budget is spent (at least one while the plan has ops), `[]`
-/// once the plan is exhausted. Plans with values or zips build their ops
+/// pool as one tuple), or pool indices when `pool` is `nil` (plans of pool
+/// picks only: the pools are then not read at all, which is how large pools
+/// are served); fewer when the call's work budget is spent (at least one
+/// while the plan has ops), `[]` once the plan is exhausted. Plans with values or zips build their ops
 /// (integers, tuples, lists) here, around terms picked from `pool`.
 #[rustler::nif]
 fn plan_chunk<'a>(
@@ -164,9 +164,10 @@ fn plan_chunk<'a>(
 }
 
 /// `plan_chunk/3` with the pool as a tuple holding each leaf's pool tuple
-/// (depth-first, as `Lockstep.Generator.Engine.spec/1` lists them), read in
-/// place and only where picked: O(chunk · log leaves) per call, whatever the
-/// pools' sizes and the number of leaves, and no flat pool built by the caller.
+/// (depth-first, as `Lockstep.Generator.Engine.spec/1` lists them), each
+/// read only when picked from (O(that pool) once per call), so no flat pool
+/// is built by the caller. Plans with large pools use `plan_chunk/3` with
+/// `nil` (pick-only plans) or the dirty variant below.
 #[rustler::nif]
 fn plan_chunk_leaves<'a>(
     env: Env<'a>,
