@@ -56,7 +56,7 @@ defmodule Lockstep.Generator.Batch do
     wire = Engine.wire(kind, n, pos)
 
     case Native.leaf_chunk(kind, n, Engine.table(gen), e.key, e.stream, wire, k, direct(pool, k)) do
-      :stale_table -> leaf_chunk(G.__rebuild_tables__(gen), pos, k)
+      {:error, :stale_table} -> leaf_chunk(G.__rebuild_tables__(gen), pos, k)
       ops when n <= 2 * k -> {ops, gen}
       indices -> {{indices, pool}, gen}
     end

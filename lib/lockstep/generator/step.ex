@@ -41,7 +41,7 @@ defmodule Lockstep.Generator.Step do
     table = Engine.mix_table(gen)
 
     case Native.leaf_chunk(kind, n, table, e.key, e.stream, e.rpos &&& @max_u64, 1, nil) do
-      :stale_table ->
+      {:error, :stale_table} ->
         next(G.__rebuild_tables__(gen))
 
       [pick] ->

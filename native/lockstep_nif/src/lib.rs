@@ -83,7 +83,9 @@ fn table_live(table: Term) -> bool {
 
 /// The `k` (≤ `MAX_CHUNK`) ops from op `pos` of one leaf, as terms picked from
 /// `pool` (a tuple) or, when `pool` is `nil`, as pool indices. Returns
-/// `:stale_table` when a weighted leaf's table is not a live resource.
+/// `{:error, :stale_table}` when a weighted leaf's table is not a live
+/// resource (the one error answer every entry point shares; malformed
+/// arguments, which only a caller bug produces, raise `ArgumentError`).
 #[rustler::nif]
 #[allow(clippy::too_many_arguments)]
 fn leaf_chunk<'a>(
@@ -99,7 +101,9 @@ fn leaf_chunk<'a>(
 ) -> NifResult<Term<'a>> {
     let kind = match spec::pick_kind(kind, n, table) {
         Ok(kind) => kind,
-        Err(spec::SpecError::StaleTable) => return Ok(atoms::stale_table().encode(env)),
+        Err(spec::SpecError::StaleTable) => {
+            return Ok((atoms::error(), atoms::stale_table()).encode(env))
+        }
         Err(_) => return Err(rustler::Error::BadArg),
     };
     if k > MAX_CHUNK {
