@@ -408,9 +408,14 @@ defmodule Lockstep.NativeJunkTest do
           :valid
         else
           case result do
-            {:raised, _} -> :raised
-            {:ok, {:error, :stale_table}} when kind == :weighted -> assert(not live_table?(table)) && :stale
-            other -> flunk("leaf_chunk#{inspect(args)} gave #{inspect(other)}")
+            {:raised, _} ->
+              :raised
+
+            {:ok, {:error, :stale_table}} when kind == :weighted ->
+              assert(not live_table?(table)) && :stale
+
+            other ->
+              flunk("leaf_chunk#{inspect(args)} gave #{inspect(other)}")
           end
         end
       end
@@ -454,8 +459,11 @@ defmodule Lockstep.NativeJunkTest do
     end
 
     # A stale table (or a cursor in its place) is reported, not an error.
-    assert Native.leaf_chunk(:weighted, 4, make_ref(), {0, 1}, 0, 0, 10, nil) == {:error, :stale_table}
-    assert Native.leaf_chunk(:weighted, 4, cursor(), {0, 1}, 0, 0, 10, nil) == {:error, :stale_table}
+    assert Native.leaf_chunk(:weighted, 4, make_ref(), {0, 1}, 0, 0, 10, nil) ==
+             {:error, :stale_table}
+
+    assert Native.leaf_chunk(:weighted, 4, cursor(), {0, 1}, 0, 0, 10, nil) ==
+             {:error, :stale_table}
 
     # Edges that are valid.
     assert Native.leaf_chunk(:random, 3, nil, {0, 1}, 0, 0, 0, nil) == []
