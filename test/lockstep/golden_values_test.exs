@@ -57,11 +57,6 @@ defmodule Lockstep.GoldenValuesTest do
     {G.integers(int(first)..int(last), seed: int(s)), 4, offset}
   end
 
-  defp kind_mix("swarm", _kinds), do: :swarm
-
-  defp kind_mix(ws, kinds),
-    do: Enum.zip(kinds, ws |> String.split(",") |> Enum.map(&int/1))
-
   defp parse(["zipf", s, n, skew | _], offset) do
     {G.zipf(int(n), skew: float(skew), seed: int(s)), 4, offset}
   end
@@ -229,4 +224,9 @@ defmodule Lockstep.GoldenValuesTest do
     assert render([1, -2, :p3, :append, nil, {:a, 1}, [[:r, 0, nil]]]) ==
              "1; -2; p3; append; nil; {a,1}; [[r,0,nil]]"
   end
+
+  defp kind_mix("swarm", _kinds), do: :swarm
+
+  defp kind_mix(ws, kinds),
+    do: Enum.zip(kinds, ws |> String.split(",") |> Enum.map(&int/1))
 end
