@@ -162,9 +162,7 @@ fn plan_chunk<'a>(
         return Err(rustler::Error::BadArg);
     };
     let (n, toks) = batch.next_tokens(k);
-    let mut toks = toks.iter();
-    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, terms)).collect();
-    Ok(ops.encode(env))
+    Ok(ops_list(env, n, toks, terms))
 }
 
 /// `plan_chunk/3` with the pool as a tuple holding each leaf's pool tuple
@@ -221,9 +219,14 @@ fn chunk_leaves<'a>(
     if !terms.check_parts(picked) {
         return Err(rustler::Error::BadArg);
     }
+    Ok(ops_list(env, n, toks, &terms))
+}
+
+/// The list of the `n` ops written as `toks`.
+fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> Term<'a> {
     let mut toks = toks.iter();
-    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, &terms)).collect();
-    Ok(ops.encode(env))
+    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, terms)).collect();
+    ops.encode(env)
 }
 
 /// Runs a plan (`spec`, as built by `Lockstep.Generator.Engine`, whose leaves
