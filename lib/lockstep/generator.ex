@@ -137,18 +137,23 @@ defmodule Lockstep.Generator do
 
     * `kind` — `:random`, `:cycle`, `:weighted` or `:mix` for the documented
       constructors; the added ones use `:concat`, `:zip`, `:map`, `:filter`,
-      `:integers`, `:zipf`, `:counter`, and the workloads `:transfer` and
-      `:list_append`; `select/2` makes `:select`.
+      `:integers`, `:zipf`, `:counter`, the workloads `:register`, `:bank`
+      and `:list_append`; `select/2` makes `:select`.
     * `ops` — the pool of ops as given (for `:weighted`, the ops without their
       weights); `nil` for `:mix`.
     * `weights` — the integer weights, in the order of `ops` (`:weighted` only).
     * `total` — the sum of `weights` (`:weighted` only).
-    * `children` — the child generators, in their current state (`:mix`, and
-      the composites `:concat`, `:zip`, `:map`, `:filter`).
+    * `children` — the child generators (`:mix`, and the composites
+      `:concat`, `:zip`, `:map`, `:filter`, `:select`). `next/1` on a mix,
+      concat or zip pops ops that one engine call prefetched: while ops are
+      buffered, `children` hold their state as of that call (before the
+      buffered ops). A generator with no buffer (new, or returned by
+      `drop/2` or `fork/2`) has them exact.
     * `next_child` — index of the child asked next, starting at 0 (`:mix`;
       the current phase of a `:concat`; `nil` for a `strategy: :random` mix,
-      whose next child is drawn).
-    * `remaining` — ops left before `:done`: `:infinity` until `take/2`.
+      whose next child is drawn); exact after every `next/1`.
+    * `remaining` — ops left before `:done`: `:infinity` until `take/2`;
+      exact after every `next/1`.
     * `seed` — the seed of the stream (`:random` and `:weighted`; `nil` otherwise).
 
   Other fields are internal.
@@ -168,6 +173,8 @@ defmodule Lockstep.Generator do
             | :zipf
             | :counter
             | :transfer
+            | :register
+            | :bank
             | :list_append
             | :select,
           next_child: non_neg_integer() | nil,
