@@ -867,7 +867,7 @@ defmodule Lockstep.Generator do
   def next(%__MODULE__{children: nil, pos: pos, remaining: remaining} = gen) do
     k = Batch.refill_size(pos, remaining)
     # A call may give fewer than k ops (very large ops: a token budget).
-    {[op | rest] = ops, gen} = leaf_ops(gen, pos, k)
+    {[op | rest] = ops, gen} = Batch.leaf_ops(gen, pos, k)
     {op, %{gen | buf: rest, pos: pos + length(ops), remaining: dec(remaining)}}
   end
 
@@ -878,13 +878,6 @@ defmodule Lockstep.Generator do
   end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
-
-  # A counter past the engine's range is counted here (Unique).
-  defp leaf_ops(%__MODULE__{kind: :counter} = gen, pos, k) do
-    if Unique.engine?(gen), do: Batch.leaf_ops(gen, pos, k), else: {Unique.ops(gen, pos, k), gen}
-  end
-
-  defp leaf_ops(gen, pos, k), do: Batch.leaf_ops(gen, pos, k)
 
   # Nesting depth of composites (0 for a leaf); stops counting past @max_depth.
   defp depth(%__MODULE__{children: [_ | _] = cs}),
@@ -917,14 +910,7 @@ defmodule Lockstep.Generator do
   """
   @spec each(t(), (any() -> any())) :: non_neg_integer()
   def each(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
-    if Unique.elixir?(gen) do
-      Unique.reduce(gen, 0, fn op, n ->
-        fun.(op)
-        n + 1
-      end)
-    else
-      Batch.each(gen, fun)
-    end
+    Batch.each(gen, fun)
   end
 
   def each(gen, fun), do: bad_fold!("each/2", gen, fun, 1)
@@ -943,7 +929,7 @@ defmodule Lockstep.Generator do
   """
   @spec reduce(t(), acc, (any(), acc -> acc)) :: acc when acc: any()
   def reduce(%__MODULE__{} = gen, acc, fun) when is_function(fun, 2) do
-    if Unique.elixir?(gen), do: Unique.reduce(gen, acc, fun), else: Batch.reduce(gen, acc, fun)
+    Batch.reduce(gen, acc, fun)
   end
 
   def reduce(gen, _acc, fun), do: bad_fold!("reduce/3", gen, fun, 2)

@@ -124,6 +124,9 @@ defmodule Lockstep.UniqueTest do
         assert walk(gen, 3) == [n, n + 1, n + 2]
         assert gen |> G.take(3) |> reduce_list() == [n, n + 1, n + 2]
         assert gen |> G.take(3) |> G.each(fn _ -> nil end) == 3
+        # A finite one through Enumerable (one chunk) and a long fold.
+        assert gen |> G.take(3) |> Enum.to_list() == [n, n + 1, n + 2]
+        assert gen |> G.take(5000) |> G.reduce(0, fn _, k -> k + 1 end) == 5000
         assert gen |> G.drop(10) |> Enum.take(1) == [n + 10]
         [_, w1] = G.split(gen, 2)
         assert Enum.take(w1, 2) == [2 * n + 1, 2 * n + 3]

@@ -10,12 +10,14 @@ defmodule Lockstep.Generator.Batch do
   #   each chunk is one NIF call whatever the shape. A map or filter on top of
   #   such a tree folds the tree's chunks; anything else steps next/1.
   #
-  # Pool ops come back as terms picked out of the pool tuples (no copying; the
-  # engine reads tuples in place, so passing one costs O(1) whatever its size).
-  # Leaf chunks on large pools come as indices that `elem/2` maps.
+  # Pool ops come back as terms picked out of the pool tuples the caller
+  # passes. The engine reads a tuple by copying its term handles, O(its size),
+  # so large pools are not passed: leaf chunks on them come as indices that
+  # `elem/2` maps, pick-only plans as indices that Engine.pick_terms/3 maps,
+  # and other plans read them on a dirty scheduler.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Engine, Native, Step}
+  alias Lockstep.Generator.{Engine, Native, Step, Unique}
 
   # Most ops per NIF call; equal to the engine's MAX_CHUNK.
   @max_chunk 4096
@@ -23,10 +25,7 @@ defmodule Lockstep.Generator.Batch do
   # one call; later ones take more, to spread the call's cost.
   @first_refill 64
   @refill 256
-  @pick_kinds [:random, :weighted, :cycle]
-
-  @doc false
-  def max_chunk, do: @max_chunk
+  @pick_kinds Engine.pick_kinds()
 
   @doc false
   # How many ops next/1 prefetches at op `pos` (a pure function of the
@@ -46,6 +45,13 @@ defmodule Lockstep.Generator.Batch do
       {{indices, pool}, gen} -> {for(i <- indices, do: elem(pool, i)), gen}
       {ops, gen} -> {ops, gen}
     end
+  end
+
+  # A counter past the engine's integer range is counted here (Unique).
+  def leaf_ops(%G{kind: :counter} = gen, pos, k) do
+    if Unique.engine?(gen),
+      do: {Engine.value_ops(gen, pos, k), gen},
+      else: {Unique.ops(gen, pos, k), gen}
   end
 
   def leaf_ops(gen, pos, k), do: {Engine.value_ops(gen, pos, k), gen}
@@ -111,11 +117,8 @@ defmodule Lockstep.Generator.Batch do
   end
 
   defp fold_chunks(%G{children: nil, remaining: remaining} = gen, acc, fun)
-       when remaining != 0 do
-    if gen.kind in @pick_kinds,
-      do: leaf_loop(gen, Engine.position(gen), remaining, acc, fun),
-      else: value_loop(gen, Engine.position(gen), remaining, acc, fun)
-  end
+       when remaining != 0,
+       do: leaf_loop(gen, Engine.position(gen), remaining, acc, fun)
 
   defp fold_chunks(%G{kind: :map, children: [child], engine: %{fun: f}} = gen, acc, fun) do
     if native?(child) do
@@ -172,9 +175,8 @@ defmodule Lockstep.Generator.Batch do
   end
 
   # A tree the engine runs whole: one plan, drained chunk by chunk. The
-  # leaves' pools go to every call as they are (a tuple of the leaves' tuples,
-  # which the engine reads in place where it picks), so no flat pool is built
-  # and a call costs O(chunk), not O(pool) or O(leaves).
+  # leaves' pools go to every call as a tuple of the leaves' tuples (no flat
+  # pool is built); the engine reads only the leaves it picks from.
   defp plan_fold(gen, acc, fun) do
     {spec, pools} = Engine.spec(gen)
     pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
@@ -184,7 +186,7 @@ defmodule Lockstep.Generator.Batch do
         chunk =
           cond do
             not Engine.big_pools?(pools) -> :normal
-            Engine.pick_only?(gen) -> {:indices, pools}
+            Engine.pick_only?(gen) -> {:indices, Engine.pick_lookup(pools)}
             true -> :dirty
           end
 
@@ -222,41 +224,31 @@ defmodule Lockstep.Generator.Batch do
   # Generators with Elixir functions inside step op by op (in chunks of
   # next/1 calls, so the fold callback is shared).
   defp fold_steps(gen, acc, fun) do
-    case step(gen, @max_chunk, []) do
+    case Engine.step(gen, @max_chunk) do
       {[], _gen} -> acc
       {ops, gen} -> fold_steps(gen, fun.(ops, length(ops), acc), fun)
     end
   end
 
-  defp step(gen, 0, ops), do: {:lists.reverse(ops), gen}
-
-  defp step(gen, k, ops) do
-    case G.next(gen) do
-      :done -> {:lists.reverse(ops), gen}
-      {op, gen} -> step(gen, k - 1, [op | ops])
-    end
-  end
-
+  # A leaf's op i needs no state but its position, so each chunk is one
+  # engine call, no cursor: a pick chunk (terms, or indices for large pools)
+  # or built values (fewer than asked past the call's budget).
   defp leaf_loop(_gen, _pos, 0, acc, _fun), do: acc
 
   defp leaf_loop(gen, pos, remaining, acc, fun) do
     k = if remaining == :infinity, do: @max_chunk, else: min(remaining, @max_chunk)
-    {chunk, gen} = leaf_chunk(gen, pos, k)
-    acc = fun.(chunk, k, acc)
-    remaining = if remaining == :infinity, do: :infinity, else: remaining - k
-    leaf_loop(gen, pos + k, remaining, acc, fun)
-  end
 
-  # Value leaves (integers, zipf, counter, workloads): op i needs no state
-  # but its position, so each chunk is one run/3 call, no cursor.
-  defp value_loop(_gen, _pos, 0, acc, _fun), do: acc
+    {chunk, n, gen} =
+      if gen.kind in @pick_kinds do
+        {chunk, gen} = leaf_chunk(gen, pos, k)
+        {chunk, k, gen}
+      else
+        {ops, gen} = leaf_ops(gen, pos, k)
+        {ops, length(ops), gen}
+      end
 
-  defp value_loop(gen, pos, remaining, acc, fun) do
-    k = if remaining == :infinity, do: @max_chunk, else: min(remaining, @max_chunk)
-    ops = Engine.value_ops(gen, pos, k)
-    n = length(ops)
     remaining = if remaining == :infinity, do: :infinity, else: remaining - n
-    value_loop(gen, pos + n, remaining, fun.(ops, n, acc), fun)
+    leaf_loop(gen, pos + n, remaining, fun.(chunk, n, acc), fun)
   end
 
   defp plan_loop(cursor, pools, chunk, acc, fun) do
@@ -270,8 +262,8 @@ defmodule Lockstep.Generator.Batch do
         :dirty ->
           Native.plan_chunk_leaves_dirty(cursor, @max_chunk, pools)
 
-        {:indices, list} ->
-          Engine.pick_terms(Native.plan_chunk(cursor, @max_chunk, nil), list, false)
+        {:indices, lookup} ->
+          Engine.pick_terms(Native.plan_chunk(cursor, @max_chunk, nil), lookup, false)
       end
 
     case ops do

@@ -60,11 +60,6 @@ defmodule Lockstep.Generator.Engine do
   def native?(%G{}), do: true
 
   @doc false
-  # True for seeded leaves (one engine node, no children).
-  def leaf?(%G{children: nil}), do: true
-  def leaf?(%G{}), do: false
-
-  @doc false
   # Op index of a leaf's next op.
   @spec position(G.t()) :: non_neg_integer()
   def position(%G{pos: pos, buf: buf}), do: pos - length(buf)
@@ -152,18 +147,18 @@ defmodule Lockstep.Generator.Engine do
         {gen, {ops, state}} -> {ops, apply_state(gen, state)}
       end
     else
-      step(gen, r, [])
+      step(gen, r)
     end
   end
 
   def chunk(gen, k) do
-    if leaf?(gen) or native?(gen) do
+    if native?(gen) do
       case G.next(gen) do
         :done -> {[], gen}
         {op, gen} -> gen |> drain_buffer() |> then(fn {ops, gen} -> {[op | ops], gen} end)
       end
     else
-      step(gen, k, [])
+      step(gen, k)
     end
   end
 
@@ -184,6 +179,12 @@ defmodule Lockstep.Generator.Engine do
 
   defp unzip_pairs([op, nc | rest], ops, ncs), do: unzip_pairs(rest, [op | ops], [nc | ncs])
   defp unzip_pairs([], ops, ncs), do: {Enum.reverse(ops), Enum.reverse(ncs)}
+
+  @doc false
+  # Up to k ops by next/1, and the generator after them (what only Elixir
+  # can run: maps, filters, selections and composites holding them).
+  @spec step(G.t(), non_neg_integer()) :: {[term()], G.t()}
+  def step(gen, k), do: step(gen, k, [])
 
   defp step(gen, 0, ops), do: {Enum.reverse(ops), gen}
 
@@ -263,8 +264,8 @@ defmodule Lockstep.Generator.Engine do
         engine: %{engine | frontier: nil}
     }
 
-    settled = if native?(gen), do: skip(base, consumed), else: walk(base, consumed)
-    %{settled | remaining: gen.remaining, next_child: gen.next_child}
+    # Only native composites buffer (Step runs the others op by op).
+    %{skip(base, consumed) | remaining: gen.remaining, next_child: gen.next_child}
   end
 
   # Writes a finished refill's state into the children (buffer used up).
@@ -320,7 +321,8 @@ defmodule Lockstep.Generator.Engine do
 
     case native_run(spec, pools, request) do
       {:ok, {picks, state}} when indices? ->
-        {bump_refills(gen, request), {pick_terms(picks, pools, elem(request, 2)), state}}
+        ops = pick_terms(picks, pick_lookup(pools), elem(request, 2))
+        {bump_refills(gen, request), {ops, state}}
 
       {:ok, result} ->
         {bump_refills(gen, request), result}
@@ -360,15 +362,19 @@ defmodule Lockstep.Generator.Engine do
     do: length(pools) > @dirty_leaves or Enum.reduce(pools, 0, &(tuple_size(&1) + &2)) > @big_pool
 
   @doc false
-  # The ops at flat pool indices `picks` (a round-robin mix's interleaved
-  # next_child entries, with `record`, kept as they are).
-  def pick_terms(picks, pools, record) do
+  # How flat pool indices find their term: each leaf's end and its pool
+  # (built once per fold, or per refill).
+  def pick_lookup(pools) do
     {ends, _} =
       Enum.map_reduce(pools, 0, fn p, acc -> {acc + tuple_size(p), acc + tuple_size(p)} end)
 
-    lookup = {List.to_tuple(ends), List.to_tuple(pools)}
-    map_picks(picks, lookup, record)
+    {List.to_tuple(ends), List.to_tuple(pools)}
   end
+
+  @doc false
+  # The ops at flat pool indices `picks` (a round-robin mix's interleaved
+  # next_child entries, with `record`, kept as they are).
+  def pick_terms(picks, lookup, record), do: map_picks(picks, lookup, record)
 
   defp map_picks([i, nc | rest], lookup, true),
     do: [term_at(i, lookup), nc | map_picks(rest, lookup, true)]

@@ -32,8 +32,8 @@ defmodule Lockstep.Generator.Unique do
   # with a start past ±2^126), the counter is computed here, in Elixir
   # (op i = start + i·W + w, bignums): `engine?/1` is false, so the engine
   # tree containing it is run by Lockstep.Generator.Step op by op (same ops,
-  # slower) and the leaf's own next/1, each/2 and reduce/3 fill its buffer
-  # here.
+  # slower), and the leaf's chunks (next/1's buffer, each/2, reduce/3,
+  # Enum) come from `ops/3` through Lockstep.Generator.Batch.leaf_ops/3.
 
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.Engine
@@ -100,22 +100,8 @@ defmodule Lockstep.Generator.Unique do
   end
 
   @doc false
-  # True for a counter leaf that Elixir computes (see the module doc).
-  def elixir?(%G{kind: :counter, children: nil} = gen), do: not engine?(gen)
-  def elixir?(_gen), do: false
-
-  @doc false
   # Ops pos .. pos + k - 1 of a counter.
   @spec ops(G.t(), non_neg_integer(), non_neg_integer()) :: [integer()]
   def ops(%G{engine: %{params: {:counter, start, ws, w}}}, pos, k),
     do: for(i <- pos..(pos + k - 1)//1, do: start + i * ws + w)
-
-  @doc false
-  # reduce/3 over a counter computed here, op by op through next/1.
-  def reduce(gen, acc, fun) do
-    case G.next(gen) do
-      :done -> acc
-      {op, gen} -> reduce(gen, fun.(op, acc), fun)
-    end
-  end
 end
