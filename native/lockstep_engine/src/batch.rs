@@ -169,13 +169,22 @@ mod tests {
     use crate::plan::{Leaf, LeafKind, Position};
     use crate::seed::Seed;
 
-    fn random(n: u64, remaining: Option<u64>) -> Node {
+    /// A leaf of `kind` (seed 7, stream 0, op 0) with an op budget.
+    fn leaf(kind: LeafKind, remaining: Option<u64>) -> Node {
         let at = Position {
             seed: Seed::from_u64(7),
             stream: 0,
             pos: 0,
         };
-        Node::Leaf(Leaf::new(LeafKind::random(n).unwrap(), at, remaining, 0))
+        Node::Leaf(Leaf::new(kind, at, remaining, 0))
+    }
+
+    fn random(n: u64, remaining: Option<u64>) -> Node {
+        leaf(LeafKind::random(n).unwrap(), remaining)
+    }
+
+    fn cycle(n: u64, remaining: Option<u64>) -> Node {
+        leaf(LeafKind::cycle(n).unwrap(), remaining)
     }
 
     #[test]
@@ -219,15 +228,6 @@ mod tests {
                 .collect::<Vec<_>>(),
             picks
         );
-    }
-
-    fn cycle(n: u64, remaining: Option<u64>) -> Node {
-        let at = Position {
-            seed: Seed::from_u64(1),
-            stream: 0,
-            pos: 0,
-        };
-        Node::Leaf(Leaf::new(LeafKind::cycle(n).unwrap(), at, remaining, 0))
     }
 
     /// Hostile shapes of issue 11, each with a reference copy.
