@@ -23,6 +23,8 @@ defmodule Lockstep.MixRuleTest do
 
   @moduletag :pull_rule
 
+  import Lockstep.GeneratorHelpers, only: [walk: 2, advance: 2]
+
   alias Lockstep.Generator, as: G
 
   defp a, do: G.cycle([:a])
@@ -175,6 +177,40 @@ defmodule Lockstep.MixRuleTest do
         G.mix([f, G.take(b(), 4)], strategy: :random, seed: 11, until: :all),
         [1, :b, 3, :b, :b, :b]
       )
+    end
+  end
+
+  describe "the engine and the Elixir stepper agree" do
+    # A mix holding a map runs op by op in Elixir (Lockstep.Generator.Step,
+    # with prefetched picks for random mixes); without the map the engine runs
+    # it. Child 0's ops are integers, child 1's atoms, so mapping only the
+    # integers turns the engine's answer into the stepper's.
+    test "random and round-robin mixes, weighted or not, until :any and :all, past the pick buffer" do
+      ints = G.take(G.random(Enum.to_list(1..9), seed: 5), 400)
+      atoms = G.take(G.cycle([:a, :b, :c]), 700)
+      f = fn x -> {:m, x} end
+      mapped = fn ops -> Enum.map(ops, &if(is_integer(&1), do: f.(&1), else: &1)) end
+
+      for opts <- [
+            [],
+            [until: :all],
+            [strategy: :random, seed: 3],
+            [strategy: :random, seed: 3, until: :all],
+            [strategy: :random, seed: 8, weights: [1, 3]],
+            [strategy: :random, seed: 8, weights: [1, 3], until: :all]
+          ] do
+        engine = G.mix([ints, atoms], opts)
+        stepped = G.mix([G.map(ints, f), atoms], opts)
+        expected = mapped.(walk(engine, 2_000))
+        assert length(expected) > 400, inspect(opts)
+        assert walk(stepped, 2_000) == expected, inspect(opts)
+        assert Enum.to_list(stepped) == expected, inspect(opts)
+        # Mid-stream through term_to_binary and drop/2.
+        {_, mid} = advance(stepped, 150)
+        copy = :erlang.binary_to_term(:erlang.term_to_binary(mid))
+        assert walk(copy, 2_000) == Enum.drop(expected, 150), inspect(opts)
+        assert walk(G.drop(stepped, 150), 2_000) == Enum.drop(expected, 150), inspect(opts)
+      end
     end
   end
 

@@ -19,6 +19,8 @@ defmodule Lockstep.Generator.Step do
   import Bitwise
 
   @max_u64 (1 <<< 64) - 1
+  # Child picks a stepped random mix prefetches per engine call.
+  @picks 64
 
   @doc false
   @spec next(G.t()) :: {term(), G.t()} | :done
@@ -34,21 +36,16 @@ defmodule Lockstep.Generator.Step do
 
   def next(%G{kind: :zip, children: cs} = gen), do: next_zip(cs, [], [], gen)
 
-  def next(%G{children: cs, engine: %{strategy: :random} = e} = gen) do
-    # The drawn child: word `rpos` of the mix's stream through the engine's
-    # own pick (uniform over the children, or the alias table of `weights`).
-    {kind, n} = if gen.weights, do: {:weighted, length(cs)}, else: {:random, length(cs)}
-    table = Engine.mix_table(gen)
+  def next(%G{engine: %{strategy: :random} = e} = gen) do
+    {pick, rest, gen} = pick(gen)
 
-    case Native.leaf_chunk(kind, n, table, e.key, e.stream, e.rpos &&& @max_u64, 1, nil) do
-      {:error, :stale_table} ->
-        next(G.__rebuild_tables__(gen))
+    case ask(gen, pick, e.until) do
+      {op, gen} ->
+        engine = %{gen.engine | rpos: e.rpos + 1} |> Map.put(:picks, {e.stream, e.rpos + 1, rest})
+        {op, %{gen | engine: engine}}
 
-      [pick] ->
-        case ask(gen, pick, e.until) do
-          {op, gen} -> {op, %{gen | engine: %{gen.engine | rpos: e.rpos + 1}}}
-          :done -> :done
-        end
+      :done ->
+        :done
     end
   end
 
@@ -56,6 +53,28 @@ defmodule Lockstep.Generator.Step do
 
   def next(%G{engine: %{strategy: :round_robin, until: until}} = gen),
     do: ask(gen, gen.next_child, until)
+
+  # The drawn child of op `rpos`: word `rpos` of the mix's stream through
+  # the engine's own pick (uniform over the children, or the alias table of
+  # `weights`), and the picks after it. Picks are prefetched @picks at a
+  # time, kept in the engine map with the (stream, rpos) of the first, so a
+  # fork or a skip just misses the cache.
+  defp pick(%G{engine: %{stream: stream, rpos: rpos} = e} = gen) do
+    case Map.get(e, :picks) do
+      {^stream, ^rpos, [pick | rest]} ->
+        {pick, rest, gen}
+
+      _ ->
+        n = length(gen.children)
+        kind = if gen.weights, do: :weighted, else: :random
+        table = Engine.mix_table(gen)
+
+        case Native.leaf_chunk(kind, n, table, e.key, stream, rpos &&& @max_u64, @picks, nil) do
+          {:error, :stale_table} -> pick(G.__rebuild_tables__(gen))
+          [pick | rest] -> {pick, rest, gen}
+        end
+    end
+  end
 
   # Asks child `idx` under the mix's rule; returns the op and the mix after
   # it, or :done.
