@@ -416,18 +416,24 @@ defmodule Lockstep.Generator do
     gens = Options.ops!(gens, "gens", fun)
     # One pass: each is a generator, not nested too deep, and joins at its
     # exact current state, without a buffer.
-    Enum.map(gens, fn
-      %__MODULE__{} = gen ->
-        if depth(gen) >= @max_depth do
-          raise ArgumentError, "#{fun}: generators nested deeper than #{@max_depth} levels"
-        end
-
-        settled(gen)
-
-      other ->
-        raise ArgumentError, "#{fun} expects a list of generators, got: #{inspect(other)}"
-    end)
+    child_list!(gens, fun)
   end
+
+  defp child_list!([], _fun), do: []
+
+  defp child_list!([%__MODULE__{children: nil} = gen | rest], fun),
+    do: [settled(gen) | child_list!(rest, fun)]
+
+  defp child_list!([%__MODULE__{} = gen | rest], fun) do
+    if depth(gen) >= @max_depth do
+      raise ArgumentError, "#{fun}: generators nested deeper than #{@max_depth} levels"
+    end
+
+    [settled(gen) | child_list!(rest, fun)]
+  end
+
+  defp child_list!([other | _], fun),
+    do: raise(ArgumentError, "#{fun} expects a list of generators, got: #{inspect(other)}")
 
   defp settled(%__MODULE__{buf: [], engine: %{frontier: nil}} = gen), do: gen
   defp settled(%__MODULE__{buf: [], children: nil} = gen), do: gen
@@ -643,7 +649,7 @@ defmodule Lockstep.Generator do
   def __value__(kind, params, pool, seed) do
     # A counter has no seed: its key {0, 0} is never used.
     key = if kind == :counter, do: {0, 0}, else: Seed.key(seed)
-    engine = pool |> leaf_engine(key) |> Map.delete(:table) |> Map.put(:params, params)
+    engine = %{pool: List.to_tuple(pool), key: key, stream: 0, forks: [], params: params}
     %__MODULE__{kind: kind, seed: seed, engine: engine}
   end
 
@@ -1058,6 +1064,8 @@ defmodule Lockstep.Generator do
   @doc false
   # Op index of the next op of a seeded leaf.
   def __position__(gen), do: Engine.position(gen)
+
+  defp seed_opt([seed: seed], _fun), do: seed
 
   defp seed_opt(opts, fun) do
     opts = Options.keyword!(opts, [:seed], fun)

@@ -34,12 +34,11 @@ defmodule Lockstep.Generator.Options do
 
   @doc false
   @spec ops!(term(), String.t(), String.t()) :: [term(), ...]
-  def ops!(ops, name, fun) do
-    unless is_list(ops) and ops != [] and proper_list?(ops) do
-      raise ArgumentError, "#{fun} expects #{name} to be a non-empty list, got: #{inspect(ops)}"
-    end
+  # (`length/1` fails in a guard on an improper list.)
+  def ops!(ops, _name, _fun) when is_list(ops) and length(ops) > 0, do: ops
 
-    ops
+  def ops!(ops, name, fun) do
+    raise ArgumentError, "#{fun} expects #{name} to be a non-empty list, got: #{inspect(ops)}"
   end
 
   @doc false
@@ -80,8 +79,4 @@ defmodule Lockstep.Generator.Options do
     raise ArgumentError,
           "#{fun} expects #{inspect(key)} to be an integer in #{first}..#{last}, got: #{inspect(value)}"
   end
-
-  defp proper_list?([]), do: true
-  defp proper_list?([_ | tail]), do: proper_list?(tail)
-  defp proper_list?(_), do: false
 end

@@ -45,7 +45,7 @@ defmodule Lockstep.Generator.Workloads do
     opts = Options.keyword!(opts, [:seed, :values, :mix], "register/1")
     seed = seed(opts)
     values = values!(Keyword.get(opts, :values, 1..5))
-    weights = weights(opts, [:read, :write, :cas], [read: 1, write: 1, cas: 1], "register/1")
+    weights = weights(opts, [:read, :write, :cas], "register/1")
 
     {lo, hi} = {values.first, values.last}
     G.__value__(:register, {:register, lo, hi, weights}, [:read, :write, :cas], seed)
@@ -92,7 +92,7 @@ defmodule Lockstep.Generator.Workloads do
     max_len = Options.int!(opts, :max_txn_length, 4, 1..1024, "list_append/1")
     workers = Options.int!(opts, :workers, 1, 1..(1 <<< 32), "list_append/1")
     worker = Options.int!(opts, :worker, 0, 0..(workers - 1), "list_append/1")
-    weights = weights(opts, [:append, :read], [append: 1, read: 1], "list_append/1")
+    weights = weights(opts, [:append, :read], "list_append/1")
 
     skew =
       case Keyword.get(opts, :key_dist, {:zipf, 1.0}) do
@@ -138,7 +138,7 @@ defmodule Lockstep.Generator.Workloads do
     seed = seed(opts)
     accounts = Options.int!(opts, :accounts, 5, 2..@max_u64, "bank/1")
     max = Options.int!(opts, :max_transfer, 5, 1..@max_u64, "bank/1")
-    weights = weights(opts, [:transfer, :read], [transfer: 1, read: 1], "bank/1")
+    weights = weights(opts, [:transfer, :read], "bank/1")
 
     G.__value__(:bank, {:bank, accounts, max, weights}, [:transfer, :read], seed)
   end
@@ -155,10 +155,14 @@ defmodule Lockstep.Generator.Workloads do
 
   defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
 
-  # The :mix option as weights in `kinds` order, or :swarm.
-  defp weights(opts, kinds, default, fun) do
-    mix = Keyword.get(opts, :mix, default)
-    if mix == :swarm, do: :swarm, else: kind_weights(mix, kinds, fun)
+  # The :mix option as weights in `kinds` order, or :swarm; every kind
+  # weighs 1 by default.
+  defp weights(opts, kinds, fun) do
+    case Keyword.fetch(opts, :mix) do
+      :error -> List.duplicate(1, length(kinds))
+      {:ok, :swarm} -> :swarm
+      {:ok, mix} -> kind_weights(mix, kinds, fun)
+    end
   end
 
   defp kind_weights(mix, kinds, fun) do

@@ -56,29 +56,34 @@ pub fn run_ops(
     })
 }
 
-/// Up to `k` ops by `fill(node, m, work)` calls of at most `block` ops (one
-/// at a time when the top mix's `next_child` is recorded after each), within
-/// one call's [`CALL_WORK`] (at least one op while the plan has ops); stops
-/// when `fill` gives none.
+/// Up to `k` ops by `fill(node, m, work)` calls of at most `block` ops,
+/// within one call's [`CALL_WORK`] (at least one op while the plan has ops);
+/// stops when `fill` gives none. With `next_childs`, the top mix (when it
+/// has a `next_child`) records it after each op it serves.
 fn run_with(
     node: &mut Node,
     k: usize,
-    mut next_childs: Option<&mut Vec<usize>>,
+    next_childs: Option<&mut Vec<usize>>,
     block: usize,
     mut fill: impl FnMut(&mut Node, usize, &mut Work) -> usize,
 ) -> usize {
+    let recording = next_childs.is_some() && node.top_next_child().is_some();
+    if let (true, Node::Mix(mix)) = (recording, &mut *node) {
+        mix.trail = Some(Vec::with_capacity(k));
+    }
     let mut work = Work::new(CALL_WORK);
-    let block = if next_childs.is_some() { 1 } else { block };
     let mut n = 0;
     while n < k && (n == 0 || !work.exhausted()) {
         let got = fill(node, block.min(k - n), &mut work);
         if got == 0 {
             break;
         }
-        if let (Some(ncs), Some(nc)) = (next_childs.as_deref_mut(), node.top_next_child()) {
-            ncs.push(nc);
-        }
         n += got;
+    }
+    if let (Some(ncs), Node::Mix(mix)) = (next_childs, node) {
+        if let Some(trail) = mix.trail.take() {
+            ncs.extend(trail);
+        }
     }
     n
 }
@@ -166,7 +171,7 @@ pub fn chunk(node: &mut Node, k: usize) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Leaf, LeafKind, Position};
+    use crate::plan::{Leaf, LeafKind, Mix, Position, Strategy, Until};
     use crate::seed::Seed;
 
     /// A leaf of `kind` (seed 7, stream 0, op 0) with an op budget.
@@ -185,6 +190,30 @@ mod tests {
 
     fn cycle(n: u64, remaining: Option<u64>) -> Node {
         leaf(LeafKind::cycle(n).unwrap(), remaining)
+    }
+
+    #[test]
+    fn recorded_next_childs_equal_stepping() {
+        let mixes = || {
+            let kids = || vec![random(3, Some(40)), cycle(2, Some(25)), random(5, None)];
+            vec![
+                Mix::new(kids(), 1, Some(200), Until::Any).unwrap(),
+                Mix::new(kids(), 2, Some(200), Until::All).unwrap(),
+                Mix::with_strategy(kids(), 0, Some(200), Until::All, Strategy::Concat).unwrap(),
+            ]
+        };
+        for (a, b) in mixes().into_iter().zip(mixes()) {
+            let (mut whole, mut stepped) = (Node::Mix(a), Node::Mix(b));
+            let (mut ops, mut ncs) = (Vec::new(), Vec::new());
+            let n = run_ops(&mut whole, 150, &mut ops, Some(&mut ncs));
+            assert_eq!(ncs.len(), n);
+            let (mut one_ops, mut one_ncs) = (Vec::new(), Vec::new());
+            for _ in 0..n {
+                assert_eq!(run_ops(&mut stepped, 1, &mut one_ops, None), 1);
+                one_ncs.push(stepped.top_next_child().unwrap());
+            }
+            assert_eq!((ops, ncs), (one_ops, one_ncs));
+        }
     }
 
     #[test]

@@ -171,6 +171,32 @@ impl Leaf {
         self.advance(k as u64);
     }
 
+    /// One op of a pick kind (what a mix asks a leaf for): its pool index
+    /// appended, or nothing (0) when the leaf is exhausted. The same as
+    /// `fill_within(out, 1, work)`, without the block bookkeeping.
+    #[inline]
+    fn pick_one(&mut self, out: &mut Vec<u64>, work: &mut Work) -> usize {
+        if self.remaining == Some(0) {
+            work.spend(1);
+            return 0;
+        }
+        work.spend(2);
+        let index = if let LeafKind::Cycle { .. } = self.kind {
+            // A cycle's position is its phase, below n.
+            self.at.pos
+        } else {
+            let word = self.words().next_word();
+            match &self.kind {
+                LeafKind::Random { n } => bounded(word, *n),
+                LeafKind::Weighted(table) => table.pick(word),
+                _ => unreachable!("pick_one() on a value leaf; the batch checks is_pick_only"),
+            }
+        };
+        out.push(self.offset + index);
+        self.advance(1);
+        1
+    }
+
     /// [`Leaf::fill`] within `work` (one unit per op): fewer ops when the
     /// budget runs out, but at least one when the leaf has any.
     pub(crate) fn fill_within(&mut self, out: &mut Vec<u64>, max: usize, work: &mut Work) -> usize {
@@ -313,6 +339,9 @@ pub struct Mix {
     next_live: Vec<u32>,
     /// Children not marked exhausted.
     live: usize,
+    /// When set (the top mix of a call that records), `next_child` after
+    /// every op served, in order.
+    pub(crate) trail: Option<Vec<usize>>,
 }
 
 impl Mix {
@@ -357,6 +386,7 @@ impl Mix {
             produced: 0,
             next_live: Vec::new(),
             live: 0,
+            trail: None,
         };
         mix.track_all();
         Ok(mix)
@@ -509,6 +539,9 @@ impl Mix {
             if !self.serve_one(work, &mut one) {
                 break;
             }
+            if let Some(trail) = self.trail.as_mut() {
+                trail.push(self.next_child);
+            }
             n += 1;
         }
         n
@@ -532,13 +565,13 @@ impl Mix {
                 if one(&mut self.children[c], work) == 0 {
                     return false;
                 }
-                self.next_child = (c + 1) % k;
+                self.next_child = if c + 1 == k { 0 } else { c + 1 };
             }
             (Strategy::RoundRobin, Until::All) => {
                 let Some(c) = self.serve_live(self.next_child, true, work, one) else {
                     return false;
                 };
-                self.next_child = (c + 1) % k;
+                self.next_child = if c + 1 == k { 0 } else { c + 1 };
             }
             (Strategy::Concat, _) => {
                 let Some(c) = self.serve_live(self.next_child, false, work, one) else {
@@ -705,7 +738,10 @@ impl Node {
     pub fn fill_within(&mut self, out: &mut Vec<u64>, max: usize, work: &mut Work) -> usize {
         match self {
             Node::Leaf(leaf) => leaf.fill_within(out, max, work),
-            Node::Mix(mix) => mix.serve(max, work, |child, work| child.fill_within(out, 1, work)),
+            Node::Mix(mix) => mix.serve(max, work, |child, work| match child {
+                Node::Leaf(leaf) => leaf.pick_one(out, work),
+                child => child.fill_within(out, 1, work),
+            }),
             Node::Zip(_) => unreachable!("fill() on a zip; the batch checks is_pick_only"),
         }
     }

@@ -350,22 +350,36 @@ fn run_request<'a>(
                     }
                 }
             } else {
-                let mut toks = Vec::new();
-                let n = batch::run_ops(&mut node, k, &mut toks, record.then_some(&mut ncs));
-                let mut it = toks.iter();
-                out.reserve(if record { 2 * n } else { n });
-                for j in 0..n {
-                    out.push(op_term(env, &mut it, &terms));
-                    if let (true, Some(nc)) = (record, ncs.get(j)) {
-                        out.push(nc.encode(env));
+                TOKENS.with_borrow_mut(|toks| {
+                    toks.clear();
+                    let n = batch::run_ops(&mut node, k, toks, record.then_some(&mut ncs));
+                    let mut it = toks.iter();
+                    out.reserve(if record { 2 * n } else { n });
+                    for j in 0..n {
+                        out.push(op_term(env, &mut it, &terms));
+                        if let (true, Some(nc)) = (record, ncs.get(j)) {
+                            out.push(nc.encode(env));
+                        }
                     }
-                }
+                    if toks.capacity() > MAX_KEPT_TOKENS {
+                        *toks = Vec::new();
+                    }
+                });
             }
             Ok((out, state_term(env, &node.state())).encode(env))
         }
         _ => Err(Malformed("request")),
     }
 }
+
+thread_local! {
+    /// A scheduler thread's token buffer, reused by every `run/3` call on it
+    /// (no allocation per call for the common sizes).
+    static TOKENS: std::cell::RefCell<Vec<Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Largest token buffer a scheduler thread keeps between calls.
+const MAX_KEPT_TOKENS: usize = 1 << 15;
 
 /// The flat pool: every leaf's pool tuple, concatenated in order. From a
 /// list of tuples (`run`) every leaf's elements are read; from a tuple of
