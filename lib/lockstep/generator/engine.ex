@@ -110,7 +110,8 @@ defmodule Lockstep.Generator.Engine do
 
       {gen, {ops, state}} ->
         n = if record?, do: div(length(ops), 2), else: length(ops)
-        engine = %{gen.engine | frontier: state, base_next_child: gen.next_child}
+        e = gen.engine
+        engine = %{e | frontier: state, base_next_child: gen.next_child, refills: e.refills + 1}
         G.next(%{gen | buf: ops, pos: n, engine: engine})
     end
   end
@@ -317,15 +318,16 @@ defmodule Lockstep.Generator.Engine do
   # tables rebuilt if they had gone stale (a value from another VM).
   def run(gen, request) do
     {spec, pools} = spec(gen)
-    {request, indices?} = indices_request(gen, pools, request)
 
-    case native_run(spec, pools, request) do
-      {:ok, {picks, state}} when indices? ->
-        ops = pick_terms(picks, pick_lookup(pools), elem(request, 2))
-        {bump_refills(gen, request), {ops, state}}
+    # Small trees (the common case) go straight to a normal scheduler.
+    result =
+      if big_pools?(pools),
+        do: run_big(gen, spec, pools, request),
+        else: Native.run(spec, pools, request)
 
+    case result do
       {:ok, result} ->
-        {bump_refills(gen, request), result}
+        {gen, result}
 
       {:error, :stale_table} ->
         run(G.__rebuild_tables__(gen), request)
@@ -336,14 +338,32 @@ defmodule Lockstep.Generator.Engine do
   end
 
   # Trees of pool picks only with large pools get their ops as flat pool
-  # indices (the engine never reads the pools), mapped here.
-  defp indices_request(gen, pools, {:ops, k, record} = request) do
-    if big_pools?(pools) and pick_only?(gen),
-      do: {{:picks, k, record}, true},
-      else: {request, false}
+  # indices (the engine never reads the pools), mapped here. Other large
+  # trees run on a dirty scheduler: trees with many leaves take milliseconds
+  # just to decode (issue 11; native/lockstep_nif/src/lib.rs, run_dirty), and
+  # the engine reads a pool tuple by copying its term handles, O(pool) per
+  # call.
+  defp run_big(gen, spec, pools, {:ops, k, record} = request) do
+    cond do
+      pick_only?(gen) ->
+        case run_sized(spec, pools, {:picks, k, record}) do
+          {:ok, {picks, state}} -> {:ok, {pick_terms(picks, pick_lookup(pools), record), state}}
+          error -> error
+        end
+
+      true ->
+        Native.run_dirty(spec, pools, request)
+    end
   end
 
-  defp indices_request(_gen, _pools, request), do: {request, false}
+  # Skips and capacities read no pool; only many leaves need a dirty one.
+  defp run_big(_gen, spec, pools, request), do: run_sized(spec, pools, request)
+
+  defp run_sized(spec, pools, request) do
+    if length(pools) > @dirty_leaves,
+      do: Native.run_dirty(spec, pools, request),
+      else: Native.run(spec, pools, request)
+  end
 
   @doc false
   # True for trees whose every op is one pool pick: pick leaves, and mixes
@@ -358,8 +378,17 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # True when a tree's pools (one tuple per leaf) are large enough that the
   # engine should not read them on a normal scheduler.
-  def big_pools?(pools) when is_list(pools),
-    do: length(pools) > @dirty_leaves or Enum.reduce(pools, 0, &(tuple_size(&1) + &2)) > @big_pool
+  def big_pools?(pools) when is_list(pools), do: big_pools?(pools, 0, 0)
+
+  defp big_pools?([pool | rest], leaves, ops) do
+    ops = ops + tuple_size(pool)
+
+    if leaves >= @dirty_leaves or ops > @big_pool,
+      do: true,
+      else: big_pools?(rest, leaves + 1, ops)
+  end
+
+  defp big_pools?([], _leaves, _ops), do: false
 
   @doc false
   # How flat pool indices find their term: each leaf's end and its pool
@@ -400,23 +429,6 @@ defmodule Lockstep.Generator.Engine do
       do: first_above(ends, i, lo, mid),
       else: first_above(ends, i, mid + 1, hi)
   end
-
-  # Trees with many leaves take milliseconds just to decode: a dirty CPU
-  # scheduler runs them (issue 11; native/lockstep_nif/src/lib.rs, run_dirty).
-  # So do trees whose pools are large: the engine reads a pool tuple by
-  # copying its term handles, O(pool) per call.
-  # (A {:picks, ...} request does not read the pools.)
-  defp native_run(spec, pools, request) do
-    if length(pools) > @dirty_leaves or
-         (big_pools?(pools) and not match?({:picks, _, _}, request)),
-       do: Native.run_dirty(spec, pools, request),
-       else: Native.run(spec, pools, request)
-  end
-
-  defp bump_refills(%G{engine: %{refills: n} = e} = gen, {:ops, _, _}),
-    do: %{gen | engine: %{e | refills: n + 1}}
-
-  defp bump_refills(gen, _request), do: gen
 
   @doc false
   # The k ops of a value leaf (integers, zipf, counter, workloads) from op

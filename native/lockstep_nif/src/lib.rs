@@ -340,15 +340,17 @@ fn run_request<'a>(
             let mut out: Vec<Term> = Vec::new();
             if node.is_pick_only() {
                 // Picks alone: indices, no tokens.
-                let mut picks = Vec::new();
-                let n = batch::run_picks(&mut node, k, &mut picks, record.then_some(&mut ncs));
-                out.reserve(if record { 2 * n } else { n });
-                for (j, &p) in picks.iter().enumerate() {
-                    out.push(terms.get(p));
-                    if let (true, Some(nc)) = (record, ncs.get(j)) {
-                        out.push(nc.encode(env));
+                PICKS.with_borrow_mut(|picks| {
+                    picks.clear();
+                    let n = batch::run_picks(&mut node, k, picks, record.then_some(&mut ncs));
+                    out.reserve(if record { 2 * n } else { n });
+                    for (j, &p) in picks.iter().enumerate() {
+                        out.push(terms.get(p));
+                        if let (true, Some(nc)) = (record, ncs.get(j)) {
+                            out.push(nc.encode(env));
+                        }
                     }
-                }
+                });
             } else {
                 TOKENS.with_borrow_mut(|toks| {
                     toks.clear();
@@ -376,6 +378,8 @@ thread_local! {
     /// A scheduler thread's token buffer, reused by every `run/3` call on it
     /// (no allocation per call for the common sizes).
     static TOKENS: std::cell::RefCell<Vec<Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The same for pool indices (at most `MAX_CHUNK` per call).
+    static PICKS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Largest token buffer a scheduler thread keeps between calls.
@@ -397,8 +401,8 @@ struct Pools<'a, 'e> {
 }
 
 enum Source<'a> {
-    /// Every leaf's elements.
-    Parts(Vec<Vec<Term<'a>>>),
+    /// Every leaf's elements, concatenated in order (the flat pool).
+    Flat(Vec<Term<'a>>),
     /// The leaf tuples, each read when first picked from.
     Lazy {
         outer: Vec<Term<'a>>,
@@ -414,19 +418,20 @@ fn tuple_elems(term: Term) -> Option<Vec<Term>> {
 impl<'a, 'e> Pools<'a, 'e> {
     /// A proper list of tuples.
     fn from_list(list: Term<'a>) -> Option<Self> {
-        list.list_length().ok()?;
-        let mut parts = Vec::new();
-        let mut ends = Vec::new();
-        let mut end = 0;
+        let leaves = list.list_length().ok()?;
+        let mut flat = Vec::new();
+        let mut ends = Vec::with_capacity(leaves);
         for tuple in list.into_list_iterator().ok()? {
-            let elems = tuple_elems(tuple)?;
-            end += elems.len() as u64;
-            parts.push(elems);
-            ends.push(end);
+            if leaves == 1 {
+                flat = tuple_elems(tuple)?;
+            } else {
+                flat.extend(tuple_elems(tuple)?);
+            }
+            ends.push(flat.len() as u64);
         }
         Some(Pools {
             env: list.get_env(),
-            source: Source::Parts(parts),
+            source: Source::Flat(flat),
             ends: ends.into(),
         })
     }
@@ -437,7 +442,7 @@ impl<'a, 'e> Pools<'a, 'e> {
         Some(Pools {
             env: tuple.get_env(),
             ends: vec![elems.len() as u64].into(),
-            source: Source::Parts(vec![elems]),
+            source: Source::Flat(elems),
         })
     }
 
@@ -479,7 +484,7 @@ impl<'a, 'e> Pools<'a, 'e> {
     /// Leaf `j`'s elements (read on first use for lazy pools).
     fn part(&self, j: usize) -> Option<&[Term<'a>]> {
         match &self.source {
-            Source::Parts(parts) => Some(&parts[j]),
+            Source::Flat(flat) => Some(&flat[self.start(j) as usize..self.ends[j] as usize]),
             Source::Lazy { outer, parts } => {
                 parts[j].get_or_init(|| tuple_elems(outer[j])).as_deref()
             }
@@ -506,6 +511,12 @@ impl<'a, 'e> Pools<'a, 'e> {
     /// Element `i` of the flat pool (`i < len()`; `nil` for a leaf tuple that
     /// `check_parts` would refuse).
     fn get(&self, i: u64) -> Term<'a> {
+        if let Source::Flat(flat) = &self.source {
+            return match flat.get(i as usize) {
+                Some(&term) => term,
+                None => atoms::nil().encode(self.env),
+            };
+        }
         let j = self.part_of(i);
         let k = (i - self.start(j)) as usize;
         match self.part(j) {
