@@ -377,6 +377,28 @@ defmodule LockstepBench.Support do
     do: to_list_loop(gen, k - 1, iterations, Enum.to_list(gen))
 
   @doc "`each/2` over the same value `iterations` times; returns the ops produced."
+  @doc """
+  The Enumerable protocol's own cost, with no generator: 20 ops as a ready
+  list and as a `MapSet` (a struct whose `reduce/3` walks a list).
+  """
+  def setup_protocol_floor(iterations) do
+    ops = Enum.map(1..20, &{:write, &1})
+    [ops, MapSet.new(ops), iterations]
+  end
+
+  @doc "`:lists.foreach/2` over the ready list `iterations` times; returns the ops."
+  def foreach_loop(ops, _set, iterations), do: list_loop(ops, iterations, 0)
+  defp list_loop(_ops, 0, count), do: count
+  defp list_loop(ops, k, count), do: list_loop(ops, k - 1, count + list_each(ops))
+
+  defp list_each(ops) do
+    :lists.foreach(&noop/1, ops)
+    length(ops)
+  end
+
+  @doc "`Enum.to_list/1` of the struct `iterations` times; returns the ops."
+  def set_to_list_loop(_ops, set, iterations), do: to_list_loop(set, iterations)
+
   def each_loop(gen, iterations), do: each_loop(gen, iterations, 0)
   defp each_loop(_gen, 0, count), do: count
   defp each_loop(gen, k, count), do: each_loop(gen, k - 1, count + G.each(gen, &noop/1))

@@ -35,7 +35,7 @@ defmodule Lockstep.Generator.Engine do
   @first_refill 64
   # Most ops one engine call gives (native/lockstep_engine: MAX_CHUNK).
   @max_chunk 4096
-  @refill 512
+  @refill 1024
   # Trees with more leaves than this run on a dirty scheduler (see run/2).
   @dirty_leaves 2048
   # ...and so do trees with more pool ops than this in all.
