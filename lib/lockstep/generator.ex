@@ -649,7 +649,8 @@ defmodule Lockstep.Generator do
   def __value__(kind, params, pool, seed) do
     # A counter has no seed: its key {0, 0} is never used.
     key = if kind == :counter, do: {0, 0}, else: Seed.key(seed)
-    engine = %{pool: List.to_tuple(pool), key: key, stream: 0, forks: [], params: params}
+    pool = if is_tuple(pool), do: pool, else: List.to_tuple(pool)
+    engine = %{pool: pool, key: key, stream: 0, forks: [], params: params}
     %__MODULE__{kind: kind, seed: seed, engine: engine}
   end
 

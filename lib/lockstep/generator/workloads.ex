@@ -18,7 +18,7 @@ defmodule Lockstep.Generator.Workloads do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Options, Seed}
+  alias Lockstep.Generator.{OpTable, Options, Seed}
 
   import Bitwise
 
@@ -48,7 +48,11 @@ defmodule Lockstep.Generator.Workloads do
     weights = weights(opts, [:read, :write, :cas], "register/1")
 
     {lo, hi} = {values.first, values.last}
-    G.__value__(:register, {:register, lo, hi, weights}, [:read, :write, :cas], seed)
+
+    case OpTable.register(lo, hi) do
+      nil -> G.__value__(:register, {:register, lo, hi, weights}, [:read, :write, :cas], seed)
+      table -> G.__value__(:register, {:register, lo, hi, weights, :table}, table, seed)
+    end
   end
 
   @doc """
@@ -140,7 +144,10 @@ defmodule Lockstep.Generator.Workloads do
     max = Options.int!(opts, :max_transfer, 5, 1..@max_u64, "bank/1")
     weights = weights(opts, [:transfer, :read], "bank/1")
 
-    G.__value__(:bank, {:bank, accounts, max, weights}, [:transfer, :read], seed)
+    case OpTable.bank(accounts, max) do
+      nil -> G.__value__(:bank, {:bank, accounts, max, weights}, [:transfer, :read], seed)
+      table -> G.__value__(:bank, {:bank, accounts, max, weights, :table}, table, seed)
+    end
   end
 
   defp values!(%Range{first: first, last: last, step: 1} = values)

@@ -102,19 +102,62 @@ pub enum LeafKind {
     /// kind is `bounded(w0, total)` against the cumulative weights
     /// `[read, write, cas]`; `pool[0]`, `{pool[1], v(w1)}` or
     /// `{pool[2], v(w1), v(w2)}` with `v(w) = first + bounded(w, count)`.
+    ///
+    /// With `table` (see [`LeafKind::tabled`]) the pool is instead every
+    /// possible op, in the order of [`LeafKind::op_table_len`], and an op is
+    /// the pick of its index: the same stream, picked instead of built.
     Register {
         first: i128,
         count: u128,
         weights: [u64; 3],
+        table: bool,
     },
     /// Bank workload over pool `[transfer, read]`, words `w0 w1 w2 w3`:
     /// `bounded(w0, total) < weights[0]` gives `{pool[0], from, to, amount}`
-    /// from `w1 w2 w3` as in [`LeafKind::Transfer`], else `pool[1]`.
+    /// from `w1 w2 w3` as in [`LeafKind::Transfer`], else `pool[1]`. `table`
+    /// as for `Register`.
     Bank {
         accounts: u64,
         max_amount: u64,
         weights: [u64; 2],
+        table: bool,
     },
+}
+
+/// Largest op table a register or bank workload may pick from.
+pub const MAX_OP_TABLE: u64 = 4096;
+
+/// The kind index (0, 1, 2) and the two value offsets of a register op.
+#[inline]
+fn register_draw(words: &mut Words, count: u128, weights: &[u64; 3]) -> (usize, u64, u64) {
+    let (w0, w1, w2) = (words.next_word(), words.next_word(), words.next_word());
+    let total = weights.iter().sum();
+    let kind = kind_of(bounded(w0, total), weights);
+    (kind, offset_of(count, w1), offset_of(count, w2))
+}
+
+/// `bounded(w, count)` (`w` when `count = 2^64`).
+#[inline]
+fn offset_of(count: u128, w: u64) -> u64 {
+    if count > u128::from(u64::MAX) {
+        w
+    } else {
+        bounded(w, count as u64)
+    }
+}
+
+/// Whether a bank op is a transfer, and its (from, to, amount).
+#[inline]
+fn bank_draw(words: &mut Words, accounts: u64, max: u64, weights: &[u64; 2]) -> (bool, [u64; 3]) {
+    let w0 = words.next_word();
+    // Every op reads all 4 words, transfer or not.
+    let from = bounded(words.next_word(), accounts);
+    let to = (from + 1 + bounded(words.next_word(), accounts - 1)) % accounts;
+    let amount = 1 + bounded(words.next_word(), max);
+    (
+        bounded(w0, weights[0] + weights[1]) < weights[0],
+        [from, to, amount],
+    )
 }
 
 /// `{pool[offset], from, to, amount}` from the next 3 words: from =
@@ -124,6 +167,10 @@ fn transfer(words: &mut Words, accounts: u64, max_amount: u64, offset: u64) -> [
     let from = bounded(words.next_word(), accounts);
     let to = (from + 1 + bounded(words.next_word(), accounts - 1)) % accounts;
     let amount = 1 + bounded(words.next_word(), max_amount);
+    transfer_tokens(offset, [from, to, amount])
+}
+
+fn transfer_tokens(offset: u64, [from, to, amount]: [u64; 3]) -> [Tok; 5] {
     [
         Tok::Tuple(4),
         Tok::Pick(offset),
@@ -131,16 +178,6 @@ fn transfer(words: &mut Words, accounts: u64, max_amount: u64, offset: u64) -> [
         Tok::Int(i128::from(to)),
         Tok::Int(i128::from(amount)),
     ]
-}
-
-/// `first + bounded(w, count)` (`first + w` when `count = 2^64`).
-fn value(first: i128, count: u128, w: u64) -> i128 {
-    let off = if count > u128::from(u64::MAX) {
-        w
-    } else {
-        bounded(w, count as u64)
-    };
-    first + i128::from(off)
 }
 
 /// Sum of kind weights: not zero, not past 2^64 - 1.
@@ -240,6 +277,7 @@ impl LeafKind {
             first,
             count,
             weights,
+            table: false,
         })
     }
 
@@ -251,6 +289,66 @@ impl LeafKind {
             accounts,
             max_amount,
             weights,
+            table: false,
+        })
+    }
+
+    /// Every op a register or bank workload can make, when there are at most
+    /// [`MAX_OP_TABLE`]: `None` for larger op spaces and other kinds. The
+    /// table's order, which the caller's pool follows:
+    ///
+    /// * register over `c` values: `read`, then `{write, first + j}` for `j`
+    ///   in `0..c`, then `{cas, first + j, first + l}` for `j`, then `l`, in
+    ///   `0..c` (`1 + c + c²` ops);
+    /// * bank over `a` accounts and amounts `1..=m`: `{transfer, f, t, x}`
+    ///   at `(f·a + t)·m + x - 1` (entries with `f = t` are never picked),
+    ///   then `read` (`a²·m + 1` ops).
+    pub fn op_table_len(&self) -> Option<u64> {
+        let len = match self {
+            LeafKind::Register { count, .. } => 1 + count + count * count,
+            LeafKind::Bank {
+                accounts,
+                max_amount,
+                ..
+            } => u128::from(*accounts) * u128::from(*accounts) * u128::from(*max_amount) + 1,
+            _ => return None,
+        };
+        (len <= u128::from(MAX_OP_TABLE)).then_some(len as u64)
+    }
+
+    /// The same workload picking its ops from its op table (the pool must
+    /// then be that table; see [`LeafKind::op_table_len`]): the same ops,
+    /// without building them.
+    pub fn tabled(self) -> Result<Self, EngineError> {
+        if self.op_table_len().is_none() {
+            return Err(EngineError::BadParameter(
+                "op table: only register and bank workloads of at most 4096 ops",
+            ));
+        }
+        Ok(match self {
+            LeafKind::Register {
+                first,
+                count,
+                weights,
+                ..
+            } => LeafKind::Register {
+                first,
+                count,
+                weights,
+                table: true,
+            },
+            LeafKind::Bank {
+                accounts,
+                max_amount,
+                weights,
+                ..
+            } => LeafKind::Bank {
+                accounts,
+                max_amount,
+                weights,
+                table: true,
+            },
+            other => other,
         })
     }
 
@@ -261,6 +359,9 @@ impl LeafKind {
             LeafKind::Weighted(table) => table.len() as u64,
             LeafKind::Integers { .. } | LeafKind::Counter { .. } | LeafKind::Zipf(_) => 0,
             LeafKind::Transfer { .. } => 1,
+            LeafKind::Register { table: true, .. } | LeafKind::Bank { table: true, .. } => {
+                self.op_table_len().unwrap_or(0)
+            }
             LeafKind::ListAppend(_) | LeafKind::Register { .. } => 3,
             LeafKind::Bank { .. } => 2,
         }
@@ -284,7 +385,11 @@ impl LeafKind {
     pub fn is_pick(&self) -> bool {
         matches!(
             self,
-            LeafKind::Random { .. } | LeafKind::Weighted(_) | LeafKind::Cycle { .. }
+            LeafKind::Random { .. }
+                | LeafKind::Weighted(_)
+                | LeafKind::Cycle { .. }
+                | LeafKind::Register { table: true, .. }
+                | LeafKind::Bank { table: true, .. }
         )
     }
 
@@ -297,6 +402,29 @@ impl LeafKind {
             // `i` is the phase (below n) but for the first op of a chunk.
             LeafKind::Cycle { n } if i < *n => i,
             LeafKind::Cycle { n } => i % n,
+            LeafKind::Register {
+                count,
+                weights,
+                table: true,
+                ..
+            } => {
+                let (kind, a, b) = register_draw(words, *count, weights);
+                let c = *count as u64; // at most 63: the table has at most 4096 ops
+                match kind {
+                    0 => 0,
+                    1 => 1 + a,
+                    _ => 1 + c + a * c + b,
+                }
+            }
+            LeafKind::Bank {
+                accounts,
+                max_amount,
+                weights,
+                table: true,
+            } => match bank_draw(words, *accounts, *max_amount, weights) {
+                (true, [from, to, amount]) => (from * accounts + to) * max_amount + amount - 1,
+                (false, _) => accounts * accounts * max_amount,
+            },
             _ => unreachable!("pick() on a value kind"),
         }
     }
@@ -311,32 +439,34 @@ impl LeafKind {
         retry: &dyn Fn(u128, u64) -> u64,
         out: &mut Vec<Tok>,
     ) {
+        if self.is_pick() {
+            out.push(Tok::Pick(offset + self.pick(i, words)));
+            return;
+        }
         match self {
             LeafKind::Random { .. } | LeafKind::Weighted(_) | LeafKind::Cycle { .. } => {
-                out.push(Tok::Pick(offset + self.pick(i, words)));
+                unreachable!("a pick kind")
             }
             LeafKind::Integers { first, count } => {
-                out.push(Tok::Int(value(*first, *count, words.next_word())));
+                let w = words.next_word();
+                out.push(Tok::Int(first + i128::from(offset_of(*count, w))));
             }
             LeafKind::Register {
                 first,
                 count,
                 weights,
+                ..
             } => {
-                let (w0, w1, w2) = (words.next_word(), words.next_word(), words.next_word());
-                let total = weights.iter().sum();
-                match kind_of(bounded(w0, total), weights) {
+                let (kind, a, b) = register_draw(words, *count, weights);
+                let (a, b) = (first + i128::from(a), first + i128::from(b));
+                match kind {
                     0 => out.push(Tok::Pick(offset)),
-                    1 => out.extend([
-                        Tok::Tuple(2),
-                        Tok::Pick(offset + 1),
-                        Tok::Int(value(*first, *count, w1)),
-                    ]),
+                    1 => out.extend([Tok::Tuple(2), Tok::Pick(offset + 1), Tok::Int(a)]),
                     _ => out.extend([
                         Tok::Tuple(3),
                         Tok::Pick(offset + 2),
-                        Tok::Int(value(*first, *count, w1)),
-                        Tok::Int(value(*first, *count, w2)),
+                        Tok::Int(a),
+                        Tok::Int(b),
                     ]),
                 }
             }
@@ -344,16 +474,11 @@ impl LeafKind {
                 accounts,
                 max_amount,
                 weights,
-            } => {
-                let w0 = words.next_word();
-                // Every op reads all 4 words, transfer or not.
-                let transfer = transfer(words, *accounts, *max_amount, offset);
-                if bounded(w0, weights[0] + weights[1]) < weights[0] {
-                    out.extend(transfer);
-                } else {
-                    out.push(Tok::Pick(offset + 1));
-                }
-            }
+                ..
+            } => match bank_draw(words, *accounts, *max_amount, weights) {
+                (true, transfer) => out.extend(transfer_tokens(offset, transfer)),
+                (false, _) => out.push(Tok::Pick(offset + 1)),
+            },
             // Past 2^64 ops the leaf moves `start` on by 2^64·workers
             // (Leaf::advance).
             LeafKind::Counter {
@@ -430,6 +555,70 @@ mod tests {
             stream: 0,
             pos,
         }
+    }
+
+    /// Op `j` of a workload's op table, as the tokens building it gives.
+    fn table_entry(kind: &LeafKind, j: u64) -> Vec<Tok> {
+        match *kind {
+            LeafKind::Register { first, count, .. } => {
+                let c = count as u64;
+                let v = |x: u64| Tok::Int(first + i128::from(x));
+                match j {
+                    0 => vec![Tok::Pick(0)],
+                    j if j <= c => vec![Tok::Tuple(2), Tok::Pick(1), v(j - 1)],
+                    j => {
+                        let (a, b) = ((j - 1 - c) / c, (j - 1 - c) % c);
+                        vec![Tok::Tuple(3), Tok::Pick(2), v(a), v(b)]
+                    }
+                }
+            }
+            LeafKind::Bank {
+                accounts: a,
+                max_amount: m,
+                ..
+            } if j < a * a * m => {
+                transfer_tokens(0, [j / (a * m), (j / m) % a, j % m + 1]).to_vec()
+            }
+            LeafKind::Bank { .. } => vec![Tok::Pick(1)],
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn op_tables_give_the_ops_built_ops_give() {
+        let kinds = [
+            LeafKind::register(1, 5, [1, 1, 1]).unwrap(),
+            LeafKind::register(0, 0, [1, 2, 3]).unwrap(),
+            LeafKind::register(-3, 7, [0, 1, 1]).unwrap(),
+            LeafKind::bank(5, 5, [1, 1]).unwrap(),
+            LeafKind::bank(2, 1, [3, 1]).unwrap(),
+            LeafKind::bank(7, 3, [1, 0]).unwrap(),
+        ];
+        for kind in kinds {
+            let len = kind.op_table_len().unwrap();
+            let tabled = kind.clone().tabled().unwrap();
+            assert!(tabled.is_pick() && !kind.is_pick());
+            assert_eq!(tabled.pool_len(), len);
+            for pos in [0, 1000, u64::MAX - 40] {
+                let mut built = Vec::new();
+                Leaf::new(kind.clone(), at(pos), Some(80), 0).fill_tokens(&mut built, 80);
+                let mut picks = Vec::new();
+                Leaf::new(tabled.clone(), at(pos), Some(80), 0).fill(&mut picks, 80);
+                let from_table: Vec<Tok> = picks
+                    .iter()
+                    .flat_map(|&j| {
+                        assert!(j < len);
+                        table_entry(&kind, j)
+                    })
+                    .collect();
+                assert_eq!(from_table, built, "{kind:?} at {pos}");
+            }
+        }
+        assert!(LeafKind::register(1, 64, [1, 1, 1])
+            .unwrap()
+            .tabled()
+            .is_err());
+        assert!(LeafKind::random(3).unwrap().tabled().is_err());
     }
 
     fn ints(kind: LeafKind, pos: u64, k: usize) -> Vec<i128> {

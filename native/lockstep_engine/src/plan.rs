@@ -123,6 +123,19 @@ impl Leaf {
         }
     }
 
+    /// The kind, and the word cursor at the current op.
+    fn kind_and_words(&mut self) -> (&LeafKind, &mut Words) {
+        let per_op = self.kind.words_per_op();
+        let Leaf {
+            kind, at, words, ..
+        } = self;
+        let at = *at;
+        (
+            kind,
+            words.get_or_insert_with(|| Box::new(at.words(per_op))),
+        )
+    }
+
     fn words(&mut self) -> &mut Words {
         let (at, w) = (self.at, self.kind.words_per_op());
         self.words.get_or_insert_with(|| Box::new(at.words(w)))
@@ -166,6 +179,12 @@ impl Leaf {
                 let words = self.words();
                 out.extend((0..k).map(|_| offset + table.pick(words.next_word())));
             }
+            // Workloads picking from their op table.
+            kind if kind.is_pick() => {
+                let pos = self.at.pos;
+                let (kind, words) = self.kind_and_words();
+                out.extend((0..k as u64).map(|s| offset + kind.pick(pos.wrapping_add(s), words)));
+            }
             _ => unreachable!("fill() on a value leaf; the batch checks is_pick_only"),
         }
         self.advance(k as u64);
@@ -184,6 +203,11 @@ impl Leaf {
         let index = if let LeafKind::Cycle { .. } = self.kind {
             // A cycle's position is its phase, below n.
             self.at.pos
+        } else if let LeafKind::Register { .. } | LeafKind::Bank { .. } = self.kind {
+            // Workloads picking from their op table draw several words.
+            let pos = self.at.pos;
+            let (kind, words) = self.kind_and_words();
+            kind.pick(pos, words)
         } else {
             let word = self.words().next_word();
             match &self.kind {

@@ -8,8 +8,9 @@
 //!     params: {:integers, first, last} | {:counter, start} | {:counter, start, workers, worker}
 //!           | {:zipf, n, skew}
 //!           | {:transfer, accounts, max_amount}
-//!           | {:register, first, last, [read_w, write_w, cas_w] | :swarm}
-//!           | {:bank, accounts, max_amount, [transfer_w, read_w] | :swarm}
+//!           | {:register, first, last, [read_w, write_w, cas_w] | :swarm[, :table]}
+//!           | {:bank, accounts, max_amount, [transfer_w, read_w] | :swarm[, :table]}
+//!     (`:table`: the pool is the workload's op table, see LeafKind::op_table_len)
 //!           | {:list_append, keys, max_len, [append_w, read_w] | :swarm, skew | nil, workers, worker}
 //! {:mix, :any | :all, next_child, remaining, [spec]}                (round-robin)
 //! {:mix, :any | :all, next_child, remaining, [spec], strategy}
@@ -33,7 +34,7 @@ mod atoms {
     rustler::atoms! {
         leaf, value, mix, zip, random, cycle, weighted, any, all, infinity, nil,
         integers, counter, zipf, transfer, list_append, round_robin, concat, uniform,
-        register, bank, swarm
+        register, bank, swarm, table
     }
 }
 
@@ -239,6 +240,16 @@ fn kind_weights<const N: usize>(term: Term, seed: Seed) -> Result<[u64; N], Spec
     Ok(std::array::from_fn(|j| w[j]))
 }
 
+/// A workload as it is, or picking from its op table when its params end
+/// with `:table` (the pool is then that table).
+fn op_table(kind: LeafKind, rest: &[Term]) -> Result<LeafKind, SpecError> {
+    match rest {
+        [] => Ok(kind),
+        [t] if t.decode::<Atom>().ok() == Some(atoms::table()) => Ok(kind.tabled()?),
+        _ => Err(SpecError::Malformed("value kind")),
+    }
+}
+
 fn value_kind(term: Term, seed: Seed) -> Result<LeafKind, SpecError> {
     let parts =
         rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("value kind"))?;
@@ -265,15 +276,21 @@ fn value_kind(term: Term, seed: Seed) -> Result<LeafKind, SpecError> {
         [_, accounts, max] if tag == atoms::transfer() => {
             LeafKind::transfer(field(*accounts, "accounts")?, field(*max, "max_amount")?)?
         }
-        [_, first, last, weights] if tag == atoms::register() => LeafKind::register(
-            field(*first, "first")?,
-            field(*last, "last")?,
-            kind_weights(*weights, seed)?,
+        [_, first, last, weights, rest @ ..] if tag == atoms::register() => op_table(
+            LeafKind::register(
+                field(*first, "first")?,
+                field(*last, "last")?,
+                kind_weights(*weights, seed)?,
+            )?,
+            rest,
         )?,
-        [_, accounts, max, weights] if tag == atoms::bank() => LeafKind::bank(
-            field(*accounts, "accounts")?,
-            field(*max, "max_amount")?,
-            kind_weights(*weights, seed)?,
+        [_, accounts, max, weights, rest @ ..] if tag == atoms::bank() => op_table(
+            LeafKind::bank(
+                field(*accounts, "accounts")?,
+                field(*max, "max_amount")?,
+                kind_weights(*weights, seed)?,
+            )?,
+            rest,
         )?,
         [_, keys, max_len, weights, s, workers, worker] if tag == atoms::list_append() => {
             let [append_w, read_w] = kind_weights(*weights, seed)?;
