@@ -37,22 +37,29 @@ defmodule Lockstep.Generator.OpTable do
     )
   end
 
-  @register_tables Map.new(
-                     for first <- 0..1,
-                         count <- @register_counts,
-                         do: {{first, first + count - 1}, register_table.(first, count)}
-                   )
-  @bank_tables Map.new(
-                 for a <- @bank_accounts, m <- @bank_amounts, do: {{a, m}, bank_table.(a, m)}
-               )
-
   @doc false
-  # The constant op table of register(values: first..last), or nil.
+  # The constant op table of register(values: first..last), or nil (one
+  # function clause per table: a lookup is a pattern match).
   @spec register(integer(), integer()) :: tuple() | nil
-  def register(first, last), do: Map.get(@register_tables, {first, last})
+  def register(first, last)
+
+  for first <- 0..1, count <- @register_counts do
+    last = first + count - 1
+
+    def register(unquote(first), unquote(last)),
+      do: unquote(Macro.escape(register_table.(first, count)))
+  end
+
+  def register(_first, _last), do: nil
 
   @doc false
   # The constant op table of bank(accounts: a, max_transfer: m), or nil.
   @spec bank(pos_integer(), pos_integer()) :: tuple() | nil
-  def bank(accounts, max), do: Map.get(@bank_tables, {accounts, max})
+  def bank(accounts, max)
+
+  for a <- @bank_accounts, m <- @bank_amounts do
+    def bank(unquote(a), unquote(m)), do: unquote(Macro.escape(bank_table.(a, m)))
+  end
+
+  def bank(_accounts, _max), do: nil
 end
