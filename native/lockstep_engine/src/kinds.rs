@@ -131,8 +131,10 @@ pub const MAX_OP_TABLE: u64 = 4096;
 #[inline]
 fn register_draw(words: &mut Words, count: u128, weights: &[u64; 3]) -> (usize, u64, u64) {
     let (w0, w1, w2) = (words.next_word(), words.next_word(), words.next_word());
-    let total = weights.iter().sum();
-    let kind = kind_of(bounded(w0, total), weights);
+    // kind_of over three weights, without branches (the kind is random).
+    let (c0, c1) = (weights[0], weights[0] + weights[1]);
+    let r = bounded(w0, c1 + weights[2]);
+    let kind = usize::from(r >= c0) + usize::from(r >= c1);
     (kind, offset_of(count, w1), offset_of(count, w2))
 }
 
@@ -146,13 +148,22 @@ fn offset_of(count: u128, w: u64) -> u64 {
     }
 }
 
+/// `t mod accounts` for `t < 2·accounts` (no division, no branch).
+#[inline]
+fn wrap_account(t: u64, accounts: u64) -> u64 {
+    t - accounts * u64::from(t >= accounts)
+}
+
 /// Whether a bank op is a transfer, and its (from, to, amount).
 #[inline]
 fn bank_draw(words: &mut Words, accounts: u64, max: u64, weights: &[u64; 2]) -> (bool, [u64; 3]) {
     let w0 = words.next_word();
     // Every op reads all 4 words, transfer or not.
     let from = bounded(words.next_word(), accounts);
-    let to = (from + 1 + bounded(words.next_word(), accounts - 1)) % accounts;
+    let to = wrap_account(
+        from + 1 + bounded(words.next_word(), accounts - 1),
+        accounts,
+    );
     let amount = 1 + bounded(words.next_word(), max);
     (
         bounded(w0, weights[0] + weights[1]) < weights[0],
@@ -165,7 +176,10 @@ fn bank_draw(words: &mut Words, accounts: u64, max: u64, weights: &[u64; 2]) -> 
 /// bounded(w2, max).
 fn transfer(words: &mut Words, accounts: u64, max_amount: u64, offset: u64) -> [Tok; 5] {
     let from = bounded(words.next_word(), accounts);
-    let to = (from + 1 + bounded(words.next_word(), accounts - 1)) % accounts;
+    let to = wrap_account(
+        from + 1 + bounded(words.next_word(), accounts - 1),
+        accounts,
+    );
     let amount = 1 + bounded(words.next_word(), max_amount);
     transfer_tokens(offset, [from, to, amount])
 }
@@ -410,21 +424,20 @@ impl LeafKind {
             } => {
                 let (kind, a, b) = register_draw(words, *count, weights);
                 let c = *count as u64; // at most 63: the table has at most 4096 ops
-                match kind {
-                    0 => 0,
-                    1 => 1 + a,
-                    _ => 1 + c + a * c + b,
-                }
+                [0, 1 + a, 1 + c + a * c + b][kind]
             }
             LeafKind::Bank {
                 accounts,
                 max_amount,
                 weights,
                 table: true,
-            } => match bank_draw(words, *accounts, *max_amount, weights) {
-                (true, [from, to, amount]) => (from * accounts + to) * max_amount + amount - 1,
-                (false, _) => accounts * accounts * max_amount,
-            },
+            } => {
+                let (transfer, [from, to, amount]) =
+                    bank_draw(words, *accounts, *max_amount, weights);
+                let read = accounts * accounts * max_amount;
+                // Both indices, then one picked (the choice is random).
+                [read, (from * accounts + to) * max_amount + amount - 1][usize::from(transfer)]
+            }
             _ => unreachable!("pick() on a value kind"),
         }
     }
