@@ -203,18 +203,6 @@ fn check_weights(weights: &[u64]) -> Result<u64, EngineError> {
     }
 }
 
-/// Index of the kind that `r` (in `0..total`) falls in, by cumulative weights.
-fn kind_of(r: u64, weights: &[u64]) -> usize {
-    let mut acc = 0u64;
-    for (j, &w) in weights.iter().enumerate() {
-        acc += w;
-        if r < acc {
-            return j;
-        }
-    }
-    weights.len() - 1
-}
-
 impl LeafKind {
     pub fn random(n: u64) -> Result<Self, EngineError> {
         check_pool(n).map(|n| LeafKind::Random { n })

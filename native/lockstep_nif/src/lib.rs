@@ -555,6 +555,9 @@ fn composite_term<'a>(
     Term::map_from_arrays(env, &keys, &values).unwrap_or_else(|_| atoms::nil().encode(env))
 }
 
+/// Lists up to this long are built without a heap buffer.
+const SHORT_LIST: usize = 16;
+
 /// Builds one op from its tokens (depth bounded by the plan's, at most
 /// `MAX_DEPTH` zips plus a list-append's two list levels).
 fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, '_>) -> Term<'a> {
@@ -564,30 +567,93 @@ fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, 
         // Small tuples through Rustler's tuple encoders (stack arrays); a
         // general make_tuple allocates twice per op.
         Some(Tok::Tuple(2)) => {
-            let a = op_term(env, toks, pool);
-            (a, op_term(env, toks, pool)).encode(env)
+            let a = item(env, toks, pool);
+            (a, item(env, toks, pool)).encode(env)
         }
         Some(Tok::Tuple(3)) => {
-            let a = op_term(env, toks, pool);
-            let b = op_term(env, toks, pool);
-            (a, b, op_term(env, toks, pool)).encode(env)
+            let a = item(env, toks, pool);
+            let b = item(env, toks, pool);
+            (a, b, item(env, toks, pool)).encode(env)
         }
         Some(Tok::Tuple(4)) => {
-            let a = op_term(env, toks, pool);
-            let b = op_term(env, toks, pool);
-            let c = op_term(env, toks, pool);
-            (a, b, c, op_term(env, toks, pool)).encode(env)
+            let a = item(env, toks, pool);
+            let b = item(env, toks, pool);
+            let c = item(env, toks, pool);
+            (a, b, c, item(env, toks, pool)).encode(env)
         }
         Some(Tok::Tuple(n)) => {
-            let items: Vec<Term> = (0..*n).map(|_| op_term(env, toks, pool)).collect();
+            let items: Vec<Term> = (0..*n).map(|_| item(env, toks, pool)).collect();
             rustler::types::tuple::make_tuple(env, &items)
         }
+        // Short lists (list-append transactions and their micro-ops) are
+        // built on the stack, cell by cell: no allocation per list.
+        Some(Tok::List(n)) if *n as usize <= SHORT_LIST => {
+            let n = *n as usize;
+            let empty = Term::list_new_empty(env);
+            let mut items = [empty; SHORT_LIST];
+            for slot in &mut items[..n] {
+                item_into(env, toks, pool, slot);
+            }
+            items[..n]
+                .iter()
+                .rev()
+                .fold(empty, |list, &item| list.list_prepend(item))
+        }
         Some(Tok::List(n)) => (0..*n)
-            .map(|_| op_term(env, toks, pool))
+            .map(|_| item(env, toks, pool))
             .collect::<Vec<Term>>()
             .encode(env),
         None => atoms::nil().encode(env),
     }
+}
+
+/// An element of a tuple or list: picks and integers here, without a call
+/// (most elements are), nested tuples and lists by [`op_term`].
+#[inline(always)]
+fn item<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, '_>) -> Term<'a> {
+    match toks.as_slice().first() {
+        Some(Tok::Pick(i)) => {
+            toks.next();
+            pool.get(*i)
+        }
+        Some(Tok::Int(v)) => {
+            toks.next();
+            v.encode(env)
+        }
+        _ => op_term(env, toks, pool),
+    }
+}
+
+/// [`item`] written into `slot` (a nested list or tuple is built straight
+/// into its parent's slot rather than returned and copied).
+#[inline(always)]
+fn item_into<'a>(
+    env: Env<'a>,
+    toks: &mut std::slice::Iter<Tok>,
+    pool: &Pools<'a, '_>,
+    slot: &mut Term<'a>,
+) {
+    match toks.as_slice().first() {
+        Some(Tok::Pick(i)) => {
+            toks.next();
+            *slot = pool.get(*i);
+        }
+        Some(Tok::Int(v)) => {
+            toks.next();
+            *slot = v.encode(env);
+        }
+        _ => op_term_into(env, toks, pool, slot),
+    }
+}
+
+#[inline(never)]
+fn op_term_into<'a>(
+    env: Env<'a>,
+    toks: &mut std::slice::Iter<Tok>,
+    pool: &Pools<'a, '_>,
+    slot: &mut Term<'a>,
+) {
+    *slot = op_term(env, toks, pool);
 }
 
 /// Where ops come from: the terms of a pool (one tuple, or a list of tuples
