@@ -24,7 +24,7 @@ defmodule Lockstep.Generator.Batch do
   # Ops prefetched by next/1: the first refill serves a take(50) generator in
   # one call; later ones take more, to spread the call's cost.
   @first_refill 64
-  @refill 256
+  @refill 1024
   @pick_kinds Engine.pick_kinds()
 
   @doc false
