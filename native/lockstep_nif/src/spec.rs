@@ -136,13 +136,28 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
     if depth > MAX_DEPTH {
         return Err(SpecError::Engine(EngineError::TooDeep));
     }
-    let parts = rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("node"))?;
-    let tag: Atom = field(*parts.first().ok_or(SpecError::Malformed("node"))?, "tag")?;
     let leaf = |kind: LeafKind, at: Position, rem: Term, offset: &mut u64| {
         let leaf = Leaf::new(kind, at, remaining(rem)?, *offset);
         *offset = leaf.pool_end();
         Ok(Node::Leaf(leaf))
     };
+    // The common value leaf first, by a tuple decoder (no allocation).
+    if let Ok((tag, params, seed, stream, pos, rem)) =
+        term.decode::<(Atom, Term, (u64, u64), Term, Term, Term)>()
+    {
+        if tag == atoms::value() {
+            let seed = Seed::new(seed.0, seed.1);
+            let kind = value_kind(params, seed)?;
+            let at = Position {
+                seed,
+                stream: field(stream, "stream")?,
+                pos: field(pos, "pos")?,
+            };
+            return leaf(kind, at, rem, offset);
+        }
+    }
+    let parts = rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("node"))?;
+    let tag: Atom = field(*parts.first().ok_or(SpecError::Malformed("node"))?, "tag")?;
     match parts.as_slice() {
         [_, kind, n, tbl, seed, stream, pos, rem] if tag == atoms::leaf() => {
             let kind = pick_kind(field(*kind, "kind")?, field(*n, "pool size")?, *tbl)?;
@@ -236,8 +251,14 @@ fn kind_weights<const N: usize>(term: Term, seed: Seed) -> Result<[u64; N], Spec
     if !term.is_list() || term.list_length().ok() != Some(N) {
         return Err(SpecError::Malformed("kind weights"));
     }
-    let w: Vec<u64> = field(term, "kind weights")?;
-    Ok(std::array::from_fn(|j| w[j]))
+    let mut weights = [0u64; N];
+    let items = term
+        .into_list_iterator()
+        .map_err(|_| SpecError::Malformed("kind weights"))?;
+    for (w, item) in weights.iter_mut().zip(items) {
+        *w = field(item, "kind weights")?;
+    }
+    Ok(weights)
 }
 
 /// A workload as it is, or picking from its op table when its params end
