@@ -874,8 +874,8 @@ defmodule Lockstep.Generator do
   def next(%__MODULE__{children: nil, pos: pos, remaining: remaining} = gen) do
     k = Batch.refill_size(pos, remaining)
     # A call may give fewer than k ops (very large ops: a token budget).
-    {[op | rest] = ops, gen} = Batch.leaf_ops(gen, pos, k)
-    {op, %{gen | buf: rest, pos: pos + length(ops), remaining: dec(remaining)}}
+    {[op | rest], n, gen} = Batch.leaf_ops(gen, pos, k)
+    {op, %{gen | buf: rest, pos: pos + n, remaining: dec(remaining)}}
   end
 
   def next(%__MODULE__{kind: :select} = gen), do: Select.next(gen)

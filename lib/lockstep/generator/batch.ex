@@ -37,24 +37,33 @@ defmodule Lockstep.Generator.Batch do
   end
 
   @doc false
-  # The k ops of a seeded leaf from op `pos` (k <= @max_chunk), and the leaf
-  # with its table rebuilt if it had gone stale (a generator from another VM).
-  @spec leaf_ops(G.t(), non_neg_integer(), non_neg_integer()) :: {[term()], G.t()}
+  # The k ops of a seeded leaf from op `pos` (k <= @max_chunk), how many
+  # there are (fewer than k only for value kinds past a call's token budget),
+  # and the leaf with its table rebuilt if it had gone stale (a generator
+  # from another VM).
+  @spec leaf_ops(G.t(), non_neg_integer(), non_neg_integer()) ::
+          {[term()], non_neg_integer(), G.t()}
   def leaf_ops(%G{kind: kind} = gen, pos, k) when kind in @pick_kinds do
     case leaf_chunk(gen, pos, k) do
-      {{indices, pool}, gen} -> {for(i <- indices, do: elem(pool, i)), gen}
-      {ops, gen} -> {ops, gen}
+      {{indices, pool}, gen} -> {for(i <- indices, do: elem(pool, i)), k, gen}
+      {ops, gen} -> {ops, k, gen}
     end
   end
 
   # A counter past the engine's integer range is counted here (Unique).
   def leaf_ops(%G{kind: :counter} = gen, pos, k) do
-    if Unique.engine?(gen),
-      do: {Engine.value_ops(gen, pos, k), gen},
-      else: {Unique.ops(gen, pos, k), gen}
+    if Unique.engine?(gen) do
+      {ops, n} = Engine.value_ops(gen, pos, k)
+      {ops, n, gen}
+    else
+      {Unique.ops(gen, pos, k), k, gen}
+    end
   end
 
-  def leaf_ops(gen, pos, k), do: {Engine.value_ops(gen, pos, k), gen}
+  def leaf_ops(gen, pos, k) do
+    {ops, n} = Engine.value_ops(gen, pos, k)
+    {ops, n, gen}
+  end
 
   # A chunk is a list of ops, or `{indices, pool}` when the pool is large.
   defp leaf_chunk(%G{kind: kind, engine: %{pool: pool} = e} = gen, pos, k) do
@@ -243,8 +252,7 @@ defmodule Lockstep.Generator.Batch do
         {chunk, gen} = leaf_chunk(gen, pos, k)
         {chunk, k, gen}
       else
-        {ops, gen} = leaf_ops(gen, pos, k)
-        {ops, length(ops), gen}
+        leaf_ops(gen, pos, k)
       end
 
     remaining = if remaining == :infinity, do: :infinity, else: remaining - n

@@ -108,8 +108,7 @@ defmodule Lockstep.Generator.Engine do
       {_gen, {[], _state}} ->
         :done
 
-      {gen, {ops, state}} ->
-        n = if record?, do: div(length(ops), 2), else: length(ops)
+      {gen, {ops, %{produced: n} = state}} ->
         e = gen.engine
         engine = %{e | frontier: state, base_next_child: gen.next_child, refills: e.refills + 1}
         G.next(%{gen | buf: ops, pos: n, engine: engine})
@@ -134,8 +133,7 @@ defmodule Lockstep.Generator.Engine do
   # ops from one engine call, as each/2 gets them.
   def chunk(%G{remaining: r, children: nil} = gen, _k) when is_integer(r) and r <= @max_chunk do
     pos = position(gen)
-    {ops, gen} = Lockstep.Generator.Batch.leaf_ops(gen, pos, r)
-    n = length(ops)
+    {ops, n, gen} = Lockstep.Generator.Batch.leaf_ops(gen, pos, r)
     {ops, %{gen | buf: [], pos: pos + n, remaining: r - n}}
   end
 
@@ -432,14 +430,15 @@ defmodule Lockstep.Generator.Engine do
 
   @doc false
   # The k ops of a value leaf (integers, zipf, counter, workloads) from op
-  # `pos`: one run/3 call on the leaf alone (fewer than k past the call's
-  # token budget).
-  @spec value_ops(G.t(), non_neg_integer(), pos_integer()) :: [term()]
+  # `pos` and how many (fewer than k past the call's token budget): one
+  # run/3 call on the leaf alone.
+  @spec value_ops(G.t(), non_neg_integer(), pos_integer()) :: {[term()], non_neg_integer()}
   def value_ops(%G{engine: e}, pos, k) do
     {params, wpos} = wire_params(e.params, pos)
 
     case Native.run({:value, params, e.key, e.stream, wpos, k}, [e.pool], {:ops, k, false}) do
-      {:ok, {ops, _state}} -> ops
+      # A leaf's state is its op count.
+      {:ok, {ops, n}} -> {ops, n}
       {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
     end
   end
