@@ -117,7 +117,11 @@ fn leaf_chunk<'a>(
     let mut node = Node::Leaf(Leaf::new(kind, at, None, 0));
     let picks = pick_pool(pool)?;
     batch::check_pool(&node, picks.len_or(n)).map_err(|_| rustler::Error::BadArg)?;
-    Ok(picks.encode(env, &batch::chunk(&mut node, k)))
+    Ok(PICKS.with_borrow_mut(|out| {
+        out.clear();
+        node.fill(out, k);
+        picks.encode(env, out)
+    }))
 }
 
 /// A cursor over a whole plan (`spec` as built by `Lockstep.Generator.Batch`),
