@@ -137,8 +137,7 @@ impl Leaf {
     }
 
     fn words(&mut self) -> &mut Words {
-        let (at, w) = (self.at, self.kind.words_per_op());
-        self.words.get_or_insert_with(|| Box::new(at.words(w)))
+        self.kind_and_words().1
     }
 
     /// Appends up to `max` pool indices (pick kinds only); returns how many.
