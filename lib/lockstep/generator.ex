@@ -872,7 +872,7 @@ defmodule Lockstep.Generator do
   def next(%__MODULE__{remaining: 0}), do: :done
 
   def next(%__MODULE__{children: nil, pos: pos, remaining: remaining} = gen) do
-    k = Batch.refill_size(pos, remaining)
+    k = Batch.refill_size(gen.kind, pos, remaining)
     # A call may give fewer than k ops (very large ops: a token budget).
     {[op | rest], n, gen} = Batch.leaf_ops(gen, pos, k)
     {op, %{gen | buf: rest, pos: pos + n, remaining: dec(remaining)}}

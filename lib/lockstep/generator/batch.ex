@@ -22,17 +22,26 @@ defmodule Lockstep.Generator.Batch do
   # Most ops per NIF call; equal to the engine's MAX_CHUNK.
   @max_chunk 4096
   # Ops prefetched by next/1: the first refill serves a take(50) generator in
-  # one call; later ones take more, to spread the call's cost.
+  # one call; later ones take more, to spread the call's cost, but fewer of
+  # large ops (list-append transactions), whose buffer the process's garbage
+  # collector would copy over and over.
   @first_refill 64
   @refill 1024
+  @refill_large 256
   @pick_kinds Engine.pick_kinds()
 
   @doc false
-  # How many ops next/1 prefetches at op `pos` (a pure function of the
-  # position, so buffers never depend on history).
-  @spec refill_size(non_neg_integer(), non_neg_integer() | :infinity) :: pos_integer()
-  def refill_size(pos, remaining) do
-    k = if pos < @first_refill, do: @first_refill, else: @refill
+  # How many ops next/1 prefetches for a leaf of `kind` at op `pos` (a pure
+  # function of both, so buffers never depend on history).
+  @spec refill_size(atom(), non_neg_integer(), non_neg_integer() | :infinity) :: pos_integer()
+  def refill_size(kind, pos, remaining) do
+    k =
+      cond do
+        pos < @first_refill -> @first_refill
+        kind == :list_append -> @refill_large
+        true -> @refill
+      end
+
     if remaining == :infinity, do: k, else: min(remaining, k)
   end
 
