@@ -342,15 +342,13 @@ defmodule Lockstep.Generator.Engine do
   # the engine reads a pool tuple by copying its term handles, O(pool) per
   # call.
   defp run_big(gen, spec, pools, {:ops, k, record} = request) do
-    cond do
-      pick_only?(gen) ->
-        case run_sized(spec, pools, {:picks, k, record}) do
-          {:ok, {picks, state}} -> {:ok, {pick_terms(picks, pick_lookup(pools), record), state}}
-          error -> error
-        end
-
-      true ->
-        Native.run_dirty(spec, pools, request)
+    if pick_only?(gen) do
+      case run_sized(spec, pools, {:picks, k, record}) do
+        {:ok, {picks, state}} -> {:ok, {pick_terms(picks, pick_lookup(pools), record), state}}
+        error -> error
+      end
+    else
+      Native.run_dirty(spec, pools, request)
     end
   end
 
