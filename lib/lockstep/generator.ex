@@ -486,9 +486,11 @@ defmodule Lockstep.Generator do
 
   @doc """
   `fun.(op)` for every op of `gen`. `fun` must be pure for the stream to be
-  reproducible. `each/2` and `reduce/3` over a map of an engine generator run
-  in chunks; a map nested inside a mix makes that mix step op by op (slower,
-  same ops).
+  reproducible (it may run ahead of `next/1`, on ops still buffered). A map
+  over an engine generator runs in chunks, and so does a mix or concat whose
+  children are such maps or engine generators (the engine serves the ops,
+  `fun` is applied to the ones its child served); a filter or a map over a
+  filter inside a mix makes that mix step op by op (slower, same ops).
 
   ## Examples
 
@@ -881,7 +883,7 @@ defmodule Lockstep.Generator do
   def next(%__MODULE__{kind: :select} = gen), do: Select.next(gen)
 
   def next(%__MODULE__{} = gen) do
-    if Engine.native?(gen), do: Engine.next(gen), else: Step.next(gen)
+    if Engine.runs?(gen), do: Engine.next(gen), else: Step.next(gen)
   end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")

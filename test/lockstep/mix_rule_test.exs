@@ -181,10 +181,12 @@ defmodule Lockstep.MixRuleTest do
   end
 
   describe "the engine and the Elixir stepper agree" do
-    # A mix holding a map runs op by op in Elixir (Lockstep.Generator.Step,
-    # with prefetched picks for random mixes); without the map the engine runs
-    # it. Child 0's ops are integers, child 1's atoms, so mapping only the
-    # integers turns the engine's answer into the stepper's.
+    # A mix holding a filter runs op by op in Elixir (Lockstep.Generator.Step,
+    # with prefetched picks for random mixes); one holding a map over an
+    # engine tree is run by the engine, the map applied to the ops its child
+    # served (Engine.lifted?/1); without either the engine runs it plainly.
+    # Child 0's ops are integers, child 1's atoms, so mapping only the
+    # integers turns the plain answer into the other two.
     test "random and round-robin mixes, weighted or not, until :any and :all, past the pick buffer" do
       ints = G.take(G.random(Enum.to_list(1..9), seed: 5), 400)
       atoms = G.take(G.cycle([:a, :b, :c]), 700)
@@ -198,9 +200,11 @@ defmodule Lockstep.MixRuleTest do
             [strategy: :random, seed: 3, until: :all],
             [strategy: :random, seed: 8, weights: [1, 3]],
             [strategy: :random, seed: 8, weights: [1, 3], until: :all]
-          ] do
+          ],
+          child <- [G.map(ints, f), G.filter(G.map(ints, f), fn _ -> true end)] do
         engine = G.mix([ints, atoms], opts)
-        stepped = G.mix([G.map(ints, f), atoms], opts)
+        stepped = G.mix([child, atoms], opts)
+        assert Lockstep.Generator.Engine.lifted?(stepped) == (child.kind == :map)
         expected = mapped.(walk(engine, 2_000))
         assert length(expected) > 400, inspect(opts)
         assert walk(stepped, 2_000) == expected, inspect(opts)

@@ -175,22 +175,33 @@ defmodule Lockstep.Generator.Batch do
   end
 
   defp fold_chunks(gen, acc, fun) do
-    if native?(gen) and gen.remaining != 0,
-      do: plan_fold(Engine.settle(gen), acc, fun),
-      else: fold_steps(gen, acc, fun)
+    cond do
+      gen.remaining == 0 -> acc
+      Engine.native?(gen) -> plan_fold(Engine.settle(gen), acc, fun)
+      Engine.lifted?(gen) -> run_fold(Engine.settle(gen), acc, fun)
+      true -> fold_steps(gen, acc, fun)
+    end
   end
 
+  # One run/3 call per chunk of at most @max_chunk ops, the tree's state
+  # written back between calls: short folds, and lifted mixes (whose ops
+  # carry tags that a cursor does not give).
+  defp run_fold(%G{remaining: 0}, acc, _fun), do: acc
+
   defp run_fold(%G{remaining: r} = gen, acc, fun) do
-    case Engine.run(gen, {:ops, r, false}) do
+    case Engine.run_ops(gen, cap_chunk(r), false) do
       {_gen, {[], _state}} ->
         acc
 
       {gen, {ops, state}} ->
         n = length(ops)
         acc = fun.(ops, n, acc)
-        if n < r, do: run_fold(Engine.apply_state(gen, state), acc, fun), else: acc
+        if n == r, do: acc, else: run_fold(Engine.apply_state(gen, state), acc, fun)
     end
   end
+
+  defp cap_chunk(:infinity), do: @max_chunk
+  defp cap_chunk(r), do: min(r, @max_chunk)
 
   # A tree the engine runs whole: one plan, drained chunk by chunk. The
   # leaves' pools go to every call as a tuple of the leaves' tuples (no flat
@@ -289,5 +300,5 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
-  defp native?(gen), do: Engine.native?(gen)
+  defp native?(gen), do: Engine.runs?(gen)
 end

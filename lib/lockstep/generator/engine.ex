@@ -2,9 +2,10 @@ defmodule Lockstep.Generator.Engine do
   @moduledoc false
   # The Elixir side of the Rust engine for generator trees it runs whole
   # ("native" trees: seeded leaves, mixes of every strategy, concats, zips;
-  # no map, filter or select inside). The engine (native/lockstep_engine) is
-  # the one implementation of what such a tree does next, when it is done and
-  # how it skips n ops; this module only
+  # no map, filter or select inside), and for "lifted" ones: a mix or concat
+  # whose children are native trees or maps over them (`lifted?/1`). The
+  # engine (native/lockstep_engine) is the one implementation of what such a
+  # tree does next, when it is done and how it skips n ops; this module only
   #
   #   * describes a tree to it (`spec/1`: a plain term built from the struct),
   #   * asks it for ops, skips or a capacity (`Native.run/3`), and
@@ -60,6 +61,27 @@ defmodule Lockstep.Generator.Engine do
   def native?(%G{}), do: true
 
   @doc false
+  # True for a mix or concat whose children are native trees or maps over
+  # them (chains of maps), at least one a map: the engine runs it with each
+  # map child replaced by the tree under it and tags every op with the child
+  # that served it, and the ops of map children go through their functions
+  # here (`run_ops/3`), a chunk at a time. Maps must be pure (map/2), so
+  # when and how often their function runs is not part of the stream.
+  @spec lifted?(G.t()) :: boolean()
+  def lifted?(%G{kind: kind, children: [_ | _] = cs}) when kind in [:mix, :concat],
+    do: Enum.any?(cs, &match?(%G{kind: :map}, &1)) and Enum.all?(cs, &liftable?/1)
+
+  def lifted?(%G{}), do: false
+
+  defp liftable?(%G{kind: :map, children: [child]}), do: liftable?(child)
+  defp liftable?(gen), do: native?(gen)
+
+  @doc false
+  # True when the engine runs `gen`: native or lifted.
+  @spec runs?(G.t()) :: boolean()
+  def runs?(gen), do: native?(gen) or lifted?(gen)
+
+  @doc false
   # Op index of a leaf's next op.
   @spec position(G.t()) :: non_neg_integer()
   def position(%G{pos: pos, buf: buf}), do: pos - length(buf)
@@ -80,7 +102,7 @@ defmodule Lockstep.Generator.Engine do
     do: Lockstep.Generator.Select.capacity(gen, capacity(child))
 
   def capacity(gen) do
-    if native?(gen) do
+    if runs?(gen) do
       {_gen, count} = run(settle(gen), :capacity)
       count
     else
@@ -104,7 +126,7 @@ defmodule Lockstep.Generator.Engine do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
 
-    case run(gen, {:ops, k, record?}) do
+    case run_ops(gen, k, record?) do
       {_gen, {[], _state}} ->
         :done
 
@@ -138,10 +160,10 @@ defmodule Lockstep.Generator.Engine do
   end
 
   def chunk(%G{remaining: r} = gen, _k) when is_integer(r) and r <= @max_chunk do
-    if native?(gen) do
+    if runs?(gen) do
       gen = settle_frontier(gen)
 
-      case run(gen, {:ops, r, false}) do
+      case run_ops(gen, r, false) do
         {gen, {[], _state}} -> {[], gen}
         {gen, {ops, state}} -> {ops, apply_state(gen, state)}
       end
@@ -151,7 +173,7 @@ defmodule Lockstep.Generator.Engine do
   end
 
   def chunk(gen, k) do
-    if native?(gen) do
+    if runs?(gen) do
       case G.next(gen) do
         :done -> {[], gen}
         {op, gen} -> gen |> drain_buffer() |> then(fn {ops, gen} -> {[op | ops], gen} end)
@@ -220,7 +242,7 @@ defmodule Lockstep.Generator.Engine do
   end
 
   def drop(gen, n) do
-    if native?(gen), do: skip(settle_frontier(gen), n), else: walk(gen, n)
+    if runs?(gen), do: skip(settle_frontier(gen), n), else: walk(gen, n)
   end
 
   defp walk(gen, 0), do: gen
@@ -289,6 +311,14 @@ defmodule Lockstep.Generator.Engine do
   def apply_state(%G{children: nil} = gen, produced) when is_integer(produced),
     do: %{gen | buf: [], pos: position(gen) + produced, remaining: sub(gen.remaining, produced)}
 
+  # A map child of a lifted mix: the state is its child's.
+  def apply_state(%G{kind: :map, children: [child]} = gen, state),
+    do: %{
+      gen
+      | children: [apply_state(child, state)],
+        remaining: sub(gen.remaining, produced(state))
+    }
+
   def apply_state(gen, %{produced: produced, next_child: nc} = state) do
     gen = apply_children(gen, state)
     %{gen | remaining: sub(gen.remaining, produced), next_child: nc}
@@ -305,6 +335,9 @@ defmodule Lockstep.Generator.Engine do
   end
 
   defp apply_children(gen, 0), do: gen
+
+  defp produced(n) when is_integer(n), do: n
+  defp produced(%{produced: n}), do: n
 
   defp sub(:infinity, _n), do: :infinity
   defp sub(r, n), do: r - n
@@ -341,6 +374,9 @@ defmodule Lockstep.Generator.Engine do
   # just to decode (issue 11; native/lockstep_nif/src/lib.rs, run_dirty), and
   # the engine reads a pool tuple by copying its term handles, O(pool) per
   # call.
+  defp run_big(_gen, spec, pools, {:ops, _k, _record, _tags} = request),
+    do: Native.run_dirty(spec, pools, request)
+
   defp run_big(gen, spec, pools, {:ops, k, record} = request) do
     if pick_only?(gen) do
       case run_sized(spec, pools, {:picks, k, record}) do
@@ -427,6 +463,42 @@ defmodule Lockstep.Generator.Engine do
   end
 
   @doc false
+  # Up to k ops of a tree the engine runs (`{:ops, k, record}`, see run/2),
+  # with the functions of a lifted mix's map children applied to the ops
+  # those children served.
+  @spec run_ops(G.t(), pos_integer(), boolean()) :: {G.t(), {[term()], term()}}
+  def run_ops(gen, k, record?) do
+    if lifted?(gen) do
+      {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true})
+      funs = List.to_tuple(Enum.map(gen.children, &chain_fun/1))
+      {gen, {map_tagged(ops, tags, funs, record?), state}}
+    else
+      run(gen, {:ops, k, record?})
+    end
+  end
+
+  # The function of a chain of maps (innermost first), nil for no map.
+  defp chain_fun(%G{kind: :map, children: [child], engine: %{fun: fun}}) do
+    case chain_fun(child) do
+      nil -> fun
+      inner -> fn op -> fun.(inner.(op)) end
+    end
+  end
+
+  defp chain_fun(_gen), do: nil
+
+  defp map_tagged([op, nc | ops], [t | tags], funs, true),
+    do: [map_op(elem(funs, t), op), nc | map_tagged(ops, tags, funs, true)]
+
+  defp map_tagged([op | ops], [t | tags], funs, false),
+    do: [map_op(elem(funs, t), op) | map_tagged(ops, tags, funs, false)]
+
+  defp map_tagged([], [], _funs, _record), do: []
+
+  defp map_op(nil, op), do: op
+  defp map_op(fun, op), do: fun.(op)
+
+  @doc false
   # The k ops of a value leaf (integers, zipf, counter, workloads) from op
   # `pos` and how many (fewer than k past the call's token budget): one
   # run/3 call on the leaf alone.
@@ -463,6 +535,13 @@ defmodule Lockstep.Generator.Engine do
   defp spec(%G{children: nil, engine: e} = gen, pools) do
     {params, pos} = wire_params(e.params, position(gen))
     {{:value, params, e.key, e.stream, pos, remaining(gen.remaining)}, [e.pool | pools]}
+  end
+
+  # A map child of a lifted mix: the tree under it, within the map's own
+  # budget.
+  defp spec(%G{kind: :map, children: [child], remaining: r}, pools) do
+    {spec, pools} = spec(child, pools)
+    {cap_spec(spec, r), pools}
   end
 
   defp spec(%G{kind: :zip, children: children} = gen, pools) do
@@ -510,6 +589,19 @@ defmodule Lockstep.Generator.Engine do
     do: Lockstep.Generator.Unique.wire(params, pos)
 
   defp wire_params(params, pos), do: {params, pos &&& @max_u64}
+
+  # A spec whose op budget is at most `r` (`remaining` sits at a fixed place
+  # in each kind of spec).
+  defp cap_spec(spec, :infinity), do: spec
+
+  defp cap_spec(spec, r) do
+    i = %{leaf: 7, value: 5, mix: 3, zip: 1}[elem(spec, 0)]
+    put_elem(spec, i, min_remaining(elem(spec, i), remaining(r)))
+  end
+
+  defp min_remaining(:infinity, r), do: r
+  defp min_remaining(a, :infinity), do: a
+  defp min_remaining(a, b), do: min(a, b)
 
   # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
   defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity

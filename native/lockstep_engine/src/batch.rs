@@ -24,30 +24,28 @@ pub const CALL_WORK: u64 = 1 << 15;
 /// transactions, wide zips) whatever the op count asked for.
 pub const MAX_TOKENS: usize = 1 << 16;
 
+/// What a call records besides its ops, about the top mix: its
+/// `next_child` after each op, and the child that served each op.
+#[derive(Debug, Default)]
+pub struct Record<'a> {
+    pub next_childs: Option<&'a mut Vec<usize>>,
+    pub tags: Option<&'a mut Vec<u32>>,
+}
+
 /// Up to `k` ops of a pick-only `node` as pool indices (see [`run_ops`]).
-pub fn run_picks(
-    node: &mut Node,
-    k: usize,
-    picks: &mut Vec<u64>,
-    next_childs: Option<&mut Vec<usize>>,
-) -> usize {
-    run_with(node, k, next_childs, k.max(1), |node, m, work| {
+pub fn run_picks(node: &mut Node, k: usize, picks: &mut Vec<u64>, record: Record) -> usize {
+    run_with(node, k, record, k.max(1), |node, m, work| {
         node.fill_within(picks, m, work)
     })
 }
 
 /// Up to `k` ops of `node` as tokens (fewer once done, or once the call's
 /// [`CALL_WORK`] or the tokens' [`MAX_TOKENS`] are spent, but at least one
-/// while the plan has ops); with `next_childs`, the top mix's `next_child`
-/// after each op. Returns how many ops.
-pub fn run_ops(
-    node: &mut Node,
-    k: usize,
-    toks: &mut Vec<Tok>,
-    next_childs: Option<&mut Vec<usize>>,
-) -> usize {
+/// while the plan has ops), and what `record` asks for. Returns how many
+/// ops.
+pub fn run_ops(node: &mut Node, k: usize, toks: &mut Vec<Tok>, record: Record) -> usize {
     // Ops are made a few at a time between budget checks.
-    run_with(node, k, next_childs, 32, |node, m, work| {
+    run_with(node, k, record, 32, |node, m, work| {
         if toks.len() >= MAX_TOKENS {
             0
         } else {
@@ -58,18 +56,20 @@ pub fn run_ops(
 
 /// Up to `k` ops by `fill(node, m, work)` calls of at most `block` ops,
 /// within one call's [`CALL_WORK`] (at least one op while the plan has ops);
-/// stops when `fill` gives none. With `next_childs`, the top mix (when it
-/// has a `next_child`) records it after each op it serves.
+/// stops when `fill` gives none. The top mix records what `record` asks
+/// for as it serves (a `next_child` only when it has one: round-robin mixes
+/// and concats).
 fn run_with(
     node: &mut Node,
     k: usize,
-    next_childs: Option<&mut Vec<usize>>,
+    record: Record,
     block: usize,
     mut fill: impl FnMut(&mut Node, usize, &mut Work) -> usize,
 ) -> usize {
-    let recording = next_childs.is_some() && node.top_next_child().is_some();
-    if let (true, Node::Mix(mix)) = (recording, &mut *node) {
-        mix.trail = Some(Vec::with_capacity(k));
+    let trail = record.next_childs.is_some() && node.top_next_child().is_some();
+    if let Node::Mix(mix) = &mut *node {
+        mix.trail = trail.then(|| Vec::with_capacity(k));
+        mix.tags = record.tags.is_some().then(|| Vec::with_capacity(k));
     }
     let mut work = Work::new(CALL_WORK);
     let mut n = 0;
@@ -80,9 +80,12 @@ fn run_with(
         }
         n += got;
     }
-    if let (Some(ncs), Node::Mix(mix)) = (next_childs, node) {
-        if let Some(trail) = mix.trail.take() {
-            ncs.extend(trail);
+    if let Node::Mix(mix) = node {
+        if let (Some(out), Some(trail)) = (record.next_childs, mix.trail.take()) {
+            out.extend(trail);
+        }
+        if let (Some(out), Some(tags)) = (record.tags, mix.tags.take()) {
+            out.extend(tags);
         }
     }
     n
@@ -132,7 +135,12 @@ impl Batch {
     /// and how many ops they are.
     pub fn next_tokens(&mut self, k: usize) -> (usize, &[Tok]) {
         self.toks.clear();
-        let n = run_ops(&mut self.node, k.min(MAX_CHUNK), &mut self.toks, None);
+        let n = run_ops(
+            &mut self.node,
+            k.min(MAX_CHUNK),
+            &mut self.toks,
+            Record::default(),
+        );
         (n, &self.toks)
     }
 
@@ -192,27 +200,59 @@ mod tests {
         leaf(LeafKind::cycle(n).unwrap(), remaining)
     }
 
+    /// Ops each child of a mix produced so far.
+    fn child_counts(node: &Node) -> Vec<u64> {
+        match node {
+            Node::Mix(mix) => mix.children.iter().map(Node::produced).collect(),
+            _ => vec![],
+        }
+    }
+
     #[test]
-    fn recorded_next_childs_equal_stepping() {
+    fn recorded_next_childs_and_tags_equal_stepping() {
         let mixes = || {
             let kids = || vec![random(3, Some(40)), cycle(2, Some(25)), random(5, None)];
+            let at = Position {
+                seed: Seed::from_u64(3),
+                stream: 1,
+                pos: 0,
+            };
+            let random_mix = |until| {
+                let picker = crate::plan::Picker::Uniform;
+                let strategy = Strategy::Random { at, picker };
+                Mix::with_strategy(kids(), 0, Some(200), until, strategy).unwrap()
+            };
             vec![
                 Mix::new(kids(), 1, Some(200), Until::Any).unwrap(),
                 Mix::new(kids(), 2, Some(200), Until::All).unwrap(),
                 Mix::with_strategy(kids(), 0, Some(200), Until::All, Strategy::Concat).unwrap(),
+                random_mix(Until::Any),
+                random_mix(Until::All),
             ]
         };
         for (a, b) in mixes().into_iter().zip(mixes()) {
             let (mut whole, mut stepped) = (Node::Mix(a), Node::Mix(b));
-            let (mut ops, mut ncs) = (Vec::new(), Vec::new());
-            let n = run_ops(&mut whole, 150, &mut ops, Some(&mut ncs));
-            assert_eq!(ncs.len(), n);
-            let (mut one_ops, mut one_ncs) = (Vec::new(), Vec::new());
+            let has_next_child = whole.top_next_child().is_some();
+            let (mut ops, mut ncs, mut tags) = (Vec::new(), Vec::new(), Vec::new());
+            let record = Record {
+                next_childs: Some(&mut ncs),
+                tags: Some(&mut tags),
+            };
+            let n = run_ops(&mut whole, 150, &mut ops, record);
+            assert!(n > 20);
+            assert_eq!(tags.len(), n);
+            assert_eq!(ncs.len(), if has_next_child { n } else { 0 });
+            let (mut one_ops, mut one_ncs, mut one_tags) = (Vec::new(), Vec::new(), Vec::new());
             for _ in 0..n {
-                assert_eq!(run_ops(&mut stepped, 1, &mut one_ops, None), 1);
-                one_ncs.push(stepped.top_next_child().unwrap());
+                let before = child_counts(&stepped);
+                assert_eq!(run_ops(&mut stepped, 1, &mut one_ops, Record::default()), 1);
+                one_ncs.extend(stepped.top_next_child());
+                // The child that served: the one whose count moved.
+                let after = child_counts(&stepped);
+                let served = (0..after.len()).find(|&c| after[c] != before[c]).unwrap();
+                one_tags.push(served as u32);
             }
-            assert_eq!((ops, ncs), (one_ops, one_ncs));
+            assert_eq!((ops, ncs, tags), (one_ops, one_ncs, one_tags));
         }
     }
 

@@ -365,6 +365,9 @@ pub struct Mix {
     /// When set (the top mix of a call that records), `next_child` after
     /// every op served, in order.
     pub(crate) trail: Option<Vec<usize>>,
+    /// When set (the top mix of a call that tags), the child that served
+    /// every op, in order.
+    pub(crate) tags: Option<Vec<u32>>,
 }
 
 impl Mix {
@@ -410,6 +413,7 @@ impl Mix {
             next_live: Vec::new(),
             live: 0,
             trail: None,
+            tags: None,
         };
         mix.track_all();
         Ok(mix)
@@ -559,11 +563,14 @@ impl Mix {
     {
         let mut n = 0;
         while n < max && (n == 0 || !work.exhausted()) {
-            if !self.serve_one(work, &mut one) {
+            let Some(served) = self.serve_one(work, &mut one) else {
                 break;
-            }
+            };
             if let Some(trail) = self.trail.as_mut() {
                 trail.push(self.next_child);
+            }
+            if let Some(tags) = self.tags.as_mut() {
+                tags.push(served as u32);
             }
             n += 1;
         }
@@ -571,52 +578,49 @@ impl Mix {
     }
 
     /// One op from the child the strategy picks, with the mix's state moved
-    /// past it; `false` (and no change) once the mix answers "done".
-    /// Exhaustion is found by asking: a child that has no op writes nothing.
-    fn serve_one<F>(&mut self, work: &mut Work, one: &mut F) -> bool
+    /// past it: the child that served it, or `None` (and no change) once the
+    /// mix answers "done". Exhaustion is found by asking: a child that has
+    /// no op writes nothing.
+    fn serve_one<F>(&mut self, work: &mut Work, one: &mut F) -> Option<usize>
     where
         F: FnMut(&mut Node, &mut Work) -> usize,
     {
         if self.remaining == Some(0) {
-            return false;
+            return None;
         }
         work.spend(1);
         let k = self.children.len();
-        match (&self.strategy, self.until) {
+        let served = match (&self.strategy, self.until) {
             (Strategy::RoundRobin, Until::Any) => {
                 let c = self.next_child;
                 if one(&mut self.children[c], work) == 0 {
-                    return false;
+                    return None;
                 }
                 self.next_child = if c + 1 == k { 0 } else { c + 1 };
+                c
             }
             (Strategy::RoundRobin, Until::All) => {
-                let Some(c) = self.serve_live(self.next_child, true, work, one) else {
-                    return false;
-                };
+                let c = self.serve_live(self.next_child, true, work, one)?;
                 self.next_child = if c + 1 == k { 0 } else { c + 1 };
+                c
             }
             (Strategy::Concat, _) => {
-                let Some(c) = self.serve_live(self.next_child, false, work, one) else {
-                    return false;
-                };
+                let c = self.serve_live(self.next_child, false, work, one)?;
                 self.next_child = c;
+                c
             }
             (Strategy::Random { .. }, until) => {
                 let w = self.peek_word();
                 let pick = self.pick_of(w);
-                match until {
+                let c = match until {
                     Until::Any => {
                         if one(&mut self.children[pick], work) == 0 {
-                            return false;
+                            return None;
                         }
+                        pick
                     }
-                    Until::All => {
-                        if self.serve_live(pick, true, work, one).is_none() {
-                            return false;
-                        }
-                    }
-                }
+                    Until::All => self.serve_live(pick, true, work, one)?,
+                };
                 self.peeked = None;
                 if let Strategy::Random { at, .. } = &mut self.strategy {
                     at.pos = at.pos.wrapping_add(1);
@@ -624,13 +628,14 @@ impl Mix {
                         self.words = None; // the mix's op 2^64 reuses word 0
                     }
                 }
+                c
             }
-        }
+        };
         if let Some(r) = self.remaining.as_mut() {
             *r -= 1;
         }
         self.produced += 1;
-        true
+        Some(served)
     }
 
     /// One op from the first live child at or after `from` (wrapping when

@@ -10,7 +10,7 @@ mod resources;
 mod spec;
 
 use lockstep_engine::{
-    batch, Batch, Count, Leaf, Node, NodeState, Position, Seed, Tok, Work, MAX_CHUNK,
+    batch, batch::Record, Batch, Count, Leaf, Node, NodeState, Position, Seed, Tok, Work, MAX_CHUNK,
 };
 use resources::{Cursor, Table};
 use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
@@ -241,6 +241,10 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 /// * `{:ops, k, record}`: the next (up to) `k` ops, fewer once done or when
 ///   the call's token budget is spent: `{:ok, {ops, state}}`; with `record`,
 ///   each op is followed in the list by the top mix's `next_child` after it.
+/// * `{:ops, k, record, true}` (a mix or concat at the top): as `{:ops, k,
+///   record}`, and the index of the top child that served each op:
+///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Engine` applies the
+///   functions of map children).
 /// * `{:picks, k, record}`: as `{:ops, k, record}` for a tree of pool picks
 ///   only, with flat pool indices in place of the ops; `pools` is not read.
 /// * `{:skip, n}`: skips up to `n` ops within a work budget:
@@ -320,7 +324,11 @@ fn run_request<'a>(
             }
             let mut ncs = Vec::new();
             let mut picks = Vec::new();
-            let n = batch::run_picks(&mut node, k, &mut picks, record.then_some(&mut ncs));
+            let rec = Record {
+                next_childs: record.then_some(&mut ncs),
+                tags: None,
+            };
+            let n = batch::run_picks(&mut node, k, &mut picks, rec);
             let mut out: Vec<u64> = Vec::with_capacity(if record { 2 * n } else { n });
             for (j, &p) in picks.iter().enumerate() {
                 out.push(p);
@@ -330,23 +338,36 @@ fn run_request<'a>(
             }
             Ok((out, state_term(env, &node.state())).encode(env))
         }
-        [tag, k, record] if tag.decode::<Atom>().ok() == Some(atoms::ops()) => {
+        [tag, k, record, tagged @ ..]
+            if tag.decode::<Atom>().ok() == Some(atoms::ops()) && tagged.len() <= 1 =>
+        {
             let k: usize = k.decode().map_err(|_| Malformed("op count"))?;
             // Only a round-robin mix or a concat at the top has a next_child.
             let record: bool = record.decode().map_err(|_| Malformed("record"))?;
             let record = record && node.top_next_child().is_some();
-            if k > MAX_CHUNK {
-                return Err(Malformed("op count"));
+            // Tags: which child of the top mix served each op.
+            let tagged = match tagged {
+                [] => false,
+                [t] => t.decode::<bool>().map_err(|_| Malformed("tags"))?,
+                _ => unreachable!(),
+            };
+            if k > MAX_CHUNK || (tagged && !matches!(node, Node::Mix(_))) {
+                return Err(Malformed("op request"));
             }
             let terms = Pools::from_list(pools).ok_or(Malformed("pools"))?;
             batch::check_pool(&node, terms.len())?;
             let mut ncs = Vec::new();
+            let mut tags = Vec::new();
             let mut out: Vec<Term> = Vec::new();
             if node.is_pick_only() {
                 // Picks alone: indices, no tokens.
                 PICKS.with_borrow_mut(|picks| {
                     picks.clear();
-                    let n = batch::run_picks(&mut node, k, picks, record.then_some(&mut ncs));
+                    let rec = Record {
+                        next_childs: record.then_some(&mut ncs),
+                        tags: tagged.then_some(&mut tags),
+                    };
+                    let n = batch::run_picks(&mut node, k, picks, rec);
                     out.reserve(if record { 2 * n } else { n });
                     for (j, &p) in picks.iter().enumerate() {
                         out.push(terms.get(p));
@@ -358,7 +379,11 @@ fn run_request<'a>(
             } else {
                 TOKENS.with_borrow_mut(|toks| {
                     toks.clear();
-                    let n = batch::run_ops(&mut node, k, toks, record.then_some(&mut ncs));
+                    let rec = Record {
+                        next_childs: record.then_some(&mut ncs),
+                        tags: tagged.then_some(&mut tags),
+                    };
+                    let n = batch::run_ops(&mut node, k, toks, rec);
                     let mut it = toks.iter();
                     out.reserve(if record { 2 * n } else { n });
                     for j in 0..n {
@@ -372,7 +397,12 @@ fn run_request<'a>(
                     }
                 });
             }
-            Ok((out, state_term(env, &node.state())).encode(env))
+            let state = state_term(env, &node.state());
+            Ok(if tagged {
+                (out, state, tags).encode(env)
+            } else {
+                (out, state).encode(env)
+            })
         }
         _ => Err(Malformed("request")),
     }

@@ -1,0 +1,111 @@
+defmodule Lockstep.LiftTest do
+  # A mix or concat whose children are engine trees or maps over them is run
+  # by the engine (Lockstep.Generator.Engine.lifted?/1): the engine tags each
+  # op with the child that served it and the map's function is applied here.
+  # The oracle is the same tree with every map wrapped in a filter that
+  # keeps everything, which the Elixir stepper runs op by op.
+  use ExUnit.Case, async: true
+
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Engine
+
+  def tag(op), do: {:m, op}
+  def twice(op), do: {:t, op}
+  def keep(_op), do: true
+
+  # The stepped twin: each map child kept in a pass-all filter.
+  defp stepped(%G{kind: kind, children: cs} = gen) when kind in [:mix, :concat] do
+    %{gen | children: Enum.map(cs, &unlift/1)}
+  end
+
+  defp unlift(%G{kind: :map} = child), do: G.filter(child, &keep/1)
+  defp unlift(child), do: child
+
+  defp walk(gen, n), do: walk(gen, n, [])
+  defp walk(_gen, 0, acc), do: Enum.reverse(acc)
+
+  defp walk(gen, n, acc) do
+    case G.next(gen) do
+      :done -> Enum.reverse(acc)
+      {op, gen} -> walk(gen, n - 1, [op | acc])
+    end
+  end
+
+  defp advance(gen, n) do
+    Enum.reduce(1..n, gen, fn _, g ->
+      {_op, g} = G.next(g)
+      g
+    end)
+  end
+
+  defp leaf(i) do
+    case rem(i, 5) do
+      0 -> G.random([:r, :w, :c], seed: i)
+      1 -> G.integers(1..50, seed: i)
+      2 -> G.weighted([x: 1, y: 3], seed: i)
+      3 -> G.Workloads.register(seed: i)
+      4 -> G.cycle([:p, :q])
+    end
+  end
+
+  defp trees do
+    a = G.take(leaf(0), 300)
+    b = G.take(leaf(1), 500)
+    inner = G.mix([leaf(2), G.take(leaf(3), 200)])
+
+    for opts <- [
+          [],
+          [until: :all],
+          [strategy: :random, seed: 4],
+          [strategy: :random, seed: 4, until: :all],
+          [strategy: :random, seed: 9, weights: [3, 1, 2]]
+        ] do
+      G.mix([G.map(a, &tag/1), b, G.map(G.map(inner, &tag/1), &twice/1)], opts)
+    end ++
+      [
+        G.concat([G.take(G.map(a, &tag/1), 40), G.take(b, 30), G.map(leaf(4), &twice/1)]),
+        G.mix([G.take(G.map(leaf(1), &tag/1), 70), G.map(G.take(leaf(3), 500), &twice/1)]),
+        G.take(G.mix([G.map(leaf(0), &tag/1), leaf(4)]), 3_000)
+      ]
+  end
+
+  test "the engine runs them, and gives the ops the stepper gives, on every path" do
+    for gen <- trees() do
+      assert Engine.lifted?(gen)
+      twin = stepped(gen)
+      refute Engine.lifted?(twin)
+      expected = walk(twin, 2_500)
+      assert length(expected) > 100
+
+      assert walk(gen, 2_500) == expected
+      assert Enum.take(gen, 2_500) == expected
+      assert gen |> G.take(2_500) |> G.reduce([], &[&1 | &2]) |> Enum.reverse() == expected
+      assert Enum.take(G.drop(gen, 123), 500) == Enum.slice(expected, 123, 500)
+
+      # Mid-buffer, through term_to_binary and a drop.
+      mid = advance(gen, 77)
+      copy = :erlang.binary_to_term(:erlang.term_to_binary(mid))
+      assert walk(copy, 600) == Enum.slice(expected, 77, 600)
+      assert walk(G.drop(mid, 10), 300) == Enum.slice(expected, 87, 300)
+      assert mid.next_child == advance(twin, 77).next_child
+    end
+  end
+
+  test "a take on a map child bounds that child only; counts and exhaustion match" do
+    gen = G.mix([G.take(G.map(leaf(1), &tag/1), 5), leaf(4)], until: :all) |> G.take(12)
+    ops = Enum.to_list(gen)
+    assert ops == walk(stepped(gen), 100)
+    assert length(Enum.filter(ops, &match?({:m, _}, &1))) == 5
+    assert length(ops) == 12
+    assert Enum.count(gen) == 12
+    assert G.each(G.mix([G.take(G.map(leaf(1), &tag/1), 5), leaf(4)]), fn _ -> :ok end) == 10
+  end
+
+  test "a lifted mix inside a stepped one" do
+    inner = G.mix([G.map(G.take(leaf(0), 50), &tag/1), leaf(4)])
+    outer = G.mix([G.filter(leaf(1), &keep/1), inner], until: :all)
+    refute Engine.lifted?(outer)
+    twin = G.mix([G.filter(leaf(1), &keep/1), stepped(inner)], until: :all)
+    assert walk(outer, 400) == walk(twin, 400)
+  end
+end
