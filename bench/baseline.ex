@@ -239,8 +239,19 @@ defmodule LockstepBench.Baseline do
     %{gen | remaining: if(rem == :infinity, do: n, else: min(rem, n))}
   end
 
+  @doc "`fun.(op)` for every op of `gen` (the function kept in `state`)."
+  def map(%__MODULE__{} = gen, fun) when is_function(fun, 1),
+    do: %__MODULE__{kind: :map, children: [gen], state: fun}
+
   @doc "Returns `{op, gen}` or `:done`."
   def next(%__MODULE__{remaining: 0}), do: :done
+
+  def next(%__MODULE__{kind: :map, children: [child], state: fun} = gen) do
+    case next(child) do
+      :done -> :done
+      {op, child} -> {fun.(op), dec(%{gen | children: [child]})}
+    end
+  end
 
   def next(%__MODULE__{kind: :random, tuple: tuple, state: state} = gen) do
     {i, state} = :rand.uniform_s(tuple_size(tuple), state)

@@ -415,6 +415,27 @@ path_list =
           ref: {{S, :setup_protocol_floor, [t20_iters]}, {S, :foreach_loop}},
           ours: {{S, :setup_protocol_floor, [t20_iters]}, {S, :set_to_list_loop}}
         ]
+      },
+      # A mix holding a map (run by the engine, the map applied per chunk).
+      %{
+        name: "next/1 loop mix(random, map(integers, &{:write, &1}))",
+        ref: "Baseline next/1",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base: {{S, :setup_mix_map, [base, p200]}, {S, :next_base}},
+          ours: {{S, :setup_mix_map, [ours, p200]}, {S, :next_ours}}
+        ]
+      },
+      %{
+        name: "each/2 mix(random, map(integers, &{:write, &1}))",
+        ref: "Baseline each/2",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base: {{S, :setup_mix_map, [base, p200]}, {S, :each_base}},
+          ours: {{S, :setup_mix_map, [ours, p200]}, {S, :each_ours}}
+        ]
       }
     ]
 

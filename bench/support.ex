@@ -73,6 +73,14 @@ defmodule LockstepBench.Support do
     [mod.mix(gens) |> mod.take(n)]
   end
 
+  @doc "`mix([random, map(integers(1..5), &{:write, &1})])`, `take(n)`."
+  def setup_mix_map(mod, n) do
+    gens = [mod.random(@pool4, seed: 1), mod.map(mod.integers(1..5, seed: 2), &write/1)]
+    [mod.mix(gens) |> mod.take(n)]
+  end
+
+  def write(v), do: {:write, v}
+
   @doc "An already-built list of `n` ops (same 4-op pool), for the each/2 floor."
   def setup_list(n) do
     [G.random(@pool4, seed: 42) |> G.take(n) |> G.reduce([], &[&1 | &2])]
