@@ -487,10 +487,10 @@ defmodule Lockstep.Generator do
   @doc """
   `fun.(op)` for every op of `gen`. `fun` must be pure for the stream to be
   reproducible (it may run ahead of `next/1`, on ops still buffered). A map
-  over an engine generator runs in chunks, and so does a mix or concat whose
-  children are such maps or engine generators (the engine serves the ops,
-  `fun` is applied to the ones its child served); a filter or a map over a
-  filter inside a mix makes that mix step op by op (slower, same ops).
+  over an engine generator runs in chunks, and so does a mix, concat or zip
+  whose children are such maps or engine generators (the engine serves the
+  ops, `fun` is applied to the ones its child served); a filter or a map over
+  a filter inside one makes it step op by op (slower, same ops).
 
   ## Examples
 

@@ -1,7 +1,8 @@
 defmodule Lockstep.LiftTest do
-  # A mix or concat whose children are engine trees or maps over them is run
-  # by the engine (Lockstep.Generator.Engine.lifted?/1): the engine tags each
-  # op with the child that served it and the map's function is applied here.
+  # A mix, concat or zip whose children are engine trees or maps over them is
+  # run by the engine (Lockstep.Generator.Engine.lifted?/1): the engine tags
+  # each op of a mix with the child that served it (a zip's element j is
+  # child j's) and the map's function is applied here.
   # The oracle is the same tree with every map wrapped in a filter that
   # keeps everything, which the Elixir stepper runs op by op.
   use ExUnit.Case, async: true
@@ -14,7 +15,7 @@ defmodule Lockstep.LiftTest do
   def keep(_op), do: true
 
   # The stepped twin: each map child kept in a pass-all filter.
-  defp stepped(%G{kind: kind, children: cs} = gen) when kind in [:mix, :concat] do
+  defp stepped(%G{kind: kind, children: cs} = gen) when kind in [:mix, :concat, :zip] do
     %{gen | children: Enum.map(cs, &unlift/1)}
   end
 
@@ -65,7 +66,13 @@ defmodule Lockstep.LiftTest do
       [
         G.concat([G.take(G.map(a, &tag/1), 40), G.take(b, 30), G.map(leaf(4), &twice/1)]),
         G.mix([G.take(G.map(leaf(1), &tag/1), 70), G.map(G.take(leaf(3), 500), &twice/1)]),
-        G.take(G.mix([G.map(leaf(0), &tag/1), leaf(4)]), 3_000)
+        G.take(G.mix([G.map(leaf(0), &tag/1), leaf(4)]), 3_000),
+        G.zip([
+          leaf(4),
+          G.map(leaf(1), &tag/1),
+          G.map(G.map(G.take(leaf(3), 900), &tag/1), &twice/1)
+        ]),
+        G.take(G.zip([G.map(inner, &tag/1), G.counter(7)]), 1_000)
       ]
   end
 
@@ -88,6 +95,7 @@ defmodule Lockstep.LiftTest do
       assert walk(copy, 600) == Enum.slice(expected, 77, 600)
       assert walk(G.drop(mid, 10), 300) == Enum.slice(expected, 87, 300)
       assert mid.next_child == advance(twin, 77).next_child
+      assert mid.remaining == advance(twin, 77).remaining
     end
   end
 

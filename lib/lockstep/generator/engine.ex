@@ -2,8 +2,8 @@ defmodule Lockstep.Generator.Engine do
   @moduledoc false
   # The Elixir side of the Rust engine for generator trees it runs whole
   # ("native" trees: seeded leaves, mixes of every strategy, concats, zips;
-  # no map, filter or select inside), and for "lifted" ones: a mix or concat
-  # whose children are native trees or maps over them (`lifted?/1`). The
+  # no map, filter or select inside), and for "lifted" ones: a mix, concat or
+  # zip whose children are native trees or maps over them (`lifted?/1`). The
   # engine (native/lockstep_engine) is the one implementation of what such a
   # tree does next, when it is done and how it skips n ops; this module only
   #
@@ -61,14 +61,15 @@ defmodule Lockstep.Generator.Engine do
   def native?(%G{}), do: true
 
   @doc false
-  # True for a mix or concat whose children are native trees or maps over
+  # True for a mix, concat or zip whose children are native trees or maps over
   # them (chains of maps), at least one a map: the engine runs it with each
   # map child replaced by the tree under it and tags every op with the child
   # that served it, and the ops of map children go through their functions
   # here (`run_ops/3`), a chunk at a time. Maps must be pure (map/2), so
   # when and how often their function runs is not part of the stream.
+  # A zip of such children needs no tags: element j of each op is child j's.
   @spec lifted?(G.t()) :: boolean()
-  def lifted?(%G{kind: kind, children: [_ | _] = cs}) when kind in [:mix, :concat],
+  def lifted?(%G{kind: kind, children: [_ | _] = cs}) when kind in [:mix, :concat, :zip],
     do: Enum.any?(cs, &match?(%G{kind: :map}, &1)) and Enum.all?(cs, &liftable?/1)
 
   def lifted?(%G{}), do: false
@@ -467,6 +468,16 @@ defmodule Lockstep.Generator.Engine do
   # with the functions of a lifted mix's map children applied to the ops
   # those children served.
   @spec run_ops(G.t(), pos_integer(), boolean()) :: {G.t(), {[term()], term()}}
+  def run_ops(%G{kind: :zip} = gen, k, record?) do
+    if lifted?(gen) do
+      {gen, {ops, state}} = run(gen, {:ops, k, record?})
+      funs = Enum.map(gen.children, &chain_fun/1)
+      {gen, {Enum.map(ops, &map_elements(&1, funs, 0)), state}}
+    else
+      run(gen, {:ops, k, record?})
+    end
+  end
+
   def run_ops(gen, k, record?) do
     if lifted?(gen) do
       {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true})
@@ -476,6 +487,14 @@ defmodule Lockstep.Generator.Engine do
       run(gen, {:ops, k, record?})
     end
   end
+
+  # A zip's op with element j mapped by child j's function.
+  defp map_elements(op, [nil | funs], j), do: map_elements(op, funs, j + 1)
+
+  defp map_elements(op, [fun | funs], j),
+    do: map_elements(put_elem(op, j, fun.(elem(op, j))), funs, j + 1)
+
+  defp map_elements(op, [], _j), do: op
 
   # The function of a chain of maps (innermost first), nil for no map.
   defp chain_fun(%G{kind: :map, children: [child], engine: %{fun: fun}}) do

@@ -2,8 +2,8 @@ defmodule Lockstep.Generator.Step do
   @moduledoc false
   # next/1 for what only Elixir can run: `map` and `filter` (they call the
   # user's functions), and mixes, concats and zips with such a generator
-  # inside, but for mixes and concats of maps over native trees, which the
-  # engine runs (Lockstep.Generator.Engine.lifted?/1). Native trees run in
+  # inside, but for mixes, concats and zips of maps over native trees, which
+  # the engine runs (Lockstep.Generator.Engine.lifted?/1). Native trees run in
   # the engine too.
   #
   # The composition rules are the engine's (docs/STREAM.md, section 5), in
