@@ -7,6 +7,8 @@ defmodule Lockstep.LiftTest do
   # keeps everything, which the Elixir stepper runs op by op.
   use ExUnit.Case, async: true
 
+  import Lockstep.GeneratorHelpers
+
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.Engine
 
@@ -22,22 +24,8 @@ defmodule Lockstep.LiftTest do
   defp unlift(%G{kind: :map} = child), do: G.filter(child, &keep/1)
   defp unlift(child), do: child
 
-  defp walk(gen, n), do: walk(gen, n, [])
-  defp walk(_gen, 0, acc), do: Enum.reverse(acc)
-
-  defp walk(gen, n, acc) do
-    case G.next(gen) do
-      :done -> Enum.reverse(acc)
-      {op, gen} -> walk(gen, n - 1, [op | acc])
-    end
-  end
-
-  defp advance(gen, n) do
-    Enum.reduce(1..n, gen, fn _, g ->
-      {_op, g} = G.next(g)
-      g
-    end)
-  end
+  # The generator after n next/1 calls.
+  defp after_pulls(gen, n), do: gen |> advance(n) |> elem(1)
 
   defp leaf(i) do
     case rem(i, 5) do
@@ -86,16 +74,16 @@ defmodule Lockstep.LiftTest do
 
       assert walk(gen, 2_500) == expected
       assert Enum.take(gen, 2_500) == expected
-      assert gen |> G.take(2_500) |> G.reduce([], &[&1 | &2]) |> Enum.reverse() == expected
+      assert reduce_list(G.take(gen, 2_500)) == expected
       assert Enum.take(G.drop(gen, 123), 500) == Enum.slice(expected, 123, 500)
 
       # Mid-buffer, through term_to_binary and a drop.
-      mid = advance(gen, 77)
+      mid = after_pulls(gen, 77)
       copy = :erlang.binary_to_term(:erlang.term_to_binary(mid))
       assert walk(copy, 600) == Enum.slice(expected, 77, 600)
       assert walk(G.drop(mid, 10), 300) == Enum.slice(expected, 87, 300)
-      assert mid.next_child == advance(twin, 77).next_child
-      assert mid.remaining == advance(twin, 77).remaining
+      assert mid.next_child == after_pulls(twin, 77).next_child
+      assert mid.remaining == after_pulls(twin, 77).remaining
     end
   end
 
