@@ -97,6 +97,16 @@ defmodule Lockstep.LiftTest do
     assert G.each(G.mix([G.take(G.map(leaf(1), &tag/1), 5), leaf(4)]), fn _ -> :ok end) == 10
   end
 
+  test "large pools: the lifted call runs on a dirty scheduler and still agrees" do
+    big = G.random(Enum.to_list(1..100_000), seed: 6)
+    gen = G.take(G.mix([G.map(big, &tag/1), leaf(4), G.map(leaf(1), &twice/1)]), 5_000)
+    assert Engine.lifted?(gen)
+    expected = walk(stepped(gen))
+    assert length(expected) == 5_000
+    assert walk(gen) == expected
+    assert reduce_list(gen) == expected
+  end
+
   test "a lifted mix inside a stepped one" do
     inner = G.mix([G.map(G.take(leaf(0), 50), &tag/1), leaf(4)])
     outer = G.mix([G.filter(leaf(1), &keep/1), inner], until: :all)
