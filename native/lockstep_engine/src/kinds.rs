@@ -154,36 +154,28 @@ fn wrap_account(t: u64, accounts: u64) -> u64 {
     t - accounts * u64::from(t >= accounts)
 }
 
-/// Whether a bank op is a transfer, and its (from, to, amount).
+/// Whether a bank op is a transfer (word `w0`), and its (from, to, amount)
+/// (the next 3 words, drawn either way: every op reads all 4).
 #[inline]
 fn bank_draw(words: &mut Words, accounts: u64, max: u64, weights: &[u64; 2]) -> (bool, [u64; 3]) {
     let w0 = words.next_word();
-    // Every op reads all 4 words, transfer or not.
+    let transfer = transfer_draw(words, accounts, max);
+    (bounded(w0, weights[0] + weights[1]) < weights[0], transfer)
+}
+
+/// (from, to, amount) from the next 3 words: from = bounded(w0, a), to =
+/// (from + 1 + bounded(w1, a - 1)) mod a, amount = 1 + bounded(w2, max).
+#[inline]
+fn transfer_draw(words: &mut Words, accounts: u64, max_amount: u64) -> [u64; 3] {
     let from = bounded(words.next_word(), accounts);
     let to = wrap_account(
         from + 1 + bounded(words.next_word(), accounts - 1),
         accounts,
     );
-    let amount = 1 + bounded(words.next_word(), max);
-    (
-        bounded(w0, weights[0] + weights[1]) < weights[0],
-        [from, to, amount],
-    )
+    [from, to, 1 + bounded(words.next_word(), max_amount)]
 }
 
-/// `{pool[offset], from, to, amount}` from the next 3 words: from =
-/// bounded(w0, a), to = (from + 1 + bounded(w1, a - 1)) mod a, amount = 1 +
-/// bounded(w2, max).
-fn transfer(words: &mut Words, accounts: u64, max_amount: u64, offset: u64) -> [Tok; 5] {
-    let from = bounded(words.next_word(), accounts);
-    let to = wrap_account(
-        from + 1 + bounded(words.next_word(), accounts - 1),
-        accounts,
-    );
-    let amount = 1 + bounded(words.next_word(), max_amount);
-    transfer_tokens(offset, [from, to, amount])
-}
-
+/// `{pool[offset], from, to, amount}`.
 fn transfer_tokens(offset: u64, [from, to, amount]: [u64; 3]) -> [Tok; 5] {
     [
         Tok::Tuple(4),
@@ -327,31 +319,11 @@ impl LeafKind {
                 "op table: only register and bank workloads of at most 4096 ops",
             ));
         }
-        Ok(match self {
-            LeafKind::Register {
-                first,
-                count,
-                weights,
-                ..
-            } => LeafKind::Register {
-                first,
-                count,
-                weights,
-                table: true,
-            },
-            LeafKind::Bank {
-                accounts,
-                max_amount,
-                weights,
-                ..
-            } => LeafKind::Bank {
-                accounts,
-                max_amount,
-                weights,
-                table: true,
-            },
-            other => other,
-        })
+        let mut kind = self;
+        if let LeafKind::Register { table, .. } | LeafKind::Bank { table, .. } = &mut kind {
+            *table = true;
+        }
+        Ok(kind)
     }
 
     /// Ops in the leaf's pool (the terms it picks from).
@@ -496,7 +468,10 @@ impl LeafKind {
             LeafKind::Transfer {
                 accounts,
                 max_amount,
-            } => out.extend(transfer(words, *accounts, *max_amount, offset)),
+            } => out.extend(transfer_tokens(
+                offset,
+                transfer_draw(words, *accounts, *max_amount),
+            )),
             LeafKind::ListAppend(la) => {
                 let base = u128::from(i) * u128::from(self.words_per_op());
                 let len = 1 + bounded(words.next_word(), u64::from(la.max_len));
