@@ -199,21 +199,13 @@ impl Leaf {
             return 0;
         }
         work.spend(2);
+        let pos = self.at.pos;
         let index = if let LeafKind::Cycle { .. } = self.kind {
-            // A cycle's position is its phase, below n.
-            self.at.pos
-        } else if let LeafKind::Register { .. } | LeafKind::Bank { .. } = self.kind {
-            // Workloads picking from their op table draw several words.
-            let pos = self.at.pos;
+            // A cycle's position is its phase, below n; it draws no words.
+            pos
+        } else {
             let (kind, words) = self.kind_and_words();
             kind.pick(pos, words)
-        } else {
-            let word = self.words().next_word();
-            match &self.kind {
-                LeafKind::Random { n } => bounded(word, *n),
-                LeafKind::Weighted(table) => table.pick(word),
-                _ => unreachable!("pick_one() on a value leaf; the batch checks is_pick_only"),
-            }
         };
         out.push(self.offset + index);
         self.advance(1);
