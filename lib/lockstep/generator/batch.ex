@@ -139,7 +139,7 @@ defmodule Lockstep.Generator.Batch do
        do: leaf_loop(gen, Engine.position(gen), remaining, acc, fun)
 
   defp fold_chunks(%G{kind: :map, children: [child], engine: %{fun: f}} = gen, acc, fun) do
-    if native?(child) do
+    if engine_runs?(child) do
       fold_chunks(cap(child, gen.remaining), acc, fn chunk, n, acc ->
         fun.(Enum.map(materialize(chunk), f), n, acc)
       end)
@@ -151,7 +151,7 @@ defmodule Lockstep.Generator.Batch do
   defp fold_chunks(%G{kind: :filter, children: [child], remaining: :infinity} = gen, acc, fun) do
     %{pred: pred, max: max} = gen.engine
 
-    if native?(child) do
+    if engine_runs?(child) do
       {acc, _rejected} =
         fold_chunks(child, {acc, 0}, fn chunk, _n, {acc, rejected} ->
           {kept, rejected} = filter_chunk(materialize(chunk), pred, max, rejected, [])
@@ -169,7 +169,7 @@ defmodule Lockstep.Generator.Batch do
   defp fold_chunks(%G{remaining: r} = gen, acc, fun) when is_integer(r) and r <= @max_chunk do
     cond do
       r == 0 -> acc
-      native?(gen) -> run_fold(Engine.settle(gen), acc, fun)
+      engine_runs?(gen) -> run_fold(Engine.settle(gen), acc, fun)
       true -> fold_steps(gen, acc, fun)
     end
   end
@@ -300,5 +300,5 @@ defmodule Lockstep.Generator.Batch do
     end
   end
 
-  defp native?(gen), do: Engine.runs?(gen)
+  defp engine_runs?(gen), do: Engine.runs?(gen)
 end

@@ -49,10 +49,8 @@ defmodule Lockstep.Generator.Workloads do
 
     {lo, hi} = {values.first, values.last}
 
-    case OpTable.register(lo, hi) do
-      nil -> G.__value__(:register, {:register, lo, hi, weights}, [:read, :write, :cas], seed)
-      table -> G.__value__(:register, {:register, lo, hi, weights, :table}, table, seed)
-    end
+    params = {:register, lo, hi, weights}
+    workload(:register, params, [:read, :write, :cas], OpTable.register(lo, hi), seed)
   end
 
   @doc """
@@ -144,10 +142,8 @@ defmodule Lockstep.Generator.Workloads do
     max = Options.int!(opts, :max_transfer, 5, 1..@max_u64, "bank/1")
     weights = weights(opts, [:transfer, :read], "bank/1")
 
-    case OpTable.bank(accounts, max) do
-      nil -> G.__value__(:bank, {:bank, accounts, max, weights}, [:transfer, :read], seed)
-      table -> G.__value__(:bank, {:bank, accounts, max, weights, :table}, table, seed)
-    end
+    params = {:bank, accounts, max, weights}
+    workload(:bank, params, [:transfer, :read], OpTable.bank(accounts, max), seed)
   end
 
   defp values!(%Range{first: first, last: last, step: 1} = values)
@@ -161,6 +157,13 @@ defmodule Lockstep.Generator.Workloads do
   end
 
   defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
+
+  # A register or bank workload: its ops built from the kind atoms, or picked
+  # from its constant op table when it has one (params marked `:table`).
+  defp workload(kind, params, kinds, nil, seed), do: G.__value__(kind, params, kinds, seed)
+
+  defp workload(kind, params, _kinds, table, seed),
+    do: G.__value__(kind, Tuple.append(params, :table), table, seed)
 
   # The :mix option as weights in `kinds` order, or :swarm; every kind
   # weighs 1 by default.
