@@ -468,23 +468,21 @@ defmodule Lockstep.Generator.Engine do
   # with the functions of a lifted mix's map children applied to the ops
   # those children served.
   @spec run_ops(G.t(), pos_integer(), boolean()) :: {G.t(), {[term()], term()}}
-  def run_ops(%G{kind: :zip} = gen, k, record?) do
-    if lifted?(gen) do
-      {gen, {ops, state}} = run(gen, {:ops, k, record?})
-      funs = Enum.map(gen.children, &chain_fun/1)
-      {gen, {Enum.map(ops, &map_elements(&1, funs, 0)), state}}
-    else
-      run(gen, {:ops, k, record?})
-    end
-  end
-
   def run_ops(gen, k, record?) do
-    if lifted?(gen) do
-      {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true})
-      funs = List.to_tuple(Enum.map(gen.children, &chain_fun/1))
-      {gen, {map_tagged(ops, tags, funs, record?), state}}
-    else
-      run(gen, {:ops, k, record?})
+    cond do
+      not lifted?(gen) ->
+        run(gen, {:ops, k, record?})
+
+      # A zip's element j is child j's.
+      gen.kind == :zip ->
+        {gen, {ops, state}} = run(gen, {:ops, k, record?})
+        funs = Enum.map(gen.children, &chain_fun/1)
+        {gen, {Enum.map(ops, &map_elements(&1, funs, 0)), state}}
+
+      true ->
+        {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true})
+        funs = List.to_tuple(Enum.map(gen.children, &chain_fun/1))
+        {gen, {map_tagged(ops, tags, funs, record?), state}}
     end
   end
 
