@@ -65,19 +65,33 @@ impl AliasTable {
         let mut scaled: Vec<u128> = weights.iter().map(|&w| u128::from(w) * n as u128).collect();
         let mut prob = vec![total; n];
         let mut alias: Vec<u32> = (0..n as u32).collect();
-        let (mut small, mut large): (Vec<u32>, Vec<u32>) =
-            (0..n as u32).partition(|&j| scaled[j as usize] < cap);
-        while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
-            small.pop();
-            large.pop();
-            let (s, l) = (s as usize, l as usize);
+        // Both stacks in one buffer: `small` grows up from the front,
+        // `large` down from the back (together they never hold more than n).
+        let mut stacks = vec![0u32; n];
+        let (mut small, mut large) = (0, 0);
+        for (j, &sc) in scaled.iter().enumerate() {
+            if sc < cap {
+                stacks[small] = j as u32;
+                small += 1;
+            } else {
+                large += 1;
+                stacks[n - large] = j as u32;
+            }
+        }
+        while small > 0 && large > 0 {
+            let s = stacks[small - 1] as usize;
+            let l = stacks[n - large] as usize;
+            small -= 1;
+            large -= 1;
             prob[s] = scaled[s] as u64;
             alias[s] = l as u32;
             scaled[l] -= cap - scaled[s];
             if scaled[l] < cap {
-                small.push(l as u32);
+                stacks[small] = l as u32;
+                small += 1;
             } else {
-                large.push(l as u32);
+                large += 1;
+                stacks[n - large] = l as u32;
             }
         }
         Ok(AliasTable { total, prob, alias })
@@ -123,6 +137,54 @@ impl AliasTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The construction as the doc states it, with two separate stacks.
+    fn two_stacks(weights: &[u64]) -> AliasTable {
+        let n = weights.len();
+        let total: u64 = weights.iter().sum();
+        let cap = u128::from(total);
+        let mut scaled: Vec<u128> = weights.iter().map(|&w| u128::from(w) * n as u128).collect();
+        let mut prob = vec![total; n];
+        let mut alias: Vec<u32> = (0..n as u32).collect();
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) =
+            (0..n).partition(|&j| scaled[j] < cap);
+        while let (Some(s), Some(l)) = (small.pop(), large.pop()) {
+            prob[s] = scaled[s] as u64;
+            alias[s] = l as u32;
+            scaled[l] -= cap - scaled[s];
+            if scaled[l] < cap {
+                small.push(l);
+            } else {
+                large.push(l);
+            }
+        }
+        AliasTable { total, prob, alias }
+    }
+
+    #[test]
+    fn one_buffer_builds_the_two_stack_table() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for n in 1..40usize {
+            for _ in 0..20 {
+                let weights: Vec<u64> = (0..n)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        x % 9
+                    })
+                    .collect();
+                if weights.iter().sum::<u64>() == 0 {
+                    continue;
+                }
+                assert_eq!(
+                    AliasTable::new(&weights).unwrap(),
+                    two_stacks(&weights),
+                    "{weights:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn bounded_covers_the_range_ends() {

@@ -104,9 +104,16 @@ fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, Spec
         if n > INLINE_TABLE {
             return Err(SpecError::Malformed("weights: too many to build inline"));
         }
-        let weights: Vec<u64> = field(term, "weights")?;
+        // On the stack: at most INLINE_TABLE of them.
+        let mut weights = [0u64; INLINE_TABLE];
+        let items = term
+            .into_list_iterator()
+            .map_err(|_| SpecError::Malformed("weights"))?;
+        for (w, item) in weights.iter_mut().zip(items) {
+            *w = field(item, "weights")?;
+        }
         return Ok(std::sync::Arc::new(lockstep_engine::AliasTable::new(
-            &weights,
+            &weights[..n],
         )?));
     }
     term.decode::<ResourceArc<Table>>()
@@ -204,12 +211,17 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
 
 fn decode_children(term: Term, depth: usize, offset: &mut u64) -> Result<Vec<Node>, SpecError> {
     // Proper lists only: Rustler's iterator panics on an improper tail.
-    term.list_length()
+    let n = term
+        .list_length()
         .map_err(|_| SpecError::Malformed("children"))?;
-    term.into_list_iterator()
+    let mut children = Vec::with_capacity(n);
+    for child in term
+        .into_list_iterator()
         .map_err(|_| SpecError::Malformed("children"))?
-        .map(|child| decode(child, depth + 1, offset))
-        .collect()
+    {
+        children.push(decode(child, depth + 1, offset)?);
+    }
+    Ok(children)
 }
 
 fn strategy(term: Term) -> Result<Strategy, SpecError> {
