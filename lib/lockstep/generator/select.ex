@@ -24,7 +24,7 @@ defmodule Lockstep.Generator.Select do
   @spec new(G.t(), [non_neg_integer()]) :: G.t()
   def new(%G{} = gen, indices) do
     indices!(indices)
-    %G{kind: :select, children: [gen], engine: %{indices: indices, at: 0}}
+    %{%G{kind: nil} | kind: :select, children: [gen], engine: %{indices: indices, at: 0}}
   end
 
   def new(other, _indices),
