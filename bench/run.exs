@@ -436,6 +436,18 @@ path_list =
           base: {{S, :setup_mix_map, [base, p200]}, {S, :each_base}},
           ours: {{S, :setup_mix_map, [ours, p200]}, {S, :each_ours}}
         ]
+      },
+      # A wide tree: next/1 refills from a cursor kept between refills (the
+      # plan is not described, decoded and written back per refill).
+      %{
+        name: "next/1 loop mix of 1,000 random leaves",
+        ref: "Baseline next/1",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base: {{S, :setup_wide_mix, [base, 1000, p200]}, {S, :next_base}},
+          ours: {{S, :setup_wide_mix, [ours, 1000, p200]}, {S, :next_ours}}
+        ]
       }
     ]
 

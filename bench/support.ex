@@ -81,6 +81,12 @@ defmodule LockstepBench.Support do
 
   def write(v), do: {:write, v}
 
+  @doc "A round-robin mix of `leaves` random leaves (pools of 3 ops), `take(n)`."
+  def setup_wide_mix(mod, leaves, n) do
+    gens = for i <- 1..leaves, do: mod.random([:read, {:write, i}, {:cas, i, i + 1}], seed: i)
+    [mod.mix(gens) |> mod.take(n)]
+  end
+
   @doc "An already-built list of `n` ops (same 4-op pool), for the each/2 floor."
   def setup_list(n) do
     [G.random(@pool4, seed: 42) |> G.take(n) |> G.reduce([], &[&1 | &2])]

@@ -933,6 +933,10 @@ defmodule Lockstep.Generator do
 
   def next(%__MODULE__{kind: :select} = gen), do: Select.next(gen)
 
+  # A tree refilling from a cursor (Lockstep.Generator.Engine) is one the
+  # engine runs: no need to walk it again.
+  def next(%__MODULE__{engine: %{frontier: %{cursor: _}}} = gen), do: Engine.next(gen)
+
   def next(%__MODULE__{} = gen) do
     if Engine.runs?(gen), do: Engine.next(gen), else: Step.next(gen)
   end

@@ -281,6 +281,27 @@ defmodule Lockstep.AgreementTest do
       {G.mix([G.mix([G.take(r, 5), c]), G.take(w, 7)], until: :all), "nested mixes", true},
       {G.counter(5), "counter", true},
       {G.zipf(1000, seed: 4), "zipf", true}
+    ] ++ wide()
+  end
+
+  # Trees of 32 leaves or more, whose next/1 refills from a cursor (a plan
+  # kept between refills; Lockstep.Generator.Engine).
+  defp wide do
+    takes = fn n ->
+      for i <- 1..n, do: G.take(G.random([:a, :b, {:w, i}], seed: i), 20 + i * 37)
+    end
+
+    leaves = fn n -> for i <- 1..n, do: G.integers(1..(i + 1), seed: i) end
+
+    [
+      {G.mix(takes.(40)), "mix of 40 takes", true},
+      {G.mix(takes.(33), until: :all), "mix of 33 takes, until: :all", true},
+      {G.mix(takes.(36), strategy: :random, seed: 9, until: :all), "random mix of 36 takes",
+       false},
+      {G.concat(takes.(34)), "concat of 34 takes", true},
+      {G.zip(leaves.(32)), "zip of 32", true},
+      {G.mix(for(j <- 1..8, do: G.mix(leaves.(5) ++ [G.cycle([j])]))), "mix of 8 mixes of 6",
+       true}
     ]
   end
 

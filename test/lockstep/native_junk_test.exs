@@ -24,6 +24,8 @@ defmodule Lockstep.NativeJunkTest do
     plan_chunk: 3,
     plan_chunk_leaves: 3,
     plan_chunk_leaves_dirty: 3,
+    plan_refill: 5,
+    plan_refill_dirty: 5,
     run_dirty: 3,
     fork_stream: 2,
     run: 3
@@ -679,6 +681,55 @@ defmodule Lockstep.NativeJunkTest do
     {:ok, cursor} = Native.plan_new(spec, 6)
     assert Native.plan_chunk_leaves(cursor, 8, good) == [:a, :c, :d, :b, :c, :e, :a, :c]
     assert_raise ArgumentError, fn -> Native.plan_chunk_leaves(cursor, 3, {{:a}, {:c}, {}}) end
+  end
+
+  test "plan_refill/5 with junk: ops and next_childs, :stale, or an ArgumentError" do
+    leaf = fn n -> {:leaf, :cycle, n, nil, {0, 0}, 0, 0, :infinity} end
+    spec = {:mix, :any, 0, :infinity, [leaf.(2), leaf.(1), leaf.(3)]}
+    good = {{:a, :b}, {:c}, {:d, :e, :f}}
+    # Round-robin over the three cycles: op j is child rem(j, 3)'s op div(j, 3).
+    stream =
+      Stream.map(
+        0..@max_chunk,
+        &elem(elem(good, rem(&1, 3)), rem(div(&1, 3), tuple_size(elem(good, rem(&1, 3)))))
+      )
+
+    for _ <- 1..@rounds do
+      {:ok, cursor} = Native.plan_new(spec, 6)
+      {:ok, twin} = Native.plan_new(spec, 6)
+      k = if chance(0.8), do: Enum.random(0..300), else: pick([4097, -1, :all])
+      at = if chance(0.8), do: 0, else: pick([1, @max_u64, -1, :x])
+      record = if chance(0.9), do: chance(0.5), else: pick([nil, 1, :yes])
+      pools = pick([good, good, {{:a, :b}, {:c}}, Tuple.to_list(good), junk(2)])
+      cur = if chance(0.9), do: cursor, else: pick([make_ref(), :cursor, junk(1)])
+      twin = if cur == cursor, do: twin, else: cur
+
+      valid? =
+        is_integer(k) and k in 0..@max_chunk and is_integer(at) and at in 0..@max_u64 and
+          is_boolean(record) and is_tuple(pools)
+
+      dirty = call(fn -> Native.plan_refill_dirty(twin, at, k, record, pools) end)
+
+      case call(fn -> Native.plan_refill(cur, at, k, record, pools) end) do
+        {:ok, {:error, :stale}} ->
+          assert cur != cursor or at != 0
+          assert dirty == {:ok, {:error, :stale}}
+
+        {:ok, {:ok, out}} ->
+          assert valid? and cur == cursor and at == 0 and pools == good
+          ops = if record, do: Enum.take_every(out, 2), else: out
+          assert ops == Enum.take(stream, k)
+          if record, do: assert(Enum.drop_every(out, 2) == Enum.map(1..k//1, &rem(&1, 3)))
+          assert dirty == {:ok, {:ok, out}}
+          # The cursor moved on: the same `at` is stale now, the new one is not.
+          if k > 0, do: assert(Native.plan_refill(cursor, 0, 1, false, good) == {:error, :stale})
+          assert {:ok, [_]} = Native.plan_refill(cursor, k, 1, false, good)
+
+        {:raised, %ArgumentError{}} ->
+          refute valid? and cur == cursor and at == 0 and pools == good
+          assert {:raised, %ArgumentError{}} = dirty
+      end
+    end
   end
 
   test "run_dirty/3 answers like run/3" do

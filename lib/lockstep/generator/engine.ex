@@ -32,6 +32,8 @@ defmodule Lockstep.Generator.Engine do
   # their alias table inside the call (a few µs); longer ones get a table
   # resource, built once at construction (spec.rs: INLINE_TABLE).
   @inline_table 256
+  # Trees with at least this many leaves refill next/1 from a cursor.
+  @cursor_leaves 32
   # Ops per refill: the first serves a take(50) in one call; later ones more.
   @first_refill 64
   # Most ops one engine call gives (native/lockstep_engine: MAX_CHUNK).
@@ -122,8 +124,19 @@ defmodule Lockstep.Generator.Engine do
   # next/1 of a native composite whose buffer is empty: one engine call
   # refills it.
   @spec next(G.t()) :: {term(), G.t()} | :done
+  def next(%G{engine: %{frontier: %{cursor: _}}} = gen), do: cursor_refill(gen)
+
   def next(gen) do
     gen = settle_frontier(gen)
+
+    if native?(gen) and leaves_at_least?([gen], @cursor_leaves) do
+      gen |> start_cursor() |> cursor_refill()
+    else
+      refill(gen)
+    end
+  end
+
+  defp refill(gen) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
 
@@ -137,6 +150,64 @@ defmodule Lockstep.Generator.Engine do
         G.next(%{gen | buf: ops, pos: n, engine: engine})
     end
   end
+
+  # A tree of many leaves keeps its decoded plan between refills: a cursor
+  # (a NIF resource) made from the children as they are, which `next/1`
+  # refills from without describing, decoding or writing back the whole tree
+  # each time. The cursor is only a cache: `children` stay as they were when
+  # it was made, `pos` counts the ops it has produced since, so the exact
+  # state is still the children advanced by `pos` less the ops buffered
+  # (`settle/1`). A cursor that has moved on (another holder of the same
+  # value refilled from it) or is not of this VM is made again from them.
+  defp start_cursor(gen) do
+    {spec, pools} = spec(gen)
+    pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
+
+    case Native.plan_new(spec, pool_len) do
+      {:ok, cursor} ->
+        e = gen.engine
+        frontier = %{cursor: cursor, pools: List.to_tuple(pools), at: 0, dirty: big_pools?(pools)}
+        %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
+
+      {:error, :stale_table} ->
+        start_cursor(G.__rebuild_tables__(gen))
+
+      {:error, reason} ->
+        raise ArgumentError, "invalid generator: #{reason}"
+    end
+  end
+
+  defp cursor_refill(%G{engine: %{frontier: %{cursor: cursor, at: at} = f} = e} = gen) do
+    k = refill_size(gen)
+    record? = is_integer(gen.next_child)
+
+    result =
+      if f.dirty,
+        do: Native.plan_refill_dirty(cursor, at, k, record?, f.pools),
+        else: Native.plan_refill(cursor, at, k, record?, f.pools)
+
+    case result do
+      {:ok, []} ->
+        :done
+
+      {:ok, ops} ->
+        at = at + if record?, do: div(length(ops), 2), else: length(ops)
+        engine = %{e | frontier: %{f | at: at}, refills: e.refills + 1}
+        G.next(%{gen | buf: ops, pos: at, engine: engine})
+
+      {:error, :stale} ->
+        gen |> settle() |> start_cursor() |> cursor_refill()
+    end
+  end
+
+  # True when the trees hold at least n leaves (stops counting there).
+  defp leaves_at_least?(_gens, n) when n <= 0, do: true
+  defp leaves_at_least?([], _n), do: false
+
+  defp leaves_at_least?([%G{children: [_ | _] = cs} | rest], n),
+    do: leaves_at_least?(cs ++ rest, n)
+
+  defp leaves_at_least?([_leaf | rest], n), do: leaves_at_least?(rest, n - 1)
 
   defp refill_size(%G{engine: %{refills: 0}, remaining: r}), do: cap(@first_refill, r)
   defp refill_size(%G{remaining: r}), do: cap(@refill, r)
@@ -274,7 +345,12 @@ defmodule Lockstep.Generator.Engine do
   def settle(%G{children: nil} = gen), do: %{gen | buf: [], pos: position(gen)}
   def settle(%G{buf: []} = gen), do: settle_frontier(gen)
 
-  def settle(%G{engine: engine} = gen) do
+  def settle(gen), do: rebase(gen)
+
+  # The children advanced by the ops consumed since they were written: `pos`
+  # (ops of the last refill, or made by the cursor) less those still
+  # buffered.
+  defp rebase(%G{engine: engine} = gen) do
     consumed = gen.pos - buffered(gen)
 
     base = %{
@@ -292,6 +368,7 @@ defmodule Lockstep.Generator.Engine do
 
   # Writes a finished refill's state into the children (buffer used up).
   defp settle_frontier(%G{engine: %{frontier: nil}} = gen), do: gen
+  defp settle_frontier(%G{engine: %{frontier: %{cursor: _}}} = gen), do: rebase(gen)
 
   defp settle_frontier(%G{engine: %{frontier: state} = engine} = gen) do
     gen = %{gen | engine: %{engine | frontier: nil}}

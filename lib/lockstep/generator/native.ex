@@ -25,4 +25,6 @@ defmodule Lockstep.Generator.Native do
   def plan_chunk(_cursor, _k, _pool), do: :erlang.nif_error(:nif_not_loaded)
   def plan_chunk_leaves(_cursor, _k, _pools), do: :erlang.nif_error(:nif_not_loaded)
   def plan_chunk_leaves_dirty(_cursor, _k, _pools), do: :erlang.nif_error(:nif_not_loaded)
+  def plan_refill(_cursor, _at, _k, _record, _pools), do: :erlang.nif_error(:nif_not_loaded)
+  def plan_refill_dirty(_cursor, _at, _k, _record, _pools), do: :erlang.nif_error(:nif_not_loaded)
 end

@@ -98,6 +98,8 @@ pub struct Batch {
     pick_only: bool,
     picks: Vec<u64>,
     toks: Vec<Tok>,
+    /// Ops produced since the plan was built.
+    produced: u64,
 }
 
 impl Batch {
@@ -109,6 +111,7 @@ impl Batch {
             node,
             picks: Vec::new(),
             toks: Vec::new(),
+            produced: 0,
         })
     }
 
@@ -125,10 +128,54 @@ impl Batch {
         self.picks.clear();
         if self.pick_only {
             let mut work = Work::new(CALL_WORK);
-            self.node
-                .fill_within(&mut self.picks, k.min(MAX_CHUNK), &mut work);
+            self.produced += self
+                .node
+                .fill_within(&mut self.picks, k.min(MAX_CHUNK), &mut work)
+                as u64;
         }
         &self.picks
+    }
+
+    /// The next `min(k, MAX_CHUNK)` ops as [`Batch::picks`] (pick-only
+    /// plans) or [`Batch::toks`], fewer as in [`run_ops`], with the top's
+    /// `next_child` after each op pushed on `next_childs` when given (and
+    /// the top has one). Returns how many ops.
+    pub fn refill(&mut self, k: usize, next_childs: Option<&mut Vec<usize>>) -> usize {
+        let record = Record {
+            next_childs,
+            tags: None,
+        };
+        let k = k.min(MAX_CHUNK);
+        self.picks.clear();
+        self.toks.clear();
+        let n = if self.pick_only {
+            run_picks(&mut self.node, k, &mut self.picks, record)
+        } else {
+            run_ops(&mut self.node, k, &mut self.toks, record)
+        };
+        self.produced += n as u64;
+        n
+    }
+
+    /// The pool indices of the last [`Batch::refill`] of a pick-only plan.
+    pub fn picks(&self) -> &[u64] {
+        &self.picks
+    }
+
+    /// The tokens of the last [`Batch::refill`] of another plan.
+    pub fn toks(&self) -> &[Tok] {
+        &self.toks
+    }
+
+    /// Ops produced since the plan was built.
+    pub fn produced(&self) -> u64 {
+        self.produced
+    }
+
+    /// True when the top node has a `next_child` (a round-robin mix or a
+    /// concat), which [`Batch::refill`] can record.
+    pub fn has_next_child(&self) -> bool {
+        self.node.top_next_child().is_some()
     }
 
     /// The next `min(k, MAX_CHUNK)` ops as tokens (fewer as in [`run_ops`]),
@@ -141,6 +188,7 @@ impl Batch {
             &mut self.toks,
             Record::default(),
         );
+        self.produced += n as u64;
         (n, &self.toks)
     }
 
@@ -253,6 +301,50 @@ mod tests {
                 one_tags.push(served as u32);
             }
             assert_eq!((ops, ncs, tags), (one_ops, one_ncs, one_tags));
+        }
+    }
+
+    #[test]
+    fn refills_in_any_sizes_equal_one_run() {
+        // A round-robin mix (a next_child to record) and a mix with a value
+        // leaf (tokens rather than picks).
+        let plans = || {
+            let kids = || vec![random(3, Some(40)), cycle(2, Some(25)), random(5, None)];
+            let values = vec![
+                random(3, None),
+                leaf(LeafKind::integers(1, 9).unwrap(), None),
+            ];
+            vec![
+                Mix::new(kids(), 1, Some(300), Until::All).unwrap(),
+                Mix::new(values, 0, Some(300), Until::Any).unwrap(),
+            ]
+        };
+        for (a, b) in plans().into_iter().zip(plans()) {
+            let mut whole = Node::Mix(a);
+            let (mut picks, mut toks, mut ncs) = (Vec::new(), Vec::new(), Vec::new());
+            let rec = Record {
+                next_childs: Some(&mut ncs),
+                tags: None,
+            };
+            let n = if whole.is_pick_only() {
+                run_picks(&mut whole, 300, &mut picks, rec)
+            } else {
+                run_ops(&mut whole, 300, &mut toks, rec)
+            };
+            let mut batch = Batch::new(Node::Mix(b), 100).unwrap();
+            let (mut got_picks, mut got_toks, mut got_ncs) = (Vec::new(), Vec::new(), Vec::new());
+            for k in [1, 2, 7, 64, 1000].iter().cycle() {
+                let m = batch.refill(*k, Some(&mut got_ncs));
+                if m == 0 {
+                    break;
+                }
+                assert!(m <= *k);
+                got_picks.extend_from_slice(batch.picks());
+                got_toks.extend_from_slice(batch.toks());
+            }
+            assert_eq!(batch.produced(), n as u64);
+            assert!(batch.has_next_child());
+            assert_eq!((got_picks, got_toks, got_ncs), (picks, toks, ncs));
         }
     }
 

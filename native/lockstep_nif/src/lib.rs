@@ -18,7 +18,7 @@ use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 mod atoms {
     rustler::atoms! {
         ok, error, stale_table, nil, ops, picks, skip, capacity, infinity, unknown,
-        produced, next_child, children
+        produced, next_child, children, stale
     }
 }
 
@@ -226,6 +226,105 @@ fn chunk_leaves<'a>(
     Ok(ops_list(env, n, toks, &terms))
 }
 
+/// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
+/// `plan_chunk/3`; `[]` once the plan is done), each followed by the top
+/// mix's `next_child` after it when `record` (and the top has one):
+/// `{:ok, ops}`. `at` is how many ops the caller knows the cursor has
+/// produced; when the cursor has moved on (another holder of the same
+/// generator value refilled from it) or is not a live cursor of this VM, the
+/// answer is `{:error, :stale}` and the caller rebuilds it from the
+/// generator's fields. `pools` as for `plan_chunk_leaves/3`.
+#[rustler::nif]
+fn plan_refill<'a>(
+    env: Env<'a>,
+    cursor: Term<'a>,
+    at: u64,
+    k: usize,
+    record: bool,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    refill(env, cursor, at, k, record, pools)
+}
+
+/// `plan_refill/5` on a dirty CPU scheduler, for plans whose pools are large.
+#[rustler::nif(schedule = "DirtyCpu")]
+fn plan_refill_dirty<'a>(
+    env: Env<'a>,
+    cursor: Term<'a>,
+    at: u64,
+    k: usize,
+    record: bool,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    refill(env, cursor, at, k, record, pools)
+}
+
+fn refill<'a>(
+    env: Env<'a>,
+    cursor: Term<'a>,
+    at: u64,
+    k: usize,
+    record: bool,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    let stale = || Ok((atoms::error(), atoms::stale()).encode(env));
+    let Ok(cursor) = cursor.decode::<ResourceArc<Cursor>>() else {
+        return stale();
+    };
+    if k > MAX_CHUNK {
+        return Err(rustler::Error::BadArg);
+    }
+    let terms = Pools::lazy(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let mut batch = cursor.lock();
+    if batch.produced() != at {
+        return stale();
+    }
+    let record = record && batch.has_next_child();
+    let mut ncs = Vec::new();
+    let n = batch.refill(k, record.then_some(&mut ncs));
+    let ncs = record.then_some(ncs.as_slice());
+    let ops = if batch.is_pick_only() {
+        let picks = batch.picks();
+        if !terms.check_parts(picks.iter().copied()) {
+            return Err(rustler::Error::BadArg);
+        }
+        let mut picks = picks.iter();
+        interleaved(env, n, ncs, || {
+            terms.get(picks.next().copied().unwrap_or(0))
+        })
+    } else {
+        let toks = batch.toks();
+        let picked = toks.iter().filter_map(|t| match t {
+            Tok::Pick(i) => Some(*i),
+            _ => None,
+        });
+        if !terms.check_parts(picked) {
+            return Err(rustler::Error::BadArg);
+        }
+        let mut toks = toks.iter();
+        interleaved(env, n, ncs, || op_term(env, &mut toks, &terms))
+    };
+    Ok((atoms::ok(), ops).encode(env))
+}
+
+/// `n` ops made by `op`, each followed by the top's `next_child` after it
+/// when `ncs` is given.
+fn interleaved<'a>(
+    env: Env<'a>,
+    n: usize,
+    ncs: Option<&[usize]>,
+    mut op: impl FnMut() -> Term<'a>,
+) -> Vec<Term<'a>> {
+    let mut out = Vec::with_capacity(if ncs.is_some() { 2 * n } else { n });
+    for j in 0..n {
+        out.push(op());
+        if let Some(&nc) = ncs.and_then(|ncs| ncs.get(j)) {
+            out.push(nc.encode(env));
+        }
+    }
+    out
+}
+
 /// The list of the `n` ops written as `toks`.
 fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> Term<'a> {
     let mut toks = toks.iter();
@@ -368,13 +467,10 @@ fn run_request<'a>(
                         tags: tagged.then_some(&mut tags),
                     };
                     let n = batch::run_picks(&mut node, k, picks, rec);
-                    out.reserve(if record { 2 * n } else { n });
-                    for (j, &p) in picks.iter().enumerate() {
-                        out.push(terms.get(p));
-                        if let (true, Some(nc)) = (record, ncs.get(j)) {
-                            out.push(nc.encode(env));
-                        }
-                    }
+                    let mut picks = picks.iter();
+                    out = interleaved(env, n, record.then_some(&ncs), || {
+                        terms.get(picks.next().copied().unwrap_or(0))
+                    });
                 });
             } else {
                 TOKENS.with_borrow_mut(|toks| {
@@ -385,13 +481,9 @@ fn run_request<'a>(
                     };
                     let n = batch::run_ops(&mut node, k, toks, rec);
                     let mut it = toks.iter();
-                    out.reserve(if record { 2 * n } else { n });
-                    for j in 0..n {
-                        out.push(op_term(env, &mut it, &terms));
-                        if let (true, Some(nc)) = (record, ncs.get(j)) {
-                            out.push(nc.encode(env));
-                        }
-                    }
+                    out = interleaved(env, n, record.then_some(&ncs), || {
+                        op_term(env, &mut it, &terms)
+                    });
                     if toks.capacity() > MAX_KEPT_TOKENS {
                         *toks = Vec::new();
                     }
