@@ -21,6 +21,7 @@ defmodule Lockstep.NativeJunkTest do
     table_live: 1,
     leaf_chunk: 8,
     plan_new: 2,
+    plan_new_dirty: 2,
     plan_chunk: 3,
     plan_chunk_leaves: 3,
     plan_chunk_leaves_dirty: 3,
@@ -499,6 +500,14 @@ defmodule Lockstep.NativeJunkTest do
       for i <- 1..@rounds do
         {spec, pool_len} = plan_args(i)
         result = call(fn -> Native.plan_new(spec, pool_len) end)
+        dirty = call(fn -> Native.plan_new_dirty(spec, pool_len) end)
+
+        # The dirty variant answers alike (a cursor of its own).
+        case {result, dirty} do
+          {{:ok, {:ok, _}}, d} -> assert {:ok, {:ok, _}} = d
+          {{:raised, _}, d} -> assert {:raised, %ArgumentError{}} = d
+          {r, d} -> assert r == d
+        end
 
         cond do
           not u64?(pool_len) ->

@@ -207,26 +207,16 @@ defmodule Lockstep.Generator.Batch do
   # leaves' pools go to every call as a tuple of the leaves' tuples (no flat
   # pool is built); the engine reads only the leaves it picks from.
   defp plan_fold(gen, acc, fun) do
-    {spec, pools} = Engine.spec(gen)
-    pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
+    {cursor, pools, gen} = Engine.plan(gen)
 
-    case Native.plan_new(spec, pool_len) do
-      {:ok, cursor} ->
-        chunk =
-          cond do
-            not Engine.big_pools?(pools) -> :normal
-            Engine.pick_only?(gen) -> {:indices, Engine.pick_lookup(pools)}
-            true -> :dirty
-          end
+    chunk =
+      cond do
+        not Engine.big_pools?(pools) -> :normal
+        Engine.pick_only?(gen) -> {:indices, Engine.pick_lookup(pools)}
+        true -> :dirty
+      end
 
-        plan_loop(cursor, List.to_tuple(pools), chunk, acc, fun)
-
-      {:error, :stale_table} ->
-        plan_fold(G.__rebuild_tables__(gen), acc, fun)
-
-      {:error, reason} ->
-        raise ArgumentError, "invalid generator: #{reason}"
-    end
+    plan_loop(cursor, List.to_tuple(pools), chunk, acc, fun)
   end
 
   defp materialize({indices, pool}), do: for(i <- indices, do: elem(pool, i))

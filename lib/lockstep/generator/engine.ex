@@ -164,20 +164,30 @@ defmodule Lockstep.Generator.Engine do
   # (`settle/1`). A cursor that has moved on (another holder of the same
   # value refilled from it) or is not of this VM is made again from them.
   defp start_cursor(gen) do
+    {cursor, pools, gen} = plan(gen)
+    e = gen.engine
+    frontier = %{cursor: cursor, pools: List.to_tuple(pools), at: 0, dirty: big_pools?(pools)}
+    %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
+  end
+
+  @doc false
+  # A cursor over the plan of `gen` (a tree the engine runs whole), decoded
+  # once (on a dirty scheduler when the tree is big), the leaves' pools
+  # (depth-first) and `gen` (its tables rebuilt if they were stale).
+  @spec plan(G.t()) :: {reference(), [tuple()], G.t()}
+  def plan(gen) do
     {spec, pools} = spec(gen)
     pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
 
-    case Native.plan_new(spec, pool_len) do
-      {:ok, cursor} ->
-        e = gen.engine
-        frontier = %{cursor: cursor, pools: List.to_tuple(pools), at: 0, dirty: big_pools?(pools)}
-        %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
+    made =
+      if big_pools?(pools),
+        do: Native.plan_new_dirty(spec, pool_len),
+        else: Native.plan_new(spec, pool_len)
 
-      {:error, :stale_table} ->
-        start_cursor(G.__rebuild_tables__(gen))
-
-      {:error, reason} ->
-        raise ArgumentError, "invalid generator: #{reason}"
+    case made do
+      {:ok, cursor} -> {cursor, pools, gen}
+      {:error, :stale_table} -> plan(G.__rebuild_tables__(gen))
+      {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
     end
   end
 

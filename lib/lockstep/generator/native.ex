@@ -22,6 +22,7 @@ defmodule Lockstep.Generator.Native do
   def run(_spec, _pools, _request), do: :erlang.nif_error(:nif_not_loaded)
   def run_dirty(_spec, _pools, _request), do: :erlang.nif_error(:nif_not_loaded)
   def plan_new(_spec, _pool_len), do: :erlang.nif_error(:nif_not_loaded)
+  def plan_new_dirty(_spec, _pool_len), do: :erlang.nif_error(:nif_not_loaded)
   def plan_chunk(_cursor, _k, _pool), do: :erlang.nif_error(:nif_not_loaded)
   def plan_chunk_leaves(_cursor, _k, _pools), do: :erlang.nif_error(:nif_not_loaded)
   def plan_chunk_leaves_dirty(_cursor, _k, _pools), do: :erlang.nif_error(:nif_not_loaded)

@@ -129,6 +129,17 @@ fn leaf_chunk<'a>(
 /// :stale_table}` or `{:error, reason}`.
 #[rustler::nif]
 fn plan_new<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
+    new_plan(env, spec, pool_len)
+}
+
+/// `plan_new/2` on a dirty CPU scheduler, for trees so large (thousands of
+/// leaves) that decoding them takes milliseconds.
+#[rustler::nif(schedule = "DirtyCpu")]
+fn plan_new_dirty<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
+    new_plan(env, spec, pool_len)
+}
+
+fn new_plan<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
     let made = spec::decode_plan(spec)
         .and_then(|node| Batch::new(node, pool_len).map_err(spec::SpecError::Engine));
     match made {
