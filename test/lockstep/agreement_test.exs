@@ -301,7 +301,11 @@ defmodule Lockstep.AgreementTest do
       {G.concat(takes.(34)), "concat of 34 takes", true},
       {G.zip(leaves.(32)), "zip of 32", true},
       {G.mix(for(j <- 1..8, do: G.mix(leaves.(5) ++ [G.cycle([j])]))), "mix of 8 mixes of 6",
-       true}
+       true},
+      {G.mix(Enum.map(Enum.with_index(takes.(40)), fn {g, i} -> G.map(g, &{i, &1}) end),
+         until: :all
+       ), "mix of 40 maps of takes", true},
+      {G.zip(Enum.map(leaves.(33), &G.map(&1, fn v -> v * 2 end))), "zip of 33 maps", true}
     ]
   end
 

@@ -44,6 +44,33 @@ defmodule Lockstep.CursorTest do
     end
   end
 
+  test "wide mixes, concats and zips of maps: the cursor tags ops, the maps apply" do
+    # Each map's twin wrapped in a filter that keeps everything: not lifted,
+    # so stepped op by op in Elixir (the reference).
+    kids = fn wrap ->
+      for i <- 1..36 do
+        g = G.map(G.take(G.random([:a, :b], seed: i), 40 + i * 13), &{i, &1})
+        if wrap, do: G.filter(g, fn _ -> true end), else: g
+      end
+    end
+
+    builds = [
+      &G.mix(&1),
+      &G.mix(&1, until: :all),
+      &G.mix(&1, strategy: :random, seed: 4, until: :all),
+      &G.concat/1,
+      &G.zip/1
+    ]
+
+    for build <- builds do
+      lifted = build.(kids.(false))
+      stepped = build.(kids.(true))
+      {_, g} = advance(lifted, 70)
+      assert %{lift: {_, _}} = cursor(g)
+      assert walk(lifted) == walk(stepped)
+    end
+  end
+
   test "two holders of the same value get the same ops (the second rebuilds the cursor)" do
     g = wide()
     {head, g1} = advance(g, 100)

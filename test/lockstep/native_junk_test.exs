@@ -709,30 +709,38 @@ defmodule Lockstep.NativeJunkTest do
       k = if chance(0.8), do: Enum.random(0..300), else: pick([4097, -1, :all])
       at = if chance(0.8), do: 0, else: pick([1, @max_u64, -1, :x])
       record = if chance(0.9), do: chance(0.5), else: pick([nil, 1, :yes])
+      tagged = if chance(0.9), do: chance(0.5), else: pick([nil, 1, :yes])
+      ask = if chance(0.95), do: {record, tagged}, else: pick([record, {record}, junk(1)])
       pools = pick([good, good, {{:a, :b}, {:c}}, Tuple.to_list(good), junk(2)])
       cur = if chance(0.9), do: cursor, else: pick([make_ref(), :cursor, junk(1)])
       twin = if cur == cursor, do: twin, else: cur
 
       valid? =
         is_integer(k) and k in 0..@max_chunk and is_integer(at) and at in 0..@max_u64 and
-          is_boolean(record) and is_tuple(pools)
+          ask == {record, tagged} and is_boolean(record) and is_boolean(tagged) and
+          is_tuple(pools)
 
-      dirty = call(fn -> Native.plan_refill_dirty(twin, at, k, record, pools) end)
+      dirty = call(fn -> Native.plan_refill_dirty(twin, at, k, ask, pools) end)
 
-      case call(fn -> Native.plan_refill(cur, at, k, record, pools) end) do
+      case call(fn -> Native.plan_refill(cur, at, k, ask, pools) end) do
         {:ok, {:error, :stale}} ->
           assert cur != cursor or at != 0
           assert dirty == {:ok, {:error, :stale}}
 
-        {:ok, {:ok, out}} ->
+        {:ok, {:ok, answer}} ->
           assert valid? and cur == cursor and at == 0 and pools == good
+          # Tags: the child that served each op (round robin from child 0).
+          {out, tags} = if tagged, do: answer, else: {answer, nil}
+          if tagged, do: assert(tags == Enum.map(0..(k - 1)//1, &rem(&1, 3)))
           ops = if record, do: Enum.take_every(out, 2), else: out
           assert ops == Enum.take(stream, k)
           if record, do: assert(Enum.drop_every(out, 2) == Enum.map(1..k//1, &rem(&1, 3)))
-          assert dirty == {:ok, {:ok, out}}
+          assert dirty == {:ok, {:ok, answer}}
           # The cursor moved on: the same `at` is stale now, the new one is not.
-          if k > 0, do: assert(Native.plan_refill(cursor, 0, 1, false, good) == {:error, :stale})
-          assert {:ok, [_]} = Native.plan_refill(cursor, k, 1, false, good)
+          if k > 0,
+            do: assert(Native.plan_refill(cursor, 0, 1, {false, false}, good) == {:error, :stale})
+
+          assert {:ok, [_]} = Native.plan_refill(cursor, k, 1, {false, false}, good)
 
         {:raised, %ArgumentError{}} ->
           refute valid? and cur == cursor and at == 0 and pools == good

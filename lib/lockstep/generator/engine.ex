@@ -133,7 +133,7 @@ defmodule Lockstep.Generator.Engine do
   def next(gen) do
     gen = settle_frontier(gen)
 
-    if native?(gen) and leaves_at_least?([gen], @cursor_leaves) do
+    if runs?(gen) and leaves_at_least?([gen], @cursor_leaves) do
       gen |> start_cursor() |> cursor_refill()
     else
       refill(gen)
@@ -166,7 +166,15 @@ defmodule Lockstep.Generator.Engine do
   defp start_cursor(gen) do
     {cursor, pools, gen} = plan(gen)
     e = gen.engine
-    frontier = %{cursor: cursor, pools: List.to_tuple(pools), at: 0, dirty: big_pools?(pools)}
+
+    frontier = %{
+      cursor: cursor,
+      pools: List.to_tuple(pools),
+      at: 0,
+      dirty: big_pools?(pools),
+      lift: lift(gen)
+    }
+
     %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
   end
 
@@ -191,27 +199,29 @@ defmodule Lockstep.Generator.Engine do
     end
   end
 
-  defp cursor_refill(%G{engine: %{frontier: %{cursor: cursor, at: at} = f} = e} = gen) do
+  defp cursor_refill(%G{engine: %{frontier: %{cursor: cursor, at: at} = f}} = gen) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
+    ask = {record?, match?({:tags, _}, f.lift)}
 
     result =
       if f.dirty,
-        do: Native.plan_refill_dirty(cursor, at, k, record?, f.pools),
-        else: Native.plan_refill(cursor, at, k, record?, f.pools)
+        do: Native.plan_refill_dirty(cursor, at, k, ask, f.pools),
+        else: Native.plan_refill(cursor, at, k, ask, f.pools)
 
     case result do
-      {:ok, []} ->
-        :done
-
-      {:ok, ops} ->
-        at = at + if record?, do: div(length(ops), 2), else: length(ops)
-        engine = %{e | frontier: %{f | at: at}, refills: e.refills + 1}
-        G.next(%{gen | buf: ops, pos: at, engine: engine})
-
-      {:error, :stale} ->
-        gen |> settle() |> start_cursor() |> cursor_refill()
+      {:ok, {ops, tags}} -> cursor_refilled(gen, apply_lift(ops, f.lift, tags, record?))
+      {:ok, ops} -> cursor_refilled(gen, apply_lift(ops, f.lift, nil, record?))
+      {:error, :stale} -> gen |> settle() |> start_cursor() |> cursor_refill()
     end
+  end
+
+  defp cursor_refilled(_gen, []), do: :done
+
+  defp cursor_refilled(%G{engine: %{frontier: %{at: at} = f} = e} = gen, ops) do
+    at = at + if is_integer(gen.next_child), do: div(length(ops), 2), else: length(ops)
+    engine = %{e | frontier: %{f | at: at}, refills: e.refills + 1}
+    G.next(%{gen | buf: ops, pos: at, engine: engine})
   end
 
   # True when the trees hold at least n leaves (stops counting there).
@@ -560,22 +570,35 @@ defmodule Lockstep.Generator.Engine do
   # those children served.
   @spec run_ops(G.t(), pos_integer(), boolean()) :: {G.t(), {[term()], term()}}
   def run_ops(gen, k, record?) do
-    cond do
-      not lifted?(gen) ->
-        run(gen, {:ops, k, record?})
-
-      # A zip's element j is child j's.
-      gen.kind == :zip ->
-        {gen, {ops, state}} = run(gen, {:ops, k, record?})
-        funs = Enum.map(gen.children, &chain_fun/1)
-        {gen, {Enum.map(ops, &map_elements(&1, funs, 0)), state}}
-
-      true ->
+    case lift(gen) do
+      {:tags, _} = lift ->
         {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true})
-        funs = List.to_tuple(Enum.map(gen.children, &chain_fun/1))
-        {gen, {map_tagged(ops, tags, funs, record?), state}}
+        {gen, {apply_lift(ops, lift, tags, record?), state}}
+
+      lift ->
+        {gen, {ops, state}} = run(gen, {:ops, k, record?})
+        {gen, {apply_lift(ops, lift, nil, record?), state}}
     end
   end
+
+  # How a lifted tree's ops get its maps' functions: a zip's element j by
+  # child j's (`{:zip, funs}`), a mix's or concat's op by the function of
+  # the child that served it, from the engine's tags (`{:tags, funs}`);
+  # nil for a native tree.
+  defp lift(gen) do
+    cond do
+      not lifted?(gen) -> nil
+      gen.kind == :zip -> {:zip, Enum.map(gen.children, &chain_fun/1)}
+      true -> {:tags, List.to_tuple(Enum.map(gen.children, &chain_fun/1))}
+    end
+  end
+
+  defp apply_lift(ops, nil, _tags, _record?), do: ops
+
+  defp apply_lift(ops, {:zip, funs}, _tags, _record?),
+    do: Enum.map(ops, &map_elements(&1, funs, 0))
+
+  defp apply_lift(ops, {:tags, funs}, tags, record?), do: map_tagged(ops, tags, funs, record?)
 
   # A zip's op with element j mapped by child j's function.
   defp map_elements(op, [nil | funs], j), do: map_elements(op, funs, j + 1)

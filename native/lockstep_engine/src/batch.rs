@@ -137,14 +137,9 @@ impl Batch {
     }
 
     /// The next `min(k, MAX_CHUNK)` ops as [`Batch::picks`] (pick-only
-    /// plans) or [`Batch::toks`], fewer as in [`run_ops`], with the top's
-    /// `next_child` after each op pushed on `next_childs` when given (and
-    /// the top has one). Returns how many ops.
-    pub fn refill(&mut self, k: usize, next_childs: Option<&mut Vec<usize>>) -> usize {
-        let record = Record {
-            next_childs,
-            tags: None,
-        };
+    /// plans) or [`Batch::toks`], fewer as in [`run_ops`], and what
+    /// `record` asks about the top (see [`Record`]). Returns how many ops.
+    pub fn refill(&mut self, k: usize, record: Record) -> usize {
         let k = k.min(MAX_CHUNK);
         self.picks.clear();
         self.toks.clear();
@@ -176,6 +171,12 @@ impl Batch {
     /// concat), which [`Batch::refill`] can record.
     pub fn has_next_child(&self) -> bool {
         self.node.top_next_child().is_some()
+    }
+
+    /// True when the top node is a mix (of any strategy) or a concat, whose
+    /// serving child [`Batch::refill`] can record as a tag.
+    pub fn has_tags(&self) -> bool {
+        matches!(self.node, Node::Mix(_))
     }
 
     /// The next `min(k, MAX_CHUNK)` ops as tokens (fewer as in [`run_ops`]),
@@ -321,10 +322,11 @@ mod tests {
         };
         for (a, b) in plans().into_iter().zip(plans()) {
             let mut whole = Node::Mix(a);
-            let (mut picks, mut toks, mut ncs) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut picks, mut toks, mut ncs, mut tags) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             let rec = Record {
                 next_childs: Some(&mut ncs),
-                tags: None,
+                tags: Some(&mut tags),
             };
             let n = if whole.is_pick_only() {
                 run_picks(&mut whole, 300, &mut picks, rec)
@@ -332,9 +334,14 @@ mod tests {
                 run_ops(&mut whole, 300, &mut toks, rec)
             };
             let mut batch = Batch::new(Node::Mix(b), 100).unwrap();
-            let (mut got_picks, mut got_toks, mut got_ncs) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut got_picks, mut got_toks) = (Vec::new(), Vec::new());
+            let (mut got_ncs, mut got_tags) = (Vec::new(), Vec::new());
             for k in [1, 2, 7, 64, 1000].iter().cycle() {
-                let m = batch.refill(*k, Some(&mut got_ncs));
+                let record = Record {
+                    next_childs: Some(&mut got_ncs),
+                    tags: Some(&mut got_tags),
+                };
+                let m = batch.refill(*k, record);
                 if m == 0 {
                     break;
                 }
@@ -343,8 +350,12 @@ mod tests {
                 got_toks.extend_from_slice(batch.toks());
             }
             assert_eq!(batch.produced(), n as u64);
-            assert!(batch.has_next_child());
-            assert_eq!((got_picks, got_toks, got_ncs), (picks, toks, ncs));
+            assert!(batch.has_next_child() && batch.has_tags());
+            assert_eq!(tags.len(), n);
+            assert_eq!(
+                (got_picks, got_toks, got_ncs, got_tags),
+                (picks, toks, ncs, tags)
+            );
         }
     }
 

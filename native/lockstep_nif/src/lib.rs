@@ -240,21 +240,23 @@ fn chunk_leaves<'a>(
 /// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
 /// `plan_chunk/3`; `[]` once the plan is done), each followed by the top
 /// mix's `next_child` after it when `record` (and the top has one):
-/// `{:ok, ops}`. `at` is how many ops the caller knows the cursor has
-/// produced; when the cursor has moved on (another holder of the same
-/// generator value refilled from it) or is not a live cursor of this VM, the
-/// answer is `{:error, :stale}` and the caller rebuilds it from the
-/// generator's fields. `pools` as for `plan_chunk_leaves/3`.
+/// `{:ok, ops}`; with `tagged` (a mix or concat at the top), also the index
+/// of the top child that served each op: `{:ok, {ops, tags}}` (as `run/3`'s
+/// tags). `at` is how many ops the caller knows the cursor has produced;
+/// when the cursor has moved on (another holder of the same generator value
+/// refilled from it) or is not a live cursor of this VM, the answer is
+/// `{:error, :stale}` and the caller rebuilds it from the generator's
+/// fields. `pools` as for `plan_chunk_leaves/3`.
 #[rustler::nif]
 fn plan_refill<'a>(
     env: Env<'a>,
     cursor: Term<'a>,
     at: u64,
     k: usize,
-    record: bool,
+    ask: (bool, bool),
     pools: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    refill(env, cursor, at, k, record, pools)
+    refill(env, cursor, at, k, ask, pools)
 }
 
 /// `plan_refill/5` on a dirty CPU scheduler, for plans whose pools are large.
@@ -264,18 +266,19 @@ fn plan_refill_dirty<'a>(
     cursor: Term<'a>,
     at: u64,
     k: usize,
-    record: bool,
+    ask: (bool, bool),
     pools: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    refill(env, cursor, at, k, record, pools)
+    refill(env, cursor, at, k, ask, pools)
 }
 
+/// `ask`: `{record, tagged}`.
 fn refill<'a>(
     env: Env<'a>,
     cursor: Term<'a>,
     at: u64,
     k: usize,
-    record: bool,
+    (record, tagged): (bool, bool),
     pools: Term<'a>,
 ) -> NifResult<Term<'a>> {
     let stale = || Ok((atoms::error(), atoms::stale()).encode(env));
@@ -290,9 +293,16 @@ fn refill<'a>(
     if batch.produced() != at {
         return stale();
     }
+    if tagged && !batch.has_tags() {
+        return Err(rustler::Error::BadArg);
+    }
     let record = record && batch.has_next_child();
-    let mut ncs = Vec::new();
-    let n = batch.refill(k, record.then_some(&mut ncs));
+    let (mut ncs, mut tags) = (Vec::new(), Vec::new());
+    let rec = Record {
+        next_childs: record.then_some(&mut ncs),
+        tags: tagged.then_some(&mut tags),
+    };
+    let n = batch.refill(k, rec);
     let ncs = record.then_some(ncs.as_slice());
     let ops = if batch.is_pick_only() {
         let picks = batch.picks();
@@ -315,7 +325,11 @@ fn refill<'a>(
         let mut toks = toks.iter();
         interleaved(env, n, ncs, || op_term(env, &mut toks, &terms))
     };
-    Ok((atoms::ok(), ops).encode(env))
+    Ok(if tagged {
+        (atoms::ok(), (ops, tags)).encode(env)
+    } else {
+        (atoms::ok(), ops).encode(env)
+    })
 }
 
 /// `n` ops made by `op`, each followed by the top's `next_child` after it
