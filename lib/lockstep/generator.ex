@@ -476,7 +476,8 @@ defmodule Lockstep.Generator do
     strategy: :round_robin,
     frontier: nil,
     base_next_child: nil,
-    refills: 0
+    refills: 0,
+    ahead: nil
   }
 
   defp composite_engine(until, strategy) do
@@ -791,7 +792,7 @@ defmodule Lockstep.Generator do
     do: %{engine | stream: Native.fork_stream(stream, Seed.key(key)), forks: [key | forks]}
 
   defp fork_children(%__MODULE__{children: children} = gen, key),
-    do: %{gen | children: Enum.map(children, &fork(&1, key))}
+    do: Engine.with_children(gen, Enum.map(children, &fork(&1, key)))
 
   @doc """
   `n` generators for workers `0..n-1`: worker `k` gets `fork(gen, k)`

@@ -86,7 +86,38 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # True when the engine runs `gen`: native or lifted.
   @spec runs?(G.t()) :: boolean()
-  def runs?(gen), do: native?(gen) or lifted?(gen)
+  def runs?(%G{kind: kind}) when kind in [:mix, :concat, :zip], do: true
+  def runs?(gen), do: native?(gen)
+
+  @doc false
+  # True for a mix, concat or zip the engine runs with "supplied" children:
+  # one holding a child it cannot run itself (a filter, a select, a map not
+  # over an engine tree, or a composite holding one). The engine still
+  # composes it (the one implementation of what a mix, concat or zip does
+  # next and when it is done); each such child's next ops are pulled here
+  # with next/1 ahead of the call and handed to the engine as a cycle leaf
+  # over exactly those ops, so op i of the leaf is the child's next op i.
+  # A call of k ops asks a child at most k times (once per op), so a supply
+  # of k ops, or all the child has left, is never run past. The ops pulled
+  # and the child after each wait in `engine.ahead` (one entry per child,
+  # nil for children the engine runs) until the engine reports how many it
+  # took. Like a map's function, a filter's predicate may so run ahead of
+  # next/1; an exception from a supplied child (a filter past its
+  # :max_rejections) is raised by the engine call whose ops reach it.
+  @spec supplied?(G.t()) :: boolean()
+  def supplied?(%G{kind: kind} = gen) when kind in [:mix, :concat, :zip],
+    do: not native?(gen) and not lifted?(gen)
+
+  def supplied?(_gen), do: false
+
+  @doc false
+  # `gen` with new children (forked or spread): what was pulled ahead from
+  # the old ones is dropped.
+  @spec with_children(G.t(), [G.t()]) :: G.t()
+  def with_children(%G{engine: %{ahead: [_ | _]} = e} = gen, children),
+    do: %{gen | children: children, engine: %{e | ahead: nil}}
+
+  def with_children(gen, children), do: %{gen | children: children}
 
   @doc false
   # Op index of a leaf's next op.
@@ -109,7 +140,7 @@ defmodule Lockstep.Generator.Engine do
     do: Lockstep.Generator.Select.capacity(gen, capacity(child))
 
   def capacity(gen) do
-    if runs?(gen) do
+    if runs?(gen) and not supplied?(gen) do
       {_gen, count} = run(settle(gen), :capacity)
       count
     else
@@ -133,7 +164,7 @@ defmodule Lockstep.Generator.Engine do
   def next(gen) do
     gen = settle_frontier(gen)
 
-    if runs?(gen) and leaves_at_least?([gen], @cursor_leaves) do
+    if (native?(gen) or lifted?(gen)) and leaves_at_least?([gen], @cursor_leaves) do
       gen |> start_cursor() |> cursor_refill()
     else
       refill(gen)
@@ -426,17 +457,50 @@ defmodule Lockstep.Generator.Engine do
     %{gen | remaining: sub(gen.remaining, produced), next_child: nc}
   end
 
+  defp apply_children(%G{engine: %{ahead: [_ | _] = ahead}} = gen, %{children: states} = state)
+       when is_list(states) do
+    {children, ahead} =
+      [gen.children, states, ahead]
+      |> Enum.zip()
+      |> Enum.map(fn
+        {child, s, nil} -> {apply_state(child, s), nil}
+        {child, s, entry} -> take_supply(child, produced(s), entry)
+      end)
+      |> Enum.unzip()
+
+    apply_children(%{gen | children: children, engine: %{gen.engine | ahead: ahead}}, %{
+      state
+      | children: nil
+    })
+  end
+
+  defp apply_children(gen, %{produced: produced, children: nil}), do: count_rpos(gen, produced)
+
   defp apply_children(gen, %{produced: produced, children: states}) do
     children = :lists.zipwith(&apply_state/2, gen.children, states)
-    engine = gen.engine
-
-    engine =
-      if Map.has_key?(engine, :rpos), do: %{engine | rpos: engine.rpos + produced}, else: engine
-
-    %{gen | children: children, engine: engine}
+    count_rpos(%{gen | children: children}, produced)
   end
 
   defp apply_children(gen, 0), do: gen
+
+  # A random mix's own op index moves with every op it serves.
+  defp count_rpos(%G{engine: engine} = gen, produced) do
+    engine =
+      if Map.has_key?(engine, :rpos), do: %{engine | rpos: engine.rpos + produced}, else: engine
+
+    %{gen | engine: engine}
+  end
+
+  # A supplied child after the engine took n of its ops: the state kept
+  # after the last one pulled when it took them all, else the child moved
+  # on by drop/2.
+  defp take_supply(child, 0, entry), do: {child, entry}
+
+  defp take_supply(_child, n, %{left: n, tail: tail} = entry),
+    do: {tail, %{entry | ops: [], left: 0}}
+
+  defp take_supply(child, n, %{ops: ops, left: left} = entry),
+    do: {G.drop(child, n), %{entry | ops: Enum.drop(ops, n), left: left - n}}
 
   defp produced(n) when is_integer(n), do: n
   defp produced(%{produced: n}), do: n
@@ -450,6 +514,50 @@ defmodule Lockstep.Generator.Engine do
   # One engine call on `gen`'s tree; `{gen, result}`, where gen has its alias
   # tables rebuilt if they had gone stale (a value from another VM).
   def run(gen, request) do
+    if supplied?(gen), do: run_supplied(gen, request), else: run_tree(gen, request)
+  end
+
+  # The most ops a skip of a tree with supplied children asks per call (each
+  # supplied child is pulled that far ahead).
+  @supply_skip 1024
+
+  defp run_supplied(gen, request) do
+    {request, k} =
+      case request do
+        {:skip, n} -> {{:skip, min(n, @supply_skip)}, min(n, @supply_skip)}
+        {:ops, k, _record} -> {request, k}
+        {:ops, k, _record, _tags} -> {request, k}
+      end
+
+    gen = supply(gen, k)
+    {gen, result} = run_tree(gen, request)
+
+    if supplies_ok?(gen, elem(result, 1)),
+      do: {gen, result},
+      else: run_to_error(gen, request, 0, k)
+  end
+
+  # The engine reached an op a supplied child could not give (pulling it
+  # raised): the longest run that stops short of it, found by bisection
+  # (lo runs short of it, hi does not), so next/1 gives every op before it
+  # and raises on that one, as stepping would.
+  defp run_to_error(gen, request, lo, hi) when hi - lo <= 1 do
+    if lo == 0, do: raise_supply!(gen, request), else: run_tree(gen, with_count(request, lo))
+  end
+
+  defp run_to_error(gen, request, lo, hi) do
+    mid = div(lo + hi, 2)
+    {_gen, result} = run_tree(gen, with_count(request, mid))
+
+    if supplies_ok?(gen, elem(result, 1)),
+      do: run_to_error(gen, request, mid, hi),
+      else: run_to_error(gen, request, lo, mid)
+  end
+
+  defp with_count({:skip, _n}, n), do: {:skip, n}
+  defp with_count(request, k), do: put_elem(request, 1, k)
+
+  defp run_tree(gen, request) do
     {spec, pools} = spec(gen)
 
     # Small trees (the common case) go straight to a normal scheduler.
@@ -463,11 +571,97 @@ defmodule Lockstep.Generator.Engine do
         {gen, result}
 
       {:error, :stale_table} ->
-        run(G.__rebuild_tables__(gen), request)
+        run_tree(G.__rebuild_tables__(gen), request)
 
       {:error, reason} ->
         raise ArgumentError, "invalid generator: #{reason}"
     end
+  end
+
+  # Tops up every supplied child of `gen` to at least k ops ahead (or all it
+  # has left).
+  defp supply(%G{children: cs, engine: e} = gen, k) do
+    ahead = e.ahead || Enum.map(cs, fn _ -> nil end)
+
+    ahead =
+      :lists.zipwith(
+        fn child, entry ->
+          cond do
+            native?(child) ->
+              nil
+
+            entry == nil ->
+              top_up(child, %{ops: [], left: 0, tail: nil, done: false, error: nil}, k)
+
+            true ->
+              top_up(child, entry, k)
+          end
+        end,
+        cs,
+        ahead
+      )
+
+    %{gen | engine: %{e | ahead: ahead}}
+  end
+
+  # An entry: `ops`, the child's next ops, `left` of them; `tail`, the child
+  # after them (nil before the first pull); `done` once the child answered
+  # :done after them; `error`, what pulling the next one raised. (Only the
+  # last state is kept: a state per op would hold nested lookaheads over
+  # and over, which `:erlang.term_to_binary/1` would copy out.)
+  defp top_up(_child, %{left: left} = entry, k) when left >= k, do: entry
+  defp top_up(_child, %{done: true} = entry, _k), do: entry
+  defp top_up(_child, %{error: {_, _, _}} = entry, _k), do: entry
+
+  defp top_up(child, %{ops: ops, left: left, tail: tail} = entry, k) do
+    {more, n, tail, done, error} = pull(tail || child, k - left, [], 0)
+    %{entry | ops: ops ++ more, left: left + n, tail: tail, done: done, error: error}
+  end
+
+  defp pull(gen, 0, acc, n), do: {:lists.reverse(acc), n, gen, false, nil}
+
+  defp pull(gen, m, acc, n) do
+    case pull_one(gen) do
+      {:ok, {op, gen}} -> pull(gen, m - 1, [op | acc], n + 1)
+      {:ok, :done} -> {:lists.reverse(acc), n, gen, true, nil}
+      {:error, error} -> {:lists.reverse(acc), n, gen, false, error}
+    end
+  end
+
+  defp pull_one(gen) do
+    {:ok, G.next(gen)}
+  catch
+    kind, reason -> {:error, {kind, reason, __STACKTRACE__}}
+  end
+
+  # False when the engine served a supplied child past its ops (into what
+  # pulling raised).
+  defp supplies_ok?(%G{engine: %{ahead: ahead}}, %{children: states}) do
+    Enum.zip(ahead, states)
+    |> Enum.all?(fn
+      {%{error: {_, _, _}, left: left}, state} -> produced(state) <= left
+      _ -> true
+    end)
+  end
+
+  defp supplies_ok?(_gen, _state), do: true
+
+  # Raises what the supplied child asked for the first op could not give.
+  defp raise_supply!(%G{engine: %{ahead: ahead}} = gen, request) do
+    {_gen, result} = run_tree(gen, with_count(request, 1))
+    %{children: states} = elem(result, 1)
+
+    {kind, reason, stack} =
+      Enum.zip(ahead, states)
+      |> Enum.find_value(fn
+        {%{error: error, left: left}, state} when error != nil ->
+          if produced(state) > left, do: error
+
+        _ ->
+          nil
+      end)
+
+    :erlang.raise(kind, reason, stack)
   end
 
   # Trees of pool picks only with large pools get their ops as flat pool
@@ -675,13 +869,13 @@ defmodule Lockstep.Generator.Engine do
     {cap_spec(spec, r), pools}
   end
 
-  defp spec(%G{kind: :zip, children: children} = gen, pools) do
-    {specs, pools} = :lists.mapfoldl(&spec/2, pools, children)
+  defp spec(%G{kind: :zip} = gen, pools) do
+    {specs, pools} = child_specs(gen, pools)
     {{:zip, remaining(gen.remaining), specs}, pools}
   end
 
-  defp spec(%G{children: children, engine: e} = gen, pools) do
-    {specs, pools} = :lists.mapfoldl(&spec/2, pools, children)
+  defp spec(%G{engine: e} = gen, pools) do
+    {specs, pools} = child_specs(gen, pools)
 
     strategy =
       case e.strategy do
@@ -690,6 +884,23 @@ defmodule Lockstep.Generator.Engine do
       end
 
     {{:mix, e.until, gen.next_child || 0, remaining(gen.remaining), specs, strategy}, pools}
+  end
+
+  # A composite's children: their trees, and for supplied children (see
+  # supplied?/1) a cycle over the ops pulled ahead (the last one never
+  # served unless pulling past them raised, which check_supplies!/2 sees).
+  defp child_specs(%G{children: cs, engine: %{ahead: [_ | _] = ahead}}, pools) do
+    :lists.mapfoldl(&child_spec/2, pools, :lists.zip(cs, ahead))
+  end
+
+  defp child_specs(%G{children: cs}, pools), do: :lists.mapfoldl(&spec/2, pools, cs)
+
+  defp child_spec({child, nil}, pools), do: spec(child, pools)
+
+  defp child_spec({_child, %{ops: ops, left: n, error: error}}, pools) do
+    pool = if n == 0, do: {nil}, else: List.to_tuple(ops)
+    budget = if error == nil, do: n, else: n + 1
+    {{:leaf, :cycle, tuple_size(pool), nil, {0, 0}, 0, 0, budget}, [pool | pools]}
   end
 
   @doc false

@@ -63,7 +63,7 @@ defmodule Lockstep.Generator.Unique do
   end
 
   def spread(%G{children: [_ | _] = children} = gen, n, k),
-    do: %{gen | children: Enum.map(children, &spread(&1, n, k))}
+    do: Lockstep.Generator.Engine.with_children(gen, Enum.map(children, &spread(&1, n, k)))
 
   def spread(gen, _n, _k), do: gen
 

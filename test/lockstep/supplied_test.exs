@@ -1,0 +1,106 @@
+defmodule Lockstep.SuppliedTest do
+  # A mix, concat or zip holding a child the engine cannot run (a filter, a
+  # select, a composite holding one) is still composed by the engine: the
+  # child's next ops are pulled ahead and handed to it (Engine.supplied?/1).
+  use ExUnit.Case, async: true
+
+  import Lockstep.GeneratorHelpers
+
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Engine
+
+  defp evens, do: G.filter(G.counter(1), &(rem(&1, 2) == 0))
+  defp keep_all(gen), do: G.filter(gen, fn _ -> true end)
+
+  defp builds do
+    [
+      {"round robin", &G.mix/1},
+      {"until: :all", &G.mix(&1, until: :all)},
+      {"random", &G.mix(&1, strategy: :random, seed: 7)},
+      {"random, until: :all", &G.mix(&1, strategy: :random, seed: 7, until: :all)},
+      {"concat", &G.concat/1},
+      {"zip", &G.zip/1}
+    ]
+  end
+
+  defp kids do
+    [
+      G.take(G.random([:a, :b, :c], seed: 1), 150),
+      G.integers(1..9, seed: 2),
+      G.take(G.cycle([:x, :y]), 700),
+      G.mix([G.take(G.counter(100), 90), G.weighted([r: 1, w: 3], seed: 3)], until: :all)
+    ]
+  end
+
+  test "children kept by a pass-all filter give the ops the children give" do
+    for {name, build} <- builds() do
+      native = build.(kids())
+      supplied = build.(Enum.map(kids(), &keep_all/1))
+      assert Engine.native?(native) and Engine.supplied?(supplied)
+      expected = walk(native, 3000)
+      assert walk(supplied, 3000) == expected, name
+      assert Enum.take(supplied, 3000) == expected, name
+      assert reduce_list(G.take(supplied, 3000)) == expected, name
+      assert walk(G.drop(supplied, 1234), 500) == Enum.slice(expected, 1234, 500), name
+      {_, mid} = advance(supplied, 777)
+      assert walk(mid, 500) == Enum.slice(expected, 777, 500), name
+      copy = mid |> :erlang.term_to_binary() |> :erlang.binary_to_term()
+      assert walk(copy, 500) == Enum.slice(expected, 777, 500), name
+      {_, native_mid} = advance(native, 777)
+      assert walk(G.fork(mid, :k), 300) == walk(G.fork(native_mid, :k), 300), name
+    end
+  end
+
+  test "filters that reject, nested supplied composites" do
+    g = G.mix([evens(), G.cycle([:x])])
+    assert walk(g, 8) == [2, :x, 4, :x, 6, :x, 8, :x]
+
+    inner = G.mix([G.filter(G.counter(1), &(rem(&1, 3) == 0)), G.cycle([:i])])
+    outer = G.concat([G.take(inner, 5), G.take(evens(), 3), G.cycle([:o])])
+    assert Engine.supplied?(outer)
+    assert walk(outer, 10) == [3, :i, 6, :i, 9, 2, 4, 6, :o, :o]
+    assert reduce_list(G.take(outer, 10)) == walk(outer, 10)
+  end
+
+  test "a supplied child that raises: every op before it, then the raise" do
+    stuck = G.filter(G.counter(1), &(&1 < 5), max_rejections: 10)
+
+    # The same rule over a child that ends where `stuck` raises, until: :any:
+    # its ops are those before the raise.
+    twins = [
+      {&G.mix/1, &G.mix/1},
+      {&G.mix(&1, until: :all), &G.mix/1},
+      {&G.mix(&1, strategy: :random, seed: 7), &G.mix(&1, strategy: :random, seed: 7)},
+      {&G.mix(&1, strategy: :random, seed: 7, until: :all),
+       &G.mix(&1, strategy: :random, seed: 7)},
+      {&G.concat/1, fn [first, _rest] -> first end}
+    ]
+
+    for {build, twin} <- twins do
+      g = build.([stuck, G.cycle([:x])])
+      before = walk(twin.([G.take(G.counter(1), 4), G.cycle([:x])]))
+      assert length(before) >= 4
+      {ops, at} = advance(g, length(before))
+      assert ops == before
+      assert_raise RuntimeError, ~r/rejected 10 ops in a row/, fn -> G.next(at) end
+      assert_raise RuntimeError, fn -> G.drop(g, length(before) + 1) end
+      assert G.each(G.take(g, length(before)), fn _ -> :ok end) == length(before)
+      assert_raise RuntimeError, fn -> G.each(G.take(g, length(before) + 1), fn _ -> :ok end) end
+    end
+
+    zip = G.zip([stuck, G.cycle([:x])])
+    assert walk(zip, 4) == [{1, :x}, {2, :x}, {3, :x}, {4, :x}]
+    {_, at} = advance(zip, 4)
+    assert_raise RuntimeError, fn -> G.next(at) end
+    assert_raise RuntimeError, fn -> G.drop(zip, 5) end
+    assert G.drop(zip, 4) |> G.take(0) |> Enum.to_list() == []
+  end
+
+  test "a value holding pulled-ahead ops stays small in term_to_binary" do
+    nest = fn gen -> G.mix([keep_all(gen), G.random([:a, :b], seed: 9)]) end
+    g = G.random([:r, :w], seed: 1) |> nest.() |> nest.() |> nest.()
+    {_, mid} = advance(g, 3000)
+    # Each level keeps its pulled ops and one state after them, not one per op.
+    assert byte_size(:erlang.term_to_binary(mid)) < 200_000
+  end
+end
