@@ -534,8 +534,9 @@ defmodule Lockstep.Generator do
   reproducible (it may run ahead of `next/1`, on ops still buffered). A map
   over an engine generator runs in chunks, and so does a mix, concat or zip
   whose children are such maps or engine generators (the engine serves the
-  ops, `fun` is applied to the ones its child served); a filter or a map over
-  a filter inside one makes it step op by op (slower, same ops).
+  ops, `fun` is applied to the ones its child served). Inside a mix, concat
+  or zip that also holds a filter, a map's next ops are pulled ahead a chunk
+  at a time and the engine composes them (same ops).
 
   ## Examples
 
@@ -563,6 +564,12 @@ defmodule Lockstep.Generator do
   infinite child; instead, after `:max_rejections` consecutive rejections
   (default 1,000,000) it raises `RuntimeError`. On a finite child the filter is
   done when the child is, so its length is only known by running it.
+
+  `pred` must be pure, like a map's function: `each/2` filters a chunk at a
+  time, and inside a mix, concat or zip the filter's next ops are pulled
+  ahead of `next/1` and handed to the engine, which composes them (the
+  `RuntimeError` is still raised by the call that reaches the op that could
+  not be found, after every op before it).
 
   ## Examples
 

@@ -2,10 +2,13 @@ defmodule Lockstep.Generator.Engine do
   @moduledoc false
   # The Elixir side of the Rust engine for generator trees it runs whole
   # ("native" trees: seeded leaves, mixes of every strategy, concats, zips;
-  # no map, filter or select inside), and for "lifted" ones: a mix, concat or
-  # zip whose children are native trees or maps over them (`lifted?/1`). The
-  # engine (native/lockstep_engine) is the one implementation of what such a
-  # tree does next, when it is done and how it skips n ops; this module only
+  # no map, filter or select inside), for "lifted" ones: a mix, concat or
+  # zip whose children are native trees or maps over them (`lifted?/1`),
+  # and for every other mix, concat or zip, whose children the engine cannot
+  # run are "supplied": their next ops pulled ahead (`supplied?/1`). The
+  # engine (native/lockstep_engine) is the one implementation of what a
+  # mix, concat or zip does next, when it is done and how it skips n ops;
+  # this module only
   #
   #   * describes a tree to it (`spec/1`: a plain term built from the struct),
   #   * asks it for ops, skips or a capacity (`Native.run/3`), and
