@@ -243,8 +243,23 @@ defmodule LockstepBench.Baseline do
   def map(%__MODULE__{} = gen, fun) when is_function(fun, 1),
     do: %__MODULE__{kind: :map, children: [gen], state: fun}
 
+  @doc "The ops of `gen` for which `pred.(op)` is truthy (the predicate kept in `state`)."
+  def filter(%__MODULE__{} = gen, pred) when is_function(pred, 1),
+    do: %__MODULE__{kind: :filter, children: [gen], state: pred}
+
   @doc "Returns `{op, gen}` or `:done`."
   def next(%__MODULE__{remaining: 0}), do: :done
+
+  def next(%__MODULE__{kind: :filter, children: [child], state: pred} = gen) do
+    case next(child) do
+      :done ->
+        :done
+
+      {op, child} ->
+        gen = %{gen | children: [child]}
+        if pred.(op), do: {op, dec(gen)}, else: next(gen)
+    end
+  end
 
   def next(%__MODULE__{kind: :map, children: [child], state: fun} = gen) do
     case next(child) do

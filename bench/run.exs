@@ -437,6 +437,28 @@ path_list =
           ours: {{S, :setup_mix_map, [ours, p200]}, {S, :each_ours}}
         ]
       },
+      # A mix holding a filter: the filter's ops are pulled ahead, the engine
+      # composes them.
+      %{
+        name: "next/1 loop mix(random, filter(integers, even))",
+        ref: "Baseline next/1",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base: {{S, :setup_mix_filter, [base, p200]}, {S, :next_base}},
+          ours: {{S, :setup_mix_filter, [ours, p200]}, {S, :next_ours}}
+        ]
+      },
+      %{
+        name: "each/2 mix(random, filter(integers, even))",
+        ref: "Baseline each/2",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base: {{S, :setup_mix_filter, [base, p200]}, {S, :each_base}},
+          ours: {{S, :setup_mix_filter, [ours, p200]}, {S, :each_ours}}
+        ]
+      },
       # A wide tree: next/1 refills from a cursor kept between refills (the
       # plan is not described, decoded and written back per refill).
       %{

@@ -80,6 +80,13 @@ defmodule LockstepBench.Support do
   end
 
   def write(v), do: {:write, v}
+  def even?(v), do: rem(v, 2) == 0
+
+  @doc "`mix([random, filter(integers(1..100), even)])`, `take(n)`."
+  def setup_mix_filter(mod, n) do
+    gens = [mod.random(@pool4, seed: 1), mod.filter(mod.integers(1..100, seed: 2), &even?/1)]
+    [mod.mix(gens) |> mod.take(n)]
+  end
 
   @doc "A round-robin mix of `leaves` random leaves (pools of 3 ops), `take(n)`."
   def setup_wide_mix(mod, leaves, n) do

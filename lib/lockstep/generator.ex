@@ -152,9 +152,11 @@ defmodule Lockstep.Generator do
       concat or zip pops ops that one engine call prefetched: while ops are
       buffered, `children` hold their state as of that call (before the
       buffered ops), or, in a tree of 32 leaves or more, which keeps its
-      engine plan between calls, as of the call that made the plan. A
-      generator with no buffer (new, or returned by `drop/2` or `fork/2`)
-      has them exact.
+      engine plan between calls, as of the call that made the plan; a
+      filter, select or map over one inside a mix, concat or zip has its
+      next ops pulled ahead and may lag further (see the README). A
+      generator with no buffer (new, or returned by `fork/2`, or by
+      `drop/2` from one with no buffer) has them exact.
     * `next_child` — index of the child asked next, starting at 0 (`:mix`;
       the current phase of a `:concat`; `nil` for a `strategy: :random` mix,
       whose next child is drawn); exact after every `next/1`.

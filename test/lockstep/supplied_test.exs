@@ -96,6 +96,19 @@ defmodule Lockstep.SuppliedTest do
     assert G.drop(zip, 4) |> G.take(0) |> Enum.to_list() == []
   end
 
+  test "drop/2 from the start and fork/2 leave supplied children at their exact state" do
+    child = G.filter(G.integers(1..100, seed: 5), &(rem(&1, 3) != 0))
+    g = G.mix([child, G.cycle([:x])])
+
+    for n <- [1, 63, 64, 65, 500, 1500] do
+      {_, mid} = advance(g, 2 * n)
+      # The filter served n ops.
+      exact = walk(G.drop(child, n), 50)
+      assert walk(hd(G.fork(mid, :k).children), 50) == walk(G.fork(G.drop(child, n), :k), 50)
+      assert walk(hd(G.drop(g, 2 * n).children), 50) == exact
+    end
+  end
+
   test "a value holding pulled-ahead ops stays small in term_to_binary" do
     nest = fn gen -> G.mix([keep_all(gen), G.random([:a, :b], seed: 9)]) end
     g = G.random([:r, :w], seed: 1) |> nest.() |> nest.() |> nest.()

@@ -372,7 +372,7 @@ defmodule Lockstep.Generator.Engine do
   end
 
   def drop(gen, n) do
-    if runs?(gen), do: skip(settle_frontier(gen), n), else: walk(gen, n)
+    if runs?(gen), do: gen |> settle_frontier() |> skip(n) |> materialize(), else: walk(gen, n)
   end
 
   defp walk(gen, 0), do: gen
@@ -401,9 +401,9 @@ defmodule Lockstep.Generator.Engine do
   # capacity, and children taken into a new composite).
   @spec settle(G.t()) :: G.t()
   def settle(%G{children: nil} = gen), do: %{gen | buf: [], pos: position(gen)}
-  def settle(%G{buf: []} = gen), do: settle_frontier(gen)
+  def settle(%G{buf: []} = gen), do: gen |> settle_frontier() |> materialize()
 
-  def settle(gen), do: rebase(gen)
+  def settle(gen), do: gen |> rebase() |> materialize()
 
   # The children advanced by the ops consumed since they were written: `pos`
   # (ops of the last refill, or made by the cursor) less those still
@@ -495,15 +495,30 @@ defmodule Lockstep.Generator.Engine do
   end
 
   # A supplied child after the engine took n of its ops: the state kept
-  # after the last one pulled when it took them all, else the child moved
-  # on by drop/2.
+  # after the last one pulled when it took them all, else the same child,
+  # `behind` n more.
   defp take_supply(child, 0, entry), do: {child, entry}
 
   defp take_supply(_child, n, %{left: n, tail: tail} = entry),
-    do: {tail, %{entry | ops: [], left: 0}}
+    do: {tail, %{entry | ops: [], left: 0, behind: 0}}
 
-  defp take_supply(child, n, %{ops: ops, left: left} = entry),
-    do: {G.drop(child, n), %{entry | ops: Enum.drop(ops, n), left: left - n}}
+  defp take_supply(child, n, %{ops: ops, left: left, behind: behind} = entry),
+    do: {child, %{entry | ops: Enum.drop(ops, n), left: left - n, behind: behind + n}}
+
+  # `gen` with its supplied children at their exact states.
+  defp materialize(%G{children: cs, engine: %{ahead: [_ | _] = ahead} = e} = gen) do
+    {cs, ahead} =
+      Enum.zip(cs, ahead)
+      |> Enum.map(fn
+        {child, %{behind: b} = entry} when b > 0 -> {drop(child, b), %{entry | behind: 0}}
+        pair -> pair
+      end)
+      |> Enum.unzip()
+
+    %{gen | children: cs, engine: %{e | ahead: ahead}}
+  end
+
+  defp materialize(gen), do: gen
 
   defp produced(n) when is_integer(n), do: n
   defp produced(%{produced: n}), do: n
@@ -594,7 +609,7 @@ defmodule Lockstep.Generator.Engine do
               nil
 
             entry == nil ->
-              top_up(child, %{ops: [], left: 0, tail: nil, done: false, error: nil}, k)
+              top_up(child, new_entry(), k)
 
             true ->
               top_up(child, entry, k)
@@ -607,19 +622,35 @@ defmodule Lockstep.Generator.Engine do
     %{gen | engine: %{e | ahead: ahead}}
   end
 
-  # An entry: `ops`, the child's next ops, `left` of them; `tail`, the child
-  # after them (nil before the first pull); `done` once the child answered
-  # :done after them; `error`, what pulling the next one raised. (Only the
-  # last state is kept: a state per op would hold nested lookaheads over
-  # and over, which `:erlang.term_to_binary/1` would copy out.)
+  # An entry: `ops`, the next ops of the child after `behind` ops, `left`
+  # of them; `tail`, the child after them (nil before the first pull);
+  # `done` once the child answered :done after them; `error`, what pulling
+  # the next one raised. `behind`: ops the engine took from the child since
+  # `children` last held its exact state (written out by materialize/1, so
+  # the hot path never walks a child twice). Only two states of the child
+  # are kept: one per op would hold nested lookaheads over and over, which
+  # `:erlang.term_to_binary/1` would copy out.
+  defp new_entry, do: %{ops: [], left: 0, tail: nil, done: false, error: nil, behind: 0}
+
   defp top_up(_child, %{left: left} = entry, k) when left >= k, do: entry
   defp top_up(_child, %{done: true} = entry, _k), do: entry
   defp top_up(_child, %{error: {_, _, _}} = entry, _k), do: entry
 
   defp top_up(child, %{ops: ops, left: left, tail: tail} = entry, k) do
-    {more, n, tail, done, error} = pull(tail || child, k - left, [], 0)
+    {more, n, tail, done, error} = pull(tail || child, k - left)
     %{entry | ops: ops ++ more, left: left + n, tail: tail, done: done, error: error}
   end
+
+  # The next (up to) m ops of `gen` and `gen` after them: `{ops, n, gen,
+  # done, error}`. A map or filter over a tree the engine runs takes that
+  # tree's ops a chunk at a time; anything else steps.
+  defp pull(%G{remaining: 0} = gen, _m), do: {[], 0, gen, true, nil}
+
+  defp pull(%G{kind: kind, children: [child]} = gen, m) when kind in [:map, :filter] do
+    if runs?(child), do: pull_chunked(gen, cap(m, gen.remaining)), else: pull(gen, m, [], 0)
+  end
+
+  defp pull(gen, m), do: pull(gen, m, [], 0)
 
   defp pull(gen, 0, acc, n), do: {:lists.reverse(acc), n, gen, false, nil}
 
@@ -629,6 +660,55 @@ defmodule Lockstep.Generator.Engine do
       {:ok, :done} -> {:lists.reverse(acc), n, gen, true, nil}
       {:error, error} -> {:lists.reverse(acc), n, gen, false, error}
     end
+  end
+
+  # Chunks of the child's ops through the map's function or the filter's
+  # predicate until m are kept; the child is moved on past the last op
+  # looked at (a filter stops right after the op it keeps last).
+  defp pull_chunked(gen, m), do: pull_chunked(gen, m, [], 0, 0)
+
+  defp pull_chunked(gen, m, acc, n, _rejected) when n >= m,
+    do: {:lists.reverse(acc), n, gen, gen.remaining == 0, nil}
+
+  defp pull_chunked(%G{children: [child]} = gen, m, acc, n, rejected) do
+    case chunk(child, m - n) do
+      {[], _child} ->
+        {:lists.reverse(acc), n, gen, true, nil}
+
+      {ops, after_chunk} ->
+        case keep(gen, ops, m - n, acc, 0, rejected, 0) do
+          {:all, acc, kept, rejected} ->
+            gen = %{gen | children: [after_chunk], remaining: sub(gen.remaining, kept)}
+            pull_chunked(gen, m, acc, n + kept, rejected)
+
+          {:stop, acc, kept, used, error} ->
+            gen = %{gen | children: [drop(child, used)], remaining: sub(gen.remaining, kept)}
+            {:lists.reverse(acc), n + kept, gen, false, error}
+        end
+    end
+  end
+
+  # Goes through a chunk: `{:all, acc, kept, rejected}` when all of it was
+  # used, else `{:stop, acc, kept, used, error}`: the first `used` ops were
+  # used (`want` kept, or a filter past its :max_rejections).
+  defp keep(_gen, [], _want, acc, kept, rejected, _used), do: {:all, acc, kept, rejected}
+  defp keep(_gen, _ops, want, acc, want, _rejected, used), do: {:stop, acc, want, used, nil}
+
+  defp keep(%G{kind: :map, engine: %{fun: fun}} = gen, [op | ops], want, acc, kept, r, used),
+    do: keep(gen, ops, want, [fun.(op) | acc], kept + 1, r, used + 1)
+
+  defp keep(%G{engine: %{pred: pred, max: max}} = gen, [op | ops], want, acc, kept, r, used) do
+    cond do
+      pred.(op) -> keep(gen, ops, want, [op | acc], kept + 1, 0, used + 1)
+      r + 1 < max -> keep(gen, ops, want, acc, kept, r + 1, used + 1)
+      true -> {:stop, acc, kept, used - r, rejection_error(max)}
+    end
+  end
+
+  defp rejection_error(max) do
+    Lockstep.Generator.Step.too_many_rejections!(max)
+  catch
+    kind, reason -> {kind, reason, __STACKTRACE__}
   end
 
   defp pull_one(gen) do
