@@ -166,19 +166,20 @@ defmodule Lockstep.Generator.Engine do
 
   def next(gen) do
     gen = settle_frontier(gen)
+    mode = mode(gen)
 
-    if (native?(gen) or lifted?(gen)) and leaves_at_least?([gen], @cursor_leaves) do
+    if mode != :supplied and leaves_at_least?([gen], @cursor_leaves) do
       gen |> start_cursor() |> cursor_refill()
     else
-      refill(gen)
+      refill(gen, mode)
     end
   end
 
-  defp refill(gen) do
+  defp refill(gen, mode) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
 
-    case run_ops(gen, k, record?) do
+    case run_ops(gen, k, record?, mode) do
       {_gen, {[], _state}} ->
         :done
 
@@ -531,9 +532,10 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # One engine call on `gen`'s tree; `{gen, result}`, where gen has its alias
   # tables rebuilt if they had gone stale (a value from another VM).
-  def run(gen, request) do
-    if supplied?(gen), do: run_supplied(gen, request), else: run_tree(gen, request)
-  end
+  def run(gen, request), do: run(gen, request, mode(gen))
+
+  defp run(gen, request, :supplied), do: run_supplied(gen, request)
+  defp run(gen, request, _mode), do: run_tree(gen, request)
 
   # The most ops a skip of a tree with supplied children asks per call (each
   # supplied child is pulled that far ahead).
@@ -846,15 +848,32 @@ defmodule Lockstep.Generator.Engine do
   # with the functions of a lifted mix's map children applied to the ops
   # those children served.
   @spec run_ops(G.t(), pos_integer(), boolean()) :: {G.t(), {[term()], term()}}
-  def run_ops(gen, k, record?) do
+  def run_ops(gen, k, record?), do: run_ops(gen, k, record?, mode(gen))
+
+  defp run_ops(gen, k, record?, :lifted) do
     case lift(gen) do
       {:tags, _} = lift ->
-        {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true})
+        {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true}, :lifted)
         {gen, {apply_lift(ops, lift, tags, record?), state}}
 
       lift ->
-        {gen, {ops, state}} = run(gen, {:ops, k, record?})
+        {gen, {ops, state}} = run(gen, {:ops, k, record?}, :lifted)
         {gen, {apply_lift(ops, lift, nil, record?), state}}
+    end
+  end
+
+  defp run_ops(gen, k, record?, mode), do: run(gen, {:ops, k, record?}, mode)
+
+  # What runs a tree the engine runs: :native (the engine alone), :lifted
+  # (maps over native children applied here) or :supplied (children it
+  # cannot run pulled ahead); one walk.
+  defp mode(%G{children: nil}), do: :native
+
+  defp mode(gen) do
+    cond do
+      native?(gen) -> :native
+      lifted?(gen) -> :lifted
+      true -> :supplied
     end
   end
 
