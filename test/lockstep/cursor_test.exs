@@ -71,6 +71,23 @@ defmodule Lockstep.CursorTest do
     end
   end
 
+  test "a wide mix of maps, one raising: every op before it, then the raise" do
+    kids =
+      for i <- 1..40,
+          do:
+            G.map(G.counter(1), fn
+              30 when i == 7 -> raise "boom"
+              v -> {i, v}
+            end)
+
+    g = G.mix(kids)
+    # Child 7 (index 6) raises on its 30th op: op 29 * 40 + 6 of the mix.
+    {ops, at} = advance(g, 29 * 40 + 6)
+    assert List.last(ops) == {6, 30}
+    assert_raise RuntimeError, "boom", fn -> G.next(at) end
+    assert_raise RuntimeError, "boom", fn -> walk(g) end
+  end
+
   test "two holders of the same value get the same ops (the second rebuilds the cursor)" do
     g = wide()
     {head, g1} = advance(g, 100)

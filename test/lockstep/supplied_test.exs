@@ -96,6 +96,30 @@ defmodule Lockstep.SuppliedTest do
     assert G.drop(zip, 4) |> G.take(0) |> Enum.to_list() == []
   end
 
+  test "a map that raises inside a mix raises on its op, after every op before it" do
+    boom =
+      G.map(G.counter(1), fn
+        5 -> raise "boom"
+        v -> v
+      end)
+
+    g = G.mix([boom, G.cycle([:x])])
+    {ops, at} = advance(g, 8)
+    assert ops == [1, :x, 2, :x, 3, :x, 4, :x]
+    assert_raise RuntimeError, "boom", fn -> G.next(at) end
+    assert_raise RuntimeError, "boom", fn -> G.each(g, fn _ -> :ok end) end
+
+    # The same through a zip (its element 0) and with a filter beside it.
+    zip = G.zip([boom, G.cycle([:x])])
+    {ops, at} = advance(zip, 4)
+    assert ops == [{1, :x}, {2, :x}, {3, :x}, {4, :x}]
+    assert_raise RuntimeError, "boom", fn -> G.next(at) end
+    supplied = G.mix([boom, G.filter(G.cycle([:x, :y]), &(&1 == :x))])
+    {ops, at} = advance(supplied, 8)
+    assert ops == [1, :x, 2, :x, 3, :x, 4, :x]
+    assert_raise RuntimeError, "boom", fn -> G.next(at) end
+  end
+
   test "drop/2 from the start and fork/2 leave supplied children at their exact state" do
     child = G.filter(G.integers(1..100, seed: 5), &(rem(&1, 3) != 0))
     g = G.mix([child, G.cycle([:x])])

@@ -245,11 +245,18 @@ defmodule Lockstep.Generator.Engine do
         else: Native.plan_refill(cursor, at, k, ask, f.pools)
 
     case result do
-      {:ok, {ops, tags}} -> cursor_refilled(gen, apply_lift(ops, f.lift, tags, record?))
-      {:ok, ops} -> cursor_refilled(gen, apply_lift(ops, f.lift, nil, record?))
+      {:ok, {ops, tags}} -> cursor_mapped(gen, apply_lift_safe(ops, f.lift, tags, record?))
+      {:ok, ops} -> cursor_mapped(gen, apply_lift_safe(ops, f.lift, nil, record?))
       {:error, :stale} -> gen |> settle() |> start_cursor() |> cursor_refill()
     end
   end
+
+  defp cursor_mapped(gen, {:ok, ops}), do: cursor_refilled(gen, ops)
+
+  # A map's function raised on one of the ops: this refill again without the
+  # cursor (the state before it is still the children's plus `at`), which
+  # stops short of that op.
+  defp cursor_mapped(gen, {:raised, _j, _error}), do: gen |> settle() |> refill(:lifted)
 
   defp cursor_refilled(_gen, []), do: :done
 
@@ -678,7 +685,12 @@ defmodule Lockstep.Generator.Engine do
         {:lists.reverse(acc), n, gen, true, nil}
 
       {ops, after_chunk} ->
-        case keep(gen, ops, m - n, acc, 0, rejected, 0) do
+        case keep_chunk(gen, ops, m - n, acc, rejected) do
+          # The function or predicate raised on an op of this chunk: step
+          # from the chunk's start, so the error waits at that op.
+          :raised ->
+            pull(gen, m - n, acc, n)
+
           {:all, acc, kept, rejected} ->
             gen = %{gen | children: [after_chunk], remaining: sub(gen.remaining, kept)}
             pull_chunked(gen, m, acc, n + kept, rejected)
@@ -688,6 +700,12 @@ defmodule Lockstep.Generator.Engine do
             {:lists.reverse(acc), n + kept, gen, false, error}
         end
     end
+  end
+
+  defp keep_chunk(gen, ops, want, acc, rejected) do
+    keep(gen, ops, want, acc, 0, rejected, 0)
+  catch
+    _kind, _reason -> :raised
   end
 
   # Goes through a chunk: `{:all, acc, kept, rejected}` when all of it was
@@ -851,14 +869,29 @@ defmodule Lockstep.Generator.Engine do
   def run_ops(gen, k, record?), do: run_ops(gen, k, record?, mode(gen))
 
   defp run_ops(gen, k, record?, :lifted) do
-    case lift(gen) do
-      {:tags, _} = lift ->
-        {gen, {ops, state, tags}} = run(gen, {:ops, k, record?, true}, :lifted)
-        {gen, {apply_lift(ops, lift, tags, record?), state}}
+    lift = lift(gen)
 
-      lift ->
-        {gen, {ops, state}} = run(gen, {:ops, k, record?}, :lifted)
-        {gen, {apply_lift(ops, lift, nil, record?), state}}
+    {gen, {ops, state, tags}} =
+      case lift do
+        {:tags, _} ->
+          run(gen, {:ops, k, record?, true}, :lifted)
+
+        _ ->
+          {gen, {ops, state}} = run(gen, {:ops, k, record?}, :lifted)
+          {gen, {ops, state, nil}}
+      end
+
+    case apply_lift_safe(ops, lift, tags, record?) do
+      {:ok, ops} ->
+        {gen, {ops, state}}
+
+      # A map's function raised on op j: the ops before it (the engine run
+      # again for just those), the error left for the call that reaches it.
+      {:raised, 0, {kind, reason, stack}} ->
+        :erlang.raise(kind, reason, stack)
+
+      {:raised, j, _error} ->
+        run_ops(gen, j, record?, :lifted)
     end
   end
 
@@ -887,6 +920,28 @@ defmodule Lockstep.Generator.Engine do
       gen.kind == :zip -> {:zip, Enum.map(gen.children, &chain_fun/1)}
       true -> {:tags, List.to_tuple(Enum.map(gen.children, &chain_fun/1))}
     end
+  end
+
+  # apply_lift/4, or where a function raised: `{:raised, j, error}` for
+  # op j (counting ops, not next_child entries).
+  defp apply_lift_safe(ops, lift, tags, record?) do
+    {:ok, apply_lift(ops, lift, tags, record?)}
+  catch
+    _kind, _reason ->
+      # (A function that raised on the list and on none of its ops alone is
+      # not pure: let it raise as it does.)
+      first_raise(ops, lift, tags, record?, 0) || {:ok, apply_lift(ops, lift, tags, record?)}
+  end
+
+  defp first_raise([], _lift, _tags, _record?, _j), do: nil
+
+  defp first_raise(ops, lift, tags, record?, j) do
+    {op, ops} = if record?, do: {hd(ops), tl(tl(ops))}, else: {hd(ops), tl(ops)}
+    {tag, tags} = if tags, do: {[hd(tags)], tl(tags)}, else: {nil, nil}
+    apply_lift([op], lift, tag, false)
+    first_raise(ops, lift, tags, record?, j + 1)
+  catch
+    kind, reason -> {:raised, j, {kind, reason, __STACKTRACE__}}
   end
 
   defp apply_lift(ops, nil, _tags, _record?), do: ops
