@@ -29,7 +29,7 @@ defmodule Lockstep.Generator.Engine do
   # every op made since, so the same `settle/1` gives the exact state.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Native
+  alias Lockstep.Generator.{Native, Supply}
 
   import Bitwise
 
@@ -95,18 +95,8 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # True for a mix, concat or zip the engine runs with "supplied" children:
   # one holding a child it cannot run itself (a filter, a select, a map not
-  # over an engine tree, or a composite holding one). The engine still
-  # composes it (the one implementation of what a mix, concat or zip does
-  # next and when it is done); each such child's next ops are pulled here
-  # with next/1 ahead of the call and handed to the engine as a cycle leaf
-  # over exactly those ops, so op i of the leaf is the child's next op i.
-  # A call of k ops asks a child at most k times (once per op), so a supply
-  # of k ops, or all the child has left, is never run past. The ops pulled
-  # and the child after each wait in `engine.ahead` (one entry per child,
-  # nil for children the engine runs) until the engine reports how many it
-  # took. Like a map's function, a filter's predicate may so run ahead of
-  # next/1; an exception from a supplied child (a filter past its
-  # :max_rejections) is raised by the engine call whose ops reach it.
+  # over an engine tree, or a composite holding one), whose next ops are
+  # pulled ahead and handed to the engine (Lockstep.Generator.Supply).
   @spec supplied?(G.t()) :: boolean()
   def supplied?(%G{kind: kind} = gen) when kind in [:mix, :concat, :zip],
     do: not native?(gen) and not lifted?(gen)
@@ -380,7 +370,9 @@ defmodule Lockstep.Generator.Engine do
   end
 
   def drop(gen, n) do
-    if runs?(gen), do: gen |> settle_frontier() |> skip(n) |> materialize(), else: walk(gen, n)
+    if runs?(gen),
+      do: gen |> settle_frontier() |> skip(n) |> Supply.materialize(),
+      else: walk(gen, n)
   end
 
   defp walk(gen, 0), do: gen
@@ -409,9 +401,9 @@ defmodule Lockstep.Generator.Engine do
   # capacity, and children taken into a new composite).
   @spec settle(G.t()) :: G.t()
   def settle(%G{children: nil} = gen), do: %{gen | buf: [], pos: position(gen)}
-  def settle(%G{buf: []} = gen), do: gen |> settle_frontier() |> materialize()
+  def settle(%G{buf: []} = gen), do: gen |> settle_frontier() |> Supply.materialize()
 
-  def settle(gen), do: gen |> rebase() |> materialize()
+  def settle(gen), do: gen |> rebase() |> Supply.materialize()
 
   # The children advanced by the ops consumed since they were written: `pos`
   # (ops of the last refill, or made by the cursor) less those still
@@ -475,7 +467,7 @@ defmodule Lockstep.Generator.Engine do
       |> Enum.zip()
       |> Enum.map(fn
         {child, s, nil} -> {apply_state(child, s), nil}
-        {child, s, entry} -> take_supply(child, produced(s), entry)
+        {child, s, entry} -> Supply.take(child, produced(s), entry)
       end)
       |> Enum.unzip()
 
@@ -501,32 +493,6 @@ defmodule Lockstep.Generator.Engine do
 
     %{gen | engine: engine}
   end
-
-  # A supplied child after the engine took n of its ops: the state kept
-  # after the last one pulled when it took them all, else the same child,
-  # `behind` n more.
-  defp take_supply(child, 0, entry), do: {child, entry}
-
-  defp take_supply(_child, n, %{left: n, tail: tail} = entry),
-    do: {tail, %{entry | ops: [], left: 0, behind: 0}}
-
-  defp take_supply(child, n, %{ops: ops, left: left, behind: behind} = entry),
-    do: {child, %{entry | ops: Enum.drop(ops, n), left: left - n, behind: behind + n}}
-
-  # `gen` with its supplied children at their exact states.
-  defp materialize(%G{children: cs, engine: %{ahead: [_ | _] = ahead} = e} = gen) do
-    {cs, ahead} =
-      Enum.zip(cs, ahead)
-      |> Enum.map(fn
-        {child, %{behind: b} = entry} when b > 0 -> {drop(child, b), %{entry | behind: 0}}
-        pair -> pair
-      end)
-      |> Enum.unzip()
-
-    %{gen | children: cs, engine: %{e | ahead: ahead}}
-  end
-
-  defp materialize(gen), do: gen
 
   defp produced(n) when is_integer(n), do: n
   defp produced(%{produced: n}), do: n
@@ -556,10 +522,10 @@ defmodule Lockstep.Generator.Engine do
         {:ops, k, _record, _tags} -> {request, k}
       end
 
-    gen = supply(gen, k)
+    gen = Supply.supply(gen, k)
     {gen, result} = run_tree(gen, request)
 
-    if supplies_ok?(gen, elem(result, 1)),
+    if Supply.ok?(gen, elem(result, 1)),
       do: {gen, result},
       else: run_to_error(gen, request, 0, k)
   end
@@ -569,14 +535,20 @@ defmodule Lockstep.Generator.Engine do
   # (lo runs short of it, hi does not), so next/1 gives every op before it
   # and raises on that one, as stepping would.
   defp run_to_error(gen, request, lo, hi) when hi - lo <= 1 do
-    if lo == 0, do: raise_supply!(gen, request), else: run_tree(gen, with_count(request, lo))
+    if lo == 0 do
+      # The first op already needs it: what the child raised, now.
+      {_gen, result} = run_tree(gen, with_count(request, 1))
+      Supply.raise!(gen, elem(result, 1))
+    else
+      run_tree(gen, with_count(request, lo))
+    end
   end
 
   defp run_to_error(gen, request, lo, hi) do
     mid = div(lo + hi, 2)
     {_gen, result} = run_tree(gen, with_count(request, mid))
 
-    if supplies_ok?(gen, elem(result, 1)),
+    if Supply.ok?(gen, elem(result, 1)),
       do: run_to_error(gen, request, mid, hi),
       else: run_to_error(gen, request, lo, mid)
   end
@@ -603,168 +575,6 @@ defmodule Lockstep.Generator.Engine do
       {:error, reason} ->
         raise ArgumentError, "invalid generator: #{reason}"
     end
-  end
-
-  # Tops up every supplied child of `gen` to at least k ops ahead (or all it
-  # has left).
-  defp supply(%G{children: cs, engine: e} = gen, k) do
-    ahead = e.ahead || Enum.map(cs, fn _ -> nil end)
-
-    ahead =
-      :lists.zipwith(
-        fn child, entry ->
-          cond do
-            native?(child) ->
-              nil
-
-            entry == nil ->
-              top_up(child, new_entry(), k)
-
-            true ->
-              top_up(child, entry, k)
-          end
-        end,
-        cs,
-        ahead
-      )
-
-    %{gen | engine: %{e | ahead: ahead}}
-  end
-
-  # An entry: `ops`, the next ops of the child after `behind` ops, `left`
-  # of them; `tail`, the child after them (nil before the first pull);
-  # `done` once the child answered :done after them; `error`, what pulling
-  # the next one raised. `behind`: ops the engine took from the child since
-  # `children` last held its exact state (written out by materialize/1, so
-  # the hot path never walks a child twice). Only two states of the child
-  # are kept: one per op would hold nested lookaheads over and over, which
-  # `:erlang.term_to_binary/1` would copy out.
-  defp new_entry, do: %{ops: [], left: 0, tail: nil, done: false, error: nil, behind: 0}
-
-  defp top_up(_child, %{left: left} = entry, k) when left >= k, do: entry
-  defp top_up(_child, %{done: true} = entry, _k), do: entry
-  defp top_up(_child, %{error: {_, _, _}} = entry, _k), do: entry
-
-  defp top_up(child, %{ops: ops, left: left, tail: tail} = entry, k) do
-    {more, n, tail, done, error} = pull(tail || child, k - left)
-    %{entry | ops: ops ++ more, left: left + n, tail: tail, done: done, error: error}
-  end
-
-  # The next (up to) m ops of `gen` and `gen` after them: `{ops, n, gen,
-  # done, error}`. A map or filter over a tree the engine runs takes that
-  # tree's ops a chunk at a time; anything else steps.
-  defp pull(%G{remaining: 0} = gen, _m), do: {[], 0, gen, true, nil}
-
-  defp pull(%G{kind: kind, children: [child]} = gen, m) when kind in [:map, :filter] do
-    if runs?(child), do: pull_chunked(gen, cap(m, gen.remaining)), else: pull(gen, m, [], 0)
-  end
-
-  defp pull(gen, m), do: pull(gen, m, [], 0)
-
-  defp pull(gen, 0, acc, n), do: {:lists.reverse(acc), n, gen, false, nil}
-
-  defp pull(gen, m, acc, n) do
-    case pull_one(gen) do
-      {:ok, {op, gen}} -> pull(gen, m - 1, [op | acc], n + 1)
-      {:ok, :done} -> {:lists.reverse(acc), n, gen, true, nil}
-      {:error, error} -> {:lists.reverse(acc), n, gen, false, error}
-    end
-  end
-
-  # Chunks of the child's ops through the map's function or the filter's
-  # predicate until m are kept; the child is moved on past the last op
-  # looked at (a filter stops right after the op it keeps last).
-  defp pull_chunked(gen, m), do: pull_chunked(gen, m, [], 0, 0)
-
-  defp pull_chunked(gen, m, acc, n, _rejected) when n >= m,
-    do: {:lists.reverse(acc), n, gen, gen.remaining == 0, nil}
-
-  defp pull_chunked(%G{children: [child]} = gen, m, acc, n, rejected) do
-    case chunk(child, m - n) do
-      {[], _child} ->
-        {:lists.reverse(acc), n, gen, true, nil}
-
-      {ops, after_chunk} ->
-        case keep_chunk(gen, ops, m - n, acc, rejected) do
-          # The function or predicate raised on an op of this chunk: step
-          # from the chunk's start, so the error waits at that op.
-          :raised ->
-            pull(gen, m - n, acc, n)
-
-          {:all, acc, kept, rejected} ->
-            gen = %{gen | children: [after_chunk], remaining: sub(gen.remaining, kept)}
-            pull_chunked(gen, m, acc, n + kept, rejected)
-
-          {:stop, acc, kept, used, error} ->
-            gen = %{gen | children: [drop(child, used)], remaining: sub(gen.remaining, kept)}
-            {:lists.reverse(acc), n + kept, gen, false, error}
-        end
-    end
-  end
-
-  defp keep_chunk(gen, ops, want, acc, rejected) do
-    keep(gen, ops, want, acc, 0, rejected, 0)
-  catch
-    _kind, _reason -> :raised
-  end
-
-  # Goes through a chunk: `{:all, acc, kept, rejected}` when all of it was
-  # used, else `{:stop, acc, kept, used, error}`: the first `used` ops were
-  # used (`want` kept, or a filter past its :max_rejections).
-  defp keep(_gen, [], _want, acc, kept, rejected, _used), do: {:all, acc, kept, rejected}
-  defp keep(_gen, _ops, want, acc, want, _rejected, used), do: {:stop, acc, want, used, nil}
-
-  defp keep(%G{kind: :map, engine: %{fun: fun}} = gen, [op | ops], want, acc, kept, r, used),
-    do: keep(gen, ops, want, [fun.(op) | acc], kept + 1, r, used + 1)
-
-  defp keep(%G{engine: %{pred: pred, max: max}} = gen, [op | ops], want, acc, kept, r, used) do
-    cond do
-      pred.(op) -> keep(gen, ops, want, [op | acc], kept + 1, 0, used + 1)
-      r + 1 < max -> keep(gen, ops, want, acc, kept, r + 1, used + 1)
-      true -> {:stop, acc, kept, used - r, rejection_error(max)}
-    end
-  end
-
-  defp rejection_error(max) do
-    Lockstep.Generator.Step.too_many_rejections!(max)
-  catch
-    kind, reason -> {kind, reason, __STACKTRACE__}
-  end
-
-  defp pull_one(gen) do
-    {:ok, G.next(gen)}
-  catch
-    kind, reason -> {:error, {kind, reason, __STACKTRACE__}}
-  end
-
-  # False when the engine served a supplied child past its ops (into what
-  # pulling raised).
-  defp supplies_ok?(%G{engine: %{ahead: ahead}}, %{children: states}) do
-    Enum.zip(ahead, states)
-    |> Enum.all?(fn
-      {%{error: {_, _, _}, left: left}, state} -> produced(state) <= left
-      _ -> true
-    end)
-  end
-
-  defp supplies_ok?(_gen, _state), do: true
-
-  # Raises what the supplied child asked for the first op could not give.
-  defp raise_supply!(%G{engine: %{ahead: ahead}} = gen, request) do
-    {_gen, result} = run_tree(gen, with_count(request, 1))
-    %{children: states} = elem(result, 1)
-
-    {kind, reason, stack} =
-      Enum.zip(ahead, states)
-      |> Enum.find_value(fn
-        {%{error: error, left: left}, state} when error != nil ->
-          if produced(state) > left, do: error
-
-        _ ->
-          nil
-      end)
-
-    :erlang.raise(kind, reason, stack)
   end
 
   # Trees of pool picks only with large pools get their ops as flat pool
@@ -1054,10 +864,9 @@ defmodule Lockstep.Generator.Engine do
 
   defp child_spec({child, nil}, pools), do: spec(child, pools)
 
-  defp child_spec({_child, %{ops: ops, left: n, error: error}}, pools) do
-    pool = if n == 0, do: {nil}, else: List.to_tuple(ops)
-    budget = if error == nil, do: n, else: n + 1
-    {{:leaf, :cycle, tuple_size(pool), nil, {0, 0}, 0, 0, budget}, [pool | pools]}
+  defp child_spec({_child, entry}, pools) do
+    {spec, pool} = Supply.leaf(entry)
+    {spec, [pool | pools]}
   end
 
   @doc false

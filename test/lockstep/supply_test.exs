@@ -1,7 +1,7 @@
-defmodule Lockstep.SuppliedTest do
+defmodule Lockstep.SupplyTest do
   # A mix, concat or zip holding a child the engine cannot run (a filter, a
   # select, a composite holding one) is still composed by the engine: the
-  # child's next ops are pulled ahead and handed to it (Engine.supplied?/1).
+  # child's next ops are pulled ahead and handed to it (Lockstep.Generator.Supply).
   use ExUnit.Case, async: true
 
   import Lockstep.GeneratorHelpers
