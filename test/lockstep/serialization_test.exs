@@ -8,7 +8,7 @@ defmodule Lockstep.SerializationTest do
   import Lockstep.GeneratorHelpers
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Native
+  alias Lockstep.Generator.{Native, Op}
 
   @moduletag timeout: 120_000
 
@@ -39,6 +39,15 @@ defmodule Lockstep.SerializationTest do
       )
 
     nested = G.mix([G.mix([G.weighted([n1: 1, n2: 1], seed: 106), G.cycle([:c])]), random])
+    # 40 leaves: next/1 refills from a cursor (a NIF resource) kept in the struct.
+    wide = G.mix(for(i <- 1..40, do: G.random([:a, {:b, i}], seed: i)))
+    # Maps and a filter (remote functions, loadable in the second VM).
+    wide_maps = G.mix(for(i <- 1..36, do: G.map(G.cycle([{:w, i}, :r]), &Op.f/1)))
+
+    supplied =
+      G.mix([G.filter(G.integers(1..9, seed: 107), &is_integer/1), mix, G.map(cycle, &Op.f/1)])
+
+    supplied = G.mix([G.filter(G.random(@pool, seed: 108), &is_tuple/1), supplied])
 
     base = [
       random: random,
@@ -48,7 +57,10 @@ defmodule Lockstep.SerializationTest do
       cycle: cycle,
       mix: mix,
       mix_all: mix_all,
-      nested: nested
+      nested: nested,
+      wide: wide,
+      wide_maps: wide_maps,
+      supplied: supplied
     ]
 
     for {name, gen} <- base,
@@ -67,6 +79,8 @@ defmodule Lockstep.SerializationTest do
   # Weighted tables anywhere in a generator's tree, read from the internal
   # engine tuple by position-independent search (any reference in the struct).
   defp references(term) when is_reference(term), do: [term]
+  # A wide tree's cursor is a cache, not a table (see Engine.next/1).
+  defp references(%{cursor: _, pools: _, at: _}), do: []
   defp references(%_{} = struct), do: struct |> Map.from_struct() |> references()
   defp references(map) when is_map(map), do: map |> Map.values() |> Enum.flat_map(&references/1)
   defp references(list) when is_list(list), do: Enum.flat_map(list, &references/1)
@@ -83,6 +97,7 @@ defmodule Lockstep.SerializationTest do
   refs = fn refs, term ->
     cond do
       is_reference(term) -> [term]
+      is_map(term) and is_map_key(term, :cursor) -> []
       is_struct(term) -> refs.(refs, Map.from_struct(term))
       is_map(term) -> Enum.flat_map(Map.values(term), &refs.(refs, &1))
       is_list(term) -> Enum.flat_map(term, &refs.(refs, &1))
