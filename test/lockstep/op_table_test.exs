@@ -1,7 +1,8 @@
 defmodule Lockstep.OpTableTest do
   # Small register and bank workloads pick their ops from a constant op table
-  # (Lockstep.Generator.OpTable) instead of building each op: the same words,
-  # so the same ops. Each tabled workload is compared here with the same
+  # (Lockstep.Generator.OpTable) instead of building each op, and small
+  # list-append workloads their read micro-ops: the same words, so the same
+  # ops. Each tabled workload is compared here with the same
   # workload forced onto the building path (its params without `:table`, its
   # pool the kind atoms), through every path that reads ops.
   use ExUnit.Case, async: true
@@ -18,6 +19,10 @@ defmodule Lockstep.OpTableTest do
   defp built(%G{kind: :bank, engine: %{params: {:bank, a, m, w, :table}} = e} = gen),
     do: %{gen | engine: %{e | params: {:bank, a, m, w}, pool: {:transfer, :read}}}
 
+  defp built(%G{kind: :list_append, engine: %{params: params} = e} = gen)
+       when tuple_size(params) == 8 and elem(params, 7) == :table,
+       do: %{gen | engine: %{e | params: Tuple.delete_at(params, 7), pool: {:append, :r, nil}}}
+
   defp next_list(gen, 0, acc), do: {Enum.reverse(acc), gen}
 
   defp next_list(gen, n, acc) do
@@ -26,7 +31,8 @@ defmodule Lockstep.OpTableTest do
   end
 
   defp assert_same(tabled) do
-    assert :table == elem(tabled.engine.params, 4)
+    params = tabled.engine.params
+    assert :table == elem(params, tuple_size(params) - 1)
     plain = built(tabled)
     refute tabled.engine.pool == plain.engine.pool
 
@@ -71,6 +77,22 @@ defmodule Lockstep.OpTableTest do
     for mix <- [[transfer: 1], [read: 2, transfer: 1], :swarm] do
       assert_same(Workloads.bank(seed: 5, mix: mix))
     end
+  end
+
+  test "list_append: every read table gives the transactions the building path gives" do
+    for keys <- 1..16, seed <- [2, 77] do
+      gen = Workloads.list_append(seed: seed, keys: keys)
+      assert gen.engine.pool == OpTable.list_append(keys)
+      assert_same(gen)
+    end
+
+    for opts <- [[key_dist: :uniform], [mix: [read: 3, append: 1]], [mix: :swarm]],
+        worker <- [0, 2] do
+      gen = Workloads.list_append([seed: 6, keys: 5, workers: 3, worker: worker] ++ opts)
+      assert_same(gen)
+    end
+
+    assert %{params: {:list_append, 17, 4, _, _, 1, 0}} = Workloads.list_append(keys: 17).engine
   end
 
   test "larger workloads build their ops" do

@@ -57,8 +57,9 @@ defimpl Inspect, for: Lockstep.Generator do
   end
 
   # A list_append's share of the values when split or given `workers:`.
-  defp share(%{params: {:list_append, _, _, _, _, ws, w}}) when ws > 1,
-    do: " workers: #{ws} worker: #{w}"
+  # (Params {:list_append, keys, len, weights, skew, workers, worker[, :table]}.)
+  defp share(%{params: p}) when elem(p, 0) == :list_append and elem(p, 5) > 1,
+    do: " workers: #{elem(p, 5)} worker: #{elem(p, 6)}"
 
   defp share(_engine), do: ""
 

@@ -1,6 +1,6 @@
 defmodule Lockstep.Generator.OpTable do
   @moduledoc false
-  # Constant op tables for small register and bank workloads.
+  # Constant op tables for small register, bank and list-append workloads.
   #
   # A register over a handful of values, or a bank over a few accounts, can
   # only make a few dozen distinct ops. For those, every possible op is built
@@ -15,6 +15,8 @@ defmodule Lockstep.Generator.OpTable do
   # bank/1: up to this many accounts, amounts up to this.
   @bank_accounts 2..5
   @bank_amounts 1..5
+  # list_append/1: up to this many keys.
+  @list_append_keys 1..16
 
   # Every register op over first..first + count - 1: read, the writes, then
   # the cas ops (old major, new minor).
@@ -62,4 +64,19 @@ defmodule Lockstep.Generator.OpTable do
   end
 
   def bank(_accounts, _max), do: nil
+
+  @doc false
+  # The pool of list_append(keys: k) with every read micro-op after the
+  # usual three terms: `:append`, `:r`, `nil`, then `[:r, key, nil]` for
+  # key in 0..k-1 (a transaction's appends are built: their values are
+  # unique), or nil.
+  @spec list_append(pos_integer()) :: tuple() | nil
+  def list_append(keys)
+
+  for k <- @list_append_keys do
+    pool = List.to_tuple([:append, :r, nil] ++ for(key <- 0..(k - 1), do: [:r, key, nil]))
+    def list_append(unquote(k)), do: unquote(Macro.escape(pool))
+  end
+
+  def list_append(_keys), do: nil
 end

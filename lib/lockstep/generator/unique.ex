@@ -73,6 +73,10 @@ defmodule Lockstep.Generator.Unique do
   defp spread_params({:list_append, keys, len, weights, skew, ws, w}, n, k),
     do: {:list_append, keys, len, weights, skew, workers!(ws * n), w + ws * k}
 
+  # With its read table (Lockstep.Generator.OpTable), the same.
+  defp spread_params({:list_append, _, _, _, _, _, _, :table} = params, n, k),
+    do: params |> Tuple.delete_at(7) |> spread_params(n, k) |> Tuple.append(:table)
+
   defp spread_params(params, _n, _k), do: params
 
   defp workers!(ws) when ws <= @max_workers, do: ws

@@ -114,7 +114,7 @@ defmodule Lockstep.Generator.Workloads do
     keys = Options.int!(opts, :keys, 8, 1..max_keys, "list_append/1")
 
     params = {:list_append, keys, max_len, weights, skew, workers, worker}
-    G.__value__(:list_append, params, [:append, :r, nil], seed(opts))
+    workload(:list_append, params, [:append, :r, nil], OpTable.list_append(keys), seed(opts))
   end
 
   @doc """
@@ -158,8 +158,9 @@ defmodule Lockstep.Generator.Workloads do
 
   defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
 
-  # A register or bank workload: its ops built from the kind atoms, or picked
-  # from its constant op table when it has one (params marked `:table`).
+  # A workload: its ops built from the kind atoms, or picked from its
+  # constant op table when it has one (params marked `:table`; for
+  # list_append, its read micro-ops).
   defp workload(kind, params, kinds, nil, seed), do: G.__value__(kind, params, kinds, seed)
 
   defp workload(kind, params, _kinds, table, seed),

@@ -40,6 +40,9 @@ pub struct ListAppend {
     /// and across `workers` generators with distinct `worker`.
     pub workers: u64,
     pub worker: u64,
+    /// Read micro-ops `[:r, key, nil]` picked from the pool (see
+    /// [`LeafKind::op_table_len`]) instead of built.
+    pub table: bool,
 }
 
 impl ListAppend {
@@ -296,7 +299,11 @@ impl LeafKind {
     ///   `0..c` (`1 + c + c²` ops);
     /// * bank over `a` accounts and amounts `1..=m`: `{transfer, f, t, x}`
     ///   at `(f·a + t)·m + x - 1` (entries with `f = t` are never picked),
-    ///   then `read` (`a²·m + 1` ops).
+    ///   then `read` (`a²·m + 1` ops);
+    /// * list-append over `k` keys: its usual pool `append`, `r`, `nil`, then
+    ///   the read micro-op `[r, key, nil]` of every key in `0..k` (`3 + k`
+    ///   terms; a transaction's appends are still built, their values being
+    ///   unique).
     pub fn op_table_len(&self) -> Option<u64> {
         let len = match self {
             LeafKind::Register { count, .. } => 1 + count + count * count,
@@ -305,6 +312,7 @@ impl LeafKind {
                 max_amount,
                 ..
             } => u128::from(*accounts) * u128::from(*accounts) * u128::from(*max_amount) + 1,
+            LeafKind::ListAppend(la) => 3 + u128::from(la.keys),
             _ => return None,
         };
         (len <= u128::from(MAX_OP_TABLE)).then_some(len as u64)
@@ -316,12 +324,15 @@ impl LeafKind {
     pub fn tabled(self) -> Result<Self, EngineError> {
         if self.op_table_len().is_none() {
             return Err(EngineError::BadParameter(
-                "op table: only register and bank workloads of at most 4096 ops",
+                "op table: only register, bank and list-append workloads of at most 4096 entries",
             ));
         }
         let mut kind = self;
-        if let LeafKind::Register { table, .. } | LeafKind::Bank { table, .. } = &mut kind {
-            *table = true;
+        match &mut kind {
+            LeafKind::Register { table, .. }
+            | LeafKind::Bank { table, .. }
+            | LeafKind::ListAppend(ListAppend { table, .. }) => *table = true,
+            _ => {}
         }
         Ok(kind)
     }
@@ -333,7 +344,9 @@ impl LeafKind {
             LeafKind::Weighted(table) => table.len() as u64,
             LeafKind::Integers { .. } | LeafKind::Counter { .. } | LeafKind::Zipf(_) => 0,
             LeafKind::Transfer { .. } => 1,
-            LeafKind::Register { table: true, .. } | LeafKind::Bank { table: true, .. } => {
+            LeafKind::Register { table: true, .. }
+            | LeafKind::Bank { table: true, .. }
+            | LeafKind::ListAppend(ListAppend { table: true, .. }) => {
                 self.op_table_len().unwrap_or(0)
             }
             LeafKind::ListAppend(_) | LeafKind::Register { .. } => 3,
@@ -486,14 +499,19 @@ impl LeafKind {
                         Some(z) => z.sample(key_w, |r| retry(base + 2 + 2 * u128::from(j), r)) - 1,
                         None => bounded(key_w, la.keys),
                     };
-                    out.push(Tok::List(3));
                     if bounded(kind_w, both) < la.read_weight {
-                        out.extend([
-                            Tok::Pick(offset + 1),
-                            Tok::Int(i128::from(key)),
-                            Tok::Pick(offset + 2),
-                        ]);
+                        if la.table {
+                            out.push(Tok::Pick(offset + 3 + key));
+                        } else {
+                            out.extend([
+                                Tok::List(3),
+                                Tok::Pick(offset + 1),
+                                Tok::Int(i128::from(key)),
+                                Tok::Pick(offset + 2),
+                            ]);
+                        }
                     } else {
+                        out.push(Tok::List(3));
                         let value = (u128::from(i) * u128::from(la.max_len) + u128::from(j))
                             * u128::from(la.workers)
                             + u128::from(la.worker)
@@ -597,6 +615,58 @@ mod tests {
         assert!(LeafKind::random(3).unwrap().tabled().is_err());
     }
 
+    #[test]
+    fn list_append_read_table_gives_the_reads_built_reads_give() {
+        let la = |keys, zipf: bool| {
+            LeafKind::ListAppend(
+                ListAppend {
+                    keys,
+                    max_len: 4,
+                    read_weight: 1,
+                    append_weight: 1,
+                    key_zipf: zipf.then(|| Zipf::new(keys, 1.0).unwrap()),
+                    workers: 1,
+                    worker: 0,
+                    table: false,
+                }
+                .validate()
+                .unwrap(),
+            )
+        };
+        for kind in [la(8, false), la(1, false), la(16, true), la(300, false)] {
+            let LeafKind::ListAppend(plain) = &kind else {
+                unreachable!()
+            };
+            let keys = plain.keys;
+            let tabled = kind.clone().tabled().unwrap();
+            assert_eq!(tabled.pool_len(), 3 + keys);
+            for (pos, offset) in [(0, 0), (1000, 5), (u64::MAX - 40, 2)] {
+                let mut built = Vec::new();
+                Leaf::new(kind.clone(), at(pos), Some(60), offset).fill_tokens(&mut built, 60);
+                let mut picked = Vec::new();
+                Leaf::new(tabled.clone(), at(pos), Some(60), offset).fill_tokens(&mut picked, 60);
+                // A read from the table, written out as the built one.
+                let expanded: Vec<Tok> = picked
+                    .iter()
+                    .flat_map(|t| match *t {
+                        Tok::Pick(j) if j >= offset + 3 => {
+                            assert!(j < offset + 3 + keys);
+                            vec![
+                                Tok::List(3),
+                                Tok::Pick(offset + 1),
+                                Tok::Int(i128::from(j - offset - 3)),
+                                Tok::Pick(offset + 2),
+                            ]
+                        }
+                        t => vec![t],
+                    })
+                    .collect();
+                assert_eq!(expanded, built, "{keys} keys at {pos}");
+                assert!(picked.len() < built.len(), "reads came from the table");
+            }
+        }
+    }
+
     fn ints(kind: LeafKind, pos: u64, k: usize) -> Vec<i128> {
         let mut toks = Vec::new();
         Leaf::new(kind, at(pos), Some(k as u64), 0).fill_tokens(&mut toks, k);
@@ -667,6 +737,7 @@ mod tests {
             key_zipf: None,
             workers,
             worker,
+            table: false,
         };
         assert!(la(1 << 32, 5).validate().is_ok());
         assert!(la((1 << 32) + 1, 0).validate().is_err());

@@ -1019,6 +1019,7 @@ mod tests {
                     key_zipf: Some(crate::zipf::Zipf::new(4, 1.0).unwrap()),
                     workers: 2,
                     worker: 1,
+                    table: false,
                 }
                 .validate()
                 .unwrap(),

@@ -136,6 +136,7 @@ fn parse(words: &[&str], offset: u64, labels: &mut Vec<String>) -> (Node, usize)
                 key_zipf,
                 workers: workers.parse().unwrap(),
                 worker: worker.parse().unwrap(),
+                table: false,
             };
             let pool = vec!["append".into(), "r".into(), "nil".into()];
             (

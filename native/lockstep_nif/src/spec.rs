@@ -11,7 +11,8 @@
 //!           | {:register, first, last, [read_w, write_w, cas_w] | :swarm[, :table]}
 //!           | {:bank, accounts, max_amount, [transfer_w, read_w] | :swarm[, :table]}
 //!     (`:table`: the pool is the workload's op table, see LeafKind::op_table_len)
-//!           | {:list_append, keys, max_len, [append_w, read_w] | :swarm, skew | nil, workers, worker}
+//!           | {:list_append, keys, max_len, [append_w, read_w] | :swarm, skew | nil, workers, worker[, :table]}
+//!     (`:table` on list_append: the pool ends with every read micro-op `[:r, key, nil]`)
 //! {:mix, :any | :all, next_child, remaining, [spec]}                (round-robin)
 //! {:mix, :any | :all, next_child, remaining, [spec], strategy}
 //!     strategy: :round_robin | :concat | {:random, :uniform | table, seed, stream, pos}
@@ -325,25 +326,31 @@ fn value_kind(term: Term, seed: Seed) -> Result<LeafKind, SpecError> {
             )?,
             rest,
         )?,
-        [_, keys, max_len, weights, s, workers, worker] if tag == atoms::list_append() => {
+        [_, keys, max_len, weights, s, workers, worker, rest @ ..]
+            if tag == atoms::list_append() =>
+        {
             let [append_w, read_w] = kind_weights(*weights, seed)?;
             let keys: u64 = field(*keys, "keys")?;
             let key_zipf = match s.decode::<Atom>() {
                 Ok(a) if a == atoms::nil() => None,
                 _ => Some(Zipf::new(keys, skew(*s)?)?),
             };
-            LeafKind::ListAppend(
-                ListAppend {
-                    keys,
-                    max_len: field(*max_len, "max_len")?,
-                    read_weight: read_w,
-                    append_weight: append_w,
-                    key_zipf,
-                    workers: field(*workers, "workers")?,
-                    worker: field(*worker, "worker")?,
-                }
-                .validate()?,
-            )
+            op_table(
+                LeafKind::ListAppend(
+                    ListAppend {
+                        keys,
+                        max_len: field(*max_len, "max_len")?,
+                        read_weight: read_w,
+                        append_weight: append_w,
+                        key_zipf,
+                        workers: field(*workers, "workers")?,
+                        worker: field(*worker, "worker")?,
+                        table: false,
+                    }
+                    .validate()?,
+                ),
+                rest,
+            )?
         }
         _ => return Err(SpecError::Malformed("value kind")),
     };
