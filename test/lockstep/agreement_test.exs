@@ -305,8 +305,25 @@ defmodule Lockstep.AgreementTest do
       {G.mix(Enum.map(Enum.with_index(takes.(40)), fn {g, i} -> G.map(g, &{i, &1}) end),
          until: :all
        ), "mix of 40 maps of takes", true},
-      {G.zip(Enum.map(leaves.(33), &G.map(&1, fn v -> v * 2 end))), "zip of 33 maps", true}
+      {G.zip(Enum.map(leaves.(33), &G.map(&1, fn v -> v * 2 end))), "zip of 33 maps", true},
+      {G.mix(mixed_kids(40), until: :all), "mix of 40 leaves, maps, filters and takes", false},
+      {G.concat(mixed_kids(34)), "concat of 34 leaves, maps, filters and takes", false}
     ]
+  end
+
+  # Leaves, maps, filters and takes in turn (a filter makes the composite
+  # supplied; without one it would be wide).
+  defp mixed_kids(n) do
+    for i <- 1..n do
+      leaf = G.random([:a, :b, {:w, i}], seed: 1000 + i)
+
+      case rem(i, 4) do
+        0 -> G.take(leaf, 50 + i * 7)
+        1 -> G.map(leaf, &{i, &1})
+        2 -> G.take(G.filter(leaf, &(&1 != :a)), 40 + i * 5)
+        3 -> leaf
+      end
+    end
   end
 
   defp trees do
