@@ -107,12 +107,7 @@ fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, Spec
         }
         // On the stack: at most INLINE_TABLE of them.
         let mut weights = [0u64; INLINE_TABLE];
-        let items = term
-            .into_list_iterator()
-            .map_err(|_| SpecError::Malformed("weights"))?;
-        for (w, item) in weights.iter_mut().zip(items) {
-            *w = field(item, "weights")?;
-        }
+        read_u64s(term, &mut weights[..n], "weights")?;
         return Ok(std::sync::Arc::new(lockstep_engine::AliasTable::new(
             &weights[..n],
         )?));
@@ -265,13 +260,19 @@ fn kind_weights<const N: usize>(term: Term, seed: Seed) -> Result<[u64; N], Spec
         return Err(SpecError::Malformed("kind weights"));
     }
     let mut weights = [0u64; N];
+    read_u64s(term, &mut weights, "kind weights")?;
+    Ok(weights)
+}
+
+/// The first `out.len()` items of the proper list `term`, as u64s.
+fn read_u64s(term: Term, out: &mut [u64], what: &'static str) -> Result<(), SpecError> {
     let items = term
         .into_list_iterator()
-        .map_err(|_| SpecError::Malformed("kind weights"))?;
-    for (w, item) in weights.iter_mut().zip(items) {
-        *w = field(item, "kind weights")?;
+        .map_err(|_| SpecError::Malformed(what))?;
+    for (w, item) in out.iter_mut().zip(items) {
+        *w = field(item, what)?;
     }
-    Ok(weights)
+    Ok(())
 }
 
 /// A workload as it is, or picking from its op table when its params end
