@@ -696,13 +696,15 @@ fn composite_term<'a>(
     next_child: Option<usize>,
     children: &[NodeState],
 ) -> Term<'a> {
-    let children: Vec<Term> = children.iter().map(|c| state_term(env, c)).collect();
+    // Cell by cell from the last: no buffer for the list.
+    let children = children
+        .iter()
+        .rev()
+        .fold(Term::list_new_empty(env), |list, c| {
+            list.list_prepend(state_term(env, c))
+        });
     let keys = [atoms::produced(), atoms::next_child(), atoms::children()];
-    let values = [
-        produced.encode(env),
-        next_child.encode(env),
-        children.encode(env),
-    ];
+    let values = [produced.encode(env), next_child.encode(env), children];
     Term::map_from_arrays(env, &keys, &values).unwrap_or_else(|_| atoms::nil().encode(env))
 }
 
