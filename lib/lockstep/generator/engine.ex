@@ -24,9 +24,11 @@ defmodule Lockstep.Generator.Engine do
   # before it, so the exact state behind a partly used buffer is the
   # children's state advanced by the ops already popped (`settle/1`).
   # Trees of @cursor_leaves leaves or more refill from a cursor instead
-  # (`engine.frontier` is then `%{cursor:, pools:, at:, dirty:}`): the
-  # children stay as they were when the cursor was made and `pos` counts
-  # every op made since, so the same `settle/1` gives the exact state.
+  # (`engine.frontier` is then `%{cursor:, pools:, at:, dirty:, lift:}`):
+  # the children stay as they were when the cursor was made and `pos`
+  # counts every op made since, so the same `settle/1` gives the exact
+  # state. Supplied children (Lockstep.Generator.Supply) may lag further;
+  # `settle/1` writes them back too.
 
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Native, Supply}
