@@ -553,9 +553,11 @@ defmodule Lockstep.NativeJunkTest do
         request =
           pick([
             {:ops, Enum.random(0..300), chance(0.5)},
+            {:ops, Enum.random(0..300), chance(0.5), false, false},
             {:skip, Enum.random(0..100_000)},
             :capacity,
             {:ops, 5000, false},
+            {:ops, 5, false, false, :no},
             {:skip, -1},
             junk(1)
           ])
@@ -566,8 +568,15 @@ defmodule Lockstep.NativeJunkTest do
                inspect(result)
 
         case result do
-          {:ok, {:ok, {ops, _state}}} when is_list(ops) ->
+          {:ok, {:ok, {ops, state}}} when is_list(ops) ->
             assert valid_spec?
+            # Asked without the state: nil, and the ops the state-ful ask gives.
+            if tuple_size(request) == 5 do
+              assert state == nil
+              k = elem(request, 1)
+              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, k, elem(request, 2)})
+            end
+
             :ops
 
           {:ok, {:ok, _}} ->

@@ -188,7 +188,19 @@ defmodule Lockstep.Generator.Batch do
   # carry tags that a cursor does not give).
   defp run_fold(%G{remaining: 0}, acc, _fun), do: acc
 
-  defp run_fold(%G{remaining: r} = gen, acc, fun) do
+  # All that is left in one call: the state after it is never read.
+  defp run_fold(%G{remaining: r} = gen, acc, fun) when is_integer(r) and r <= @max_chunk do
+    case Engine.final_ops(gen, r) do
+      {:ok, ops} -> fun.(ops, r, acc)
+      :short -> run_chunks(gen, acc, fun)
+    end
+  end
+
+  defp run_fold(gen, acc, fun), do: run_chunks(gen, acc, fun)
+
+  defp run_chunks(%G{remaining: 0}, acc, _fun), do: acc
+
+  defp run_chunks(%G{remaining: r} = gen, acc, fun) do
     case Engine.run_ops(gen, cap_chunk(r), false) do
       {_gen, {[], _state}} ->
         acc
@@ -196,7 +208,7 @@ defmodule Lockstep.Generator.Batch do
       {gen, {ops, state}} ->
         n = length(ops)
         acc = fun.(ops, n, acc)
-        if n == r, do: acc, else: run_fold(Engine.apply_state(gen, state), acc, fun)
+        if n == r, do: acc, else: run_chunks(Engine.apply_state(gen, state), acc, fun)
     end
   end
 

@@ -680,6 +680,22 @@ defmodule Lockstep.Generator.Engine do
   @spec run_ops(G.t(), pos_integer(), boolean()) :: {G.t(), {[term()], term()}}
   def run_ops(gen, k, record?), do: run_ops(gen, k, record?, mode(gen))
 
+  @doc false
+  # The last k ops of a fold over a native tree, without the state after
+  # them (nobody reads it): `{:ok, ops}` when the call gave all k, else
+  # :short (the call's work budget ran out, or the tree is not native: ask
+  # with the state).
+  @spec final_ops(G.t(), pos_integer()) :: {:ok, [term()]} | :short
+  def final_ops(gen, k) do
+    with :native <- mode(gen),
+         {_gen, {ops, nil}} <- run(gen, {:ops, k, false, false, false}, :native),
+         ^k <- length(ops) do
+      {:ok, ops}
+    else
+      _ -> :short
+    end
+  end
+
   defp run_ops(gen, k, record?, :lifted) do
     lift = lift(gen)
 

@@ -369,6 +369,8 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 ///   record}`, and the index of the top child that served each op:
 ///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Engine` applies the
 ///   functions of map children).
+/// * `{:ops, k, record, tagged, false}`: the same with `nil` for the state
+///   (a fold whose last ops these are has no use for it).
 /// * `{:picks, k, record}`: as `{:ops, k, record}` for a tree of pool picks
 ///   only, with flat pool indices in place of the ops; `pools` is not read.
 /// * `{:skip, n}`: skips up to `n` ops within a work budget:
@@ -462,19 +464,23 @@ fn run_request<'a>(
             }
             Ok((out, state_term(env, &node.state())).encode(env))
         }
-        [tag, k, record, tagged @ ..]
-            if tag.decode::<Atom>().ok() == Some(atoms::ops()) && tagged.len() <= 1 =>
+        [tag, k, record, more @ ..]
+            if tag.decode::<Atom>().ok() == Some(atoms::ops()) && more.len() <= 2 =>
         {
             let k: usize = k.decode().map_err(|_| Malformed("op count"))?;
             // Only a round-robin mix or a concat at the top has a next_child.
             let record: bool = record.decode().map_err(|_| Malformed("record"))?;
             let record = record && node.top_next_child().is_some();
-            // Tags: which child of the top mix served each op.
-            let tagged = match tagged {
-                [] => false,
-                [t] => t.decode::<bool>().map_err(|_| Malformed("tags"))?,
-                _ => unreachable!(),
+            // Tags: which child of the top mix served each op; and whether
+            // the caller wants the tree's state after the ops (a fold that
+            // ends with them does not).
+            let flag = |i: usize, what| {
+                more.get(i).map_or(Ok(i == 1), |t| {
+                    t.decode::<bool>().map_err(|_| Malformed(what))
+                })
             };
+            let tagged = flag(0, "tags")?;
+            let with_state = flag(1, "state")?;
             if k > MAX_CHUNK || (tagged && !matches!(node, Node::Mix(_))) {
                 return Err(Malformed("op request"));
             }
@@ -514,7 +520,11 @@ fn run_request<'a>(
                     }
                 });
             }
-            let state = state_term(env, &node.state());
+            let state = if with_state {
+                state_term(env, &node.state())
+            } else {
+                atoms::nil().encode(env)
+            };
             Ok(if tagged {
                 (out, state, tags).encode(env)
             } else {
