@@ -178,7 +178,9 @@ defmodule Lockstep.Generator.Batch do
     cond do
       gen.remaining == 0 -> acc
       Engine.native?(gen) -> plan_fold(Engine.settle(gen), acc, fun)
-      Engine.lifted?(gen) or Engine.supplied?(gen) -> run_fold(Engine.settle(gen), acc, fun)
+      # A mix, concat or zip of maps (lifted) or holding what the engine
+      # cannot run (supplied).
+      Engine.runs?(gen) -> run_fold(Engine.settle(gen), acc, fun)
       true -> fold_steps(gen, acc, fun)
     end
   end

@@ -199,7 +199,7 @@ defmodule Lockstep.Generator.Engine do
       pools: List.to_tuple(pools),
       at: 0,
       dirty: big_pools?(pools),
-      lift: lift(gen)
+      lift: lift(gen, mode(gen))
     }
 
     %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
@@ -697,7 +697,7 @@ defmodule Lockstep.Generator.Engine do
   end
 
   defp run_ops(gen, k, record?, :lifted) do
-    lift = lift(gen)
+    lift = lift(gen, :lifted)
 
     {gen, {ops, state, tags}} =
       case lift do
@@ -741,14 +741,10 @@ defmodule Lockstep.Generator.Engine do
   # How a lifted tree's ops get its maps' functions: a zip's element j by
   # child j's (`{:zip, funs}`), a mix's or concat's op by the function of
   # the child that served it, from the engine's tags (`{:tags, funs}`);
-  # nil for a native tree.
-  defp lift(gen) do
-    cond do
-      not lifted?(gen) -> nil
-      gen.kind == :zip -> {:zip, Enum.map(gen.children, &chain_fun/1)}
-      true -> {:tags, List.to_tuple(Enum.map(gen.children, &chain_fun/1))}
-    end
-  end
+  # nil for a native or supplied tree (the mode says which, from one walk).
+  defp lift(%G{kind: :zip} = gen, :lifted), do: {:zip, Enum.map(gen.children, &chain_fun/1)}
+  defp lift(gen, :lifted), do: {:tags, List.to_tuple(Enum.map(gen.children, &chain_fun/1))}
+  defp lift(_gen, _mode), do: nil
 
   # apply_lift/4, or where a function raised: `{:raised, j, error}` for
   # op j (counting ops, not next_child entries).
