@@ -496,8 +496,11 @@ defmodule Lockstep.Generator.Engine do
     %{gen | engine: engine}
   end
 
-  defp produced(n) when is_integer(n), do: n
-  defp produced(%{produced: n}), do: n
+  @doc false
+  # Ops an engine state (see `run/2`) says a node produced.
+  @spec produced(term()) :: non_neg_integer()
+  def produced(n) when is_integer(n), do: n
+  def produced(%{produced: n}), do: n
 
   defp sub(:infinity, _n), do: :infinity
   defp sub(r, n), do: r - n

@@ -165,7 +165,7 @@ defmodule Lockstep.Generator.Supply do
   def ok?(%G{engine: %{ahead: ahead}}, %{children: states}) do
     Enum.zip(ahead, states)
     |> Enum.all?(fn
-      {%{error: {_, _, _}, left: left}, state} -> produced(state) <= left
+      {%{error: {_, _, _}, left: left}, state} -> Engine.produced(state) <= left
       _ -> true
     end)
   end
@@ -222,7 +222,7 @@ defmodule Lockstep.Generator.Supply do
       Enum.zip(ahead, states)
       |> Enum.find_value(fn
         {%{error: error, left: left}, state} when error != nil ->
-          if produced(state) > left, do: error
+          if Engine.produced(state) > left, do: error
 
         _ ->
           nil
@@ -230,9 +230,6 @@ defmodule Lockstep.Generator.Supply do
 
     :erlang.raise(kind, reason, stack)
   end
-
-  defp produced(n) when is_integer(n), do: n
-  defp produced(%{produced: n}), do: n
 
   defp sub(:infinity, _n), do: :infinity
   defp sub(r, n), do: r - n
