@@ -108,7 +108,7 @@ defmodule Lockstep.NativeJunkTest do
 
   # A live cursor; remembered so that junk containing one can be recognised.
   defp cursor do
-    {:ok, c} = Native.plan_new({:leaf, :cycle, 3, nil, {0, 0}, 0, 0, :infinity}, 3)
+    {:ok, c} = Native.plan_new({:leaf, :cycle, 3, {0, 0}, 0, 0, :infinity}, 3)
     Process.put(:cursors, [c | Process.get(:cursors, [])])
     c
   end
@@ -152,19 +152,20 @@ defmodule Lockstep.NativeJunkTest do
   defp leaf_spec(_depth, junky) do
     kind = pick([:random, :cycle, :weighted])
 
-    {n, table} =
+    # A weighted leaf's kind is its table.
+    {kind, n} =
       case kind do
         :weighted ->
           {table, weights} = pick(tables())
-          {length(weights), if(chance(0.1), do: make_ref(), else: table)}
+          {if(chance(0.1), do: make_ref(), else: table), length(weights)}
 
         _ ->
-          {pick([1, 2, 3, 5, 17, 1000, @max_pool, 0, @max_pool + 1]), pick([nil, make_ref()])}
+          {kind, pick([1, 2, 3, 5, 17, 1000, @max_pool, 0, @max_pool + 1])}
       end
 
-    n = if kind == :weighted and chance(0.05), do: n + 1, else: n
+    n = if not is_atom(kind) and chance(0.05), do: n + 1, else: n
 
-    {:leaf, maybe(kind, junky), maybe(n, junky), table,
+    {:leaf, maybe(kind, junky), maybe(n, junky),
      maybe({pick([0, 1, 2, 3, @max_u64]), u64()}, junky), maybe(u64(), junky),
      maybe(u64(), junky), maybe(pick([:infinity, 0, 1, 5, 100, @max_u64]), junky)}
   end
@@ -183,6 +184,12 @@ defmodule Lockstep.NativeJunkTest do
 
   defp u64?(x), do: is_integer(x) and x >= 0 and x <= @max_u64
 
+  # Weights the engine builds a table from inside the call.
+  defp inline_weights?(ws, n) do
+    proper_nonempty?(ws) and length(ws) == n and n <= 256 and Enum.all?(ws, &u64?/1) and
+      Enum.sum(ws) in 1..@max_u64
+  end
+
   defp live_table?(x), do: Enum.any?(tables(), fn {t, _} -> t === x end)
 
   defp table_size(x), do: Enum.find_value(tables(), fn {t, w} -> t === x and length(w) end)
@@ -193,8 +200,8 @@ defmodule Lockstep.NativeJunkTest do
       level > 64 ->
         :error
 
-      match?({:leaf, _, _, _, _, _, _, _}, spec) ->
-        {:leaf, kind, n, table, seed, stream, pos, rem} = spec
+      match?({:leaf, _, _, _, _, _, _}, spec) ->
+        {:leaf, kind, n, seed, stream, pos, rem} = spec
 
         ok =
           u64?(n) and u64?(stream) and u64?(pos) and remaining?(rem) and
@@ -202,8 +209,9 @@ defmodule Lockstep.NativeJunkTest do
             u64?(elem(seed, 0)) and u64?(elem(seed, 1)) and
             case kind do
               k when k in [:random, :cycle] -> n >= 1 and n <= @max_pool
-              :weighted -> live_table?(table) and table_size(table) == n
-              _ -> false
+              k when is_atom(k) -> false
+              ws when is_list(ws) -> inline_weights?(ws, n)
+              table -> live_table?(table) and table_size(table) == n
             end
 
         if ok, do: {:ok, offset + n}, else: :error
@@ -655,7 +663,7 @@ defmodule Lockstep.NativeJunkTest do
   end
 
   test "plan_chunk_leaves/3 with junk pools: ops from the leaves' tuples or an ArgumentError" do
-    leaf = fn n -> {:leaf, :cycle, n, nil, {0, 0}, 0, 0, :infinity} end
+    leaf = fn n -> {:leaf, :cycle, n, {0, 0}, 0, 0, :infinity} end
     spec = {:mix, :all, 0, :infinity, [leaf.(2), {:mix, :any, 0, 7, [leaf.(1)]}, leaf.(3)]}
     good = {{:a, :b}, {:c}, {:d, :e, :f}}
 
@@ -702,7 +710,7 @@ defmodule Lockstep.NativeJunkTest do
   end
 
   test "plan_refill/5 with junk: ops and next_childs, :stale, or an ArgumentError" do
-    leaf = fn n -> {:leaf, :cycle, n, nil, {0, 0}, 0, 0, :infinity} end
+    leaf = fn n -> {:leaf, :cycle, n, {0, 0}, 0, 0, :infinity} end
     spec = {:mix, :any, 0, :infinity, [leaf.(2), leaf.(1), leaf.(3)]}
     good = {{:a, :b}, {:c}, {:d, :e, :f}}
     # Round-robin over the three cycles: op j is child rem(j, 3)'s op div(j, 3).
@@ -782,7 +790,7 @@ defmodule Lockstep.NativeJunkTest do
   end
 
   test "plan_new/2 and plan_chunk/3 targeted cases" do
-    leaf = {:leaf, :cycle, 2, nil, {0, 0}, 0, 0, :infinity}
+    leaf = {:leaf, :cycle, 2, {0, 0}, 0, 0, :infinity}
 
     nest = fn levels ->
       Enum.reduce(1..levels, leaf, fn _, inner -> {:mix, :any, 0, :infinity, [inner]} end)
@@ -804,7 +812,9 @@ defmodule Lockstep.NativeJunkTest do
              Native.plan_new({:mix, :any, 1, :infinity, [leaf]}, 2)
 
     assert {:error, "ops up to index 2 requested from a pool of 1"} = Native.plan_new(leaf, 1)
-    assert {:error, :stale_table} = Native.plan_new(put_elem(leaf, 1, :weighted), 2)
+    # A weighted leaf whose table is not a live resource of this VM.
+    assert {:error, :stale_table} = Native.plan_new(put_elem(leaf, 1, make_ref()), 2)
+    assert {:error, "malformed plan: kind"} = Native.plan_new(put_elem(leaf, 1, :weighted), 2)
 
     {:ok, cursor} = Native.plan_new({:mix, :all, 0, 3, [leaf, put_elem(leaf, 2, 1)]}, 3)
     assert_raise ArgumentError, fn -> Native.plan_chunk(cursor, 4097, nil) end
@@ -822,7 +832,7 @@ defmodule Lockstep.NativeJunkTest do
   end
 
   test "a plan whose children are an improper list is an error, not a Rust panic" do
-    leaf = {:leaf, :cycle, 2, nil, {0, 0}, 0, 0, :infinity}
+    leaf = {:leaf, :cycle, 2, {0, 0}, 0, 0, :infinity}
     assert {:error, _} = Native.plan_new({:mix, :any, 0, :infinity, [leaf | :junk]}, 2)
   end
 

@@ -65,11 +65,14 @@ defmodule Lockstep.Generator.Engine do
   # True for trees the engine runs whole.
   @spec native?(G.t()) :: boolean()
   def native?(%G{kind: kind}) when kind in [:map, :filter, :select], do: false
-  def native?(%G{children: [_ | _] = cs}), do: Enum.all?(cs, &native?/1)
+  def native?(%G{children: [_ | _] = cs}), do: all_native?(cs)
   # A counter too far along for the engine's i128 is computed in Elixir
   # (Lockstep.Generator.Unique).
   def native?(%G{kind: :counter} = gen), do: Lockstep.Generator.Unique.engine?(gen)
   def native?(%G{}), do: true
+
+  defp all_native?([child | rest]), do: native?(child) and all_native?(rest)
+  defp all_native?([]), do: true
 
   @doc false
   # True for a mix, concat or zip whose children are native trees or maps over
@@ -158,20 +161,27 @@ defmodule Lockstep.Generator.Engine do
 
   def next(gen) do
     gen = settle_frontier(gen)
-    mode = mode(gen)
 
-    if mode != :supplied and leaves_at_least?([gen], @cursor_leaves) do
-      gen |> start_cursor() |> cursor_refill()
-    else
-      refill(gen, mode)
+    case mode(gen) do
+      :supplied ->
+        refill(gen, :supplied, nil)
+
+      # The tree's spec, made once: its pools tell whether it is wide enough
+      # for a cursor, else the refill runs it.
+      mode ->
+        {_spec, pools} = made = spec(gen)
+
+        if at_least?(pools, @cursor_leaves),
+          do: gen |> start_cursor(mode, made) |> cursor_refill(),
+          else: refill(gen, mode, made)
     end
   end
 
-  defp refill(gen, mode) do
+  defp refill(gen, mode, made) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
 
-    case run_ops(gen, k, record?, mode) do
+    case run_ops(gen, k, record?, mode, made) do
       {_gen, {[], _state}} ->
         :done
 
@@ -190,8 +200,8 @@ defmodule Lockstep.Generator.Engine do
   # state is still the children advanced by `pos` less the ops buffered
   # (`settle/1`). A cursor that has moved on (another holder of the same
   # value refilled from it) or is not of this VM is made again from them.
-  defp start_cursor(gen) do
-    {cursor, pools, gen} = plan(gen)
+  defp start_cursor(gen, mode, made) do
+    {cursor, pools, gen} = plan(gen, made)
     e = gen.engine
 
     frontier = %{
@@ -199,7 +209,7 @@ defmodule Lockstep.Generator.Engine do
       pools: List.to_tuple(pools),
       at: 0,
       dirty: big_pools?(pools),
-      lift: lift(gen, mode(gen))
+      lift: lift(gen, mode)
     }
 
     %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
@@ -209,9 +219,9 @@ defmodule Lockstep.Generator.Engine do
   # A cursor over the plan of `gen` (a tree the engine runs whole), decoded
   # once (on a dirty scheduler when the tree is big), the leaves' pools
   # (depth-first) and `gen` (its tables rebuilt if they were stale).
-  @spec plan(G.t()) :: {reference(), [tuple()], G.t()}
-  def plan(gen) do
-    {spec, pools} = spec(gen)
+  @spec plan(G.t(), {tuple(), [tuple()]} | nil) :: {reference(), [tuple()], G.t()}
+  def plan(gen, made \\ nil) do
+    {spec, pools} = made || spec(gen)
     pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
 
     made =
@@ -239,8 +249,14 @@ defmodule Lockstep.Generator.Engine do
     case result do
       {:ok, {ops, tags}} -> cursor_mapped(gen, apply_lift_safe(ops, f.lift, tags, record?))
       {:ok, ops} -> cursor_mapped(gen, apply_lift_safe(ops, f.lift, nil, record?))
-      {:error, :stale} -> gen |> settle() |> start_cursor() |> cursor_refill()
+      {:error, :stale} -> restart_cursor(gen)
     end
+  end
+
+  # The cursor again, from the children as they are now.
+  defp restart_cursor(gen) do
+    gen = settle(gen)
+    gen |> start_cursor(mode(gen), nil) |> cursor_refill()
   end
 
   defp cursor_mapped(gen, {:ok, ops}), do: cursor_refilled(gen, ops)
@@ -248,7 +264,7 @@ defmodule Lockstep.Generator.Engine do
   # A map's function raised on one of the ops: this refill again without the
   # cursor (the state before it is still the children's plus `at`), which
   # stops short of that op.
-  defp cursor_mapped(gen, {:raised, _j, _error}), do: gen |> settle() |> refill(:lifted)
+  defp cursor_mapped(gen, {:raised, _j, _error}), do: gen |> settle() |> refill(:lifted, nil)
 
   defp cursor_refilled(_gen, []), do: :done
 
@@ -258,14 +274,10 @@ defmodule Lockstep.Generator.Engine do
     G.next(%{gen | buf: ops, pos: at, engine: engine})
   end
 
-  # True when the trees hold at least n leaves (stops counting there).
-  defp leaves_at_least?(_gens, n) when n <= 0, do: true
-  defp leaves_at_least?([], _n), do: false
-
-  defp leaves_at_least?([%G{children: [_ | _] = cs} | rest], n),
-    do: leaves_at_least?(cs ++ rest, n)
-
-  defp leaves_at_least?([_leaf | rest], n), do: leaves_at_least?(rest, n - 1)
+  # True when the list has at least n elements (stops counting there).
+  defp at_least?(_list, n) when n <= 0, do: true
+  defp at_least?([_ | rest], n), do: at_least?(rest, n - 1)
+  defp at_least?([], _n), do: false
 
   defp refill_size(%G{engine: %{refills: 0}, remaining: r}), do: cap(@first_refill, r)
   defp refill_size(%G{remaining: r}), do: cap(@refill, r)
@@ -510,10 +522,10 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # One engine call on `gen`'s tree; `{gen, result}`, where gen has its alias
   # tables rebuilt if they had gone stale (a value from another VM).
-  def run(gen, request), do: run(gen, request, mode(gen))
+  def run(gen, request), do: run(gen, request, mode(gen), nil)
 
-  defp run(gen, request, :supplied), do: run_supplied(gen, request)
-  defp run(gen, request, _mode), do: run_tree(gen, request)
+  defp run(gen, request, :supplied, _made), do: run_supplied(gen, request)
+  defp run(gen, request, _mode, made), do: run_tree(gen, request, made)
 
   # The most ops a skip of a tree with supplied children asks per call (each
   # supplied child is pulled that far ahead).
@@ -561,8 +573,8 @@ defmodule Lockstep.Generator.Engine do
   defp with_count({:skip, _n}, n), do: {:skip, n}
   defp with_count(request, k), do: put_elem(request, 1, k)
 
-  defp run_tree(gen, request) do
-    {spec, pools} = spec(gen)
+  defp run_tree(gen, request, made \\ nil) do
+    {spec, pools} = made || spec(gen)
 
     # Small trees (the common case) go straight to a normal scheduler.
     result =
@@ -681,7 +693,7 @@ defmodule Lockstep.Generator.Engine do
   # with the functions of a lifted mix's map children applied to the ops
   # those children served.
   @spec run_ops(G.t(), pos_integer(), boolean()) :: {G.t(), {[term()], term()}}
-  def run_ops(gen, k, record?), do: run_ops(gen, k, record?, mode(gen))
+  def run_ops(gen, k, record?), do: run_ops(gen, k, record?, mode(gen), nil)
 
   @doc false
   # The last k ops of a fold over a native tree, without the state after
@@ -691,7 +703,7 @@ defmodule Lockstep.Generator.Engine do
   @spec final_ops(G.t(), pos_integer()) :: {:ok, [term()]} | :short
   def final_ops(gen, k) do
     with :native <- mode(gen),
-         {_gen, {ops, nil}} <- run(gen, {:ops, k, false, false, false}, :native),
+         {_gen, {ops, nil}} <- run(gen, {:ops, k, false, false, false}, :native, nil),
          ^k <- length(ops) do
       {:ok, ops}
     else
@@ -699,16 +711,17 @@ defmodule Lockstep.Generator.Engine do
     end
   end
 
-  defp run_ops(gen, k, record?, :lifted) do
+  # `made`: the tree's spec and pools when already made (or nil).
+  defp run_ops(gen, k, record?, :lifted, made) do
     lift = lift(gen, :lifted)
 
     {gen, {ops, state, tags}} =
       case lift do
         {:tags, _} ->
-          run(gen, {:ops, k, record?, true}, :lifted)
+          run(gen, {:ops, k, record?, true}, :lifted, made)
 
         _ ->
-          {gen, {ops, state}} = run(gen, {:ops, k, record?}, :lifted)
+          {gen, {ops, state}} = run(gen, {:ops, k, record?}, :lifted, made)
           {gen, {ops, state, nil}}
       end
 
@@ -722,11 +735,11 @@ defmodule Lockstep.Generator.Engine do
         :erlang.raise(kind, reason, stack)
 
       {:raised, j, _error} ->
-        run_ops(gen, j, record?, :lifted)
+        run_ops(gen, j, record?, :lifted, made)
     end
   end
 
-  defp run_ops(gen, k, record?, mode), do: run(gen, {:ops, k, record?}, mode)
+  defp run_ops(gen, k, record?, mode, made), do: run(gen, {:ops, k, record?}, mode, made)
 
   # What runs a tree the engine runs: :native (the engine alone), :lifted
   # (maps over native children applied here) or :supplied (children it
@@ -835,7 +848,7 @@ defmodule Lockstep.Generator.Engine do
     n = tuple_size(e.pool)
 
     leaf =
-      {:leaf, kind, n, table(gen), e.key, e.stream, wire(kind, n, position(gen)),
+      {:leaf, leaf_kind(gen), n, e.key, e.stream, wire(kind, n, position(gen)),
        remaining(gen.remaining)}
 
     {leaf, [e.pool | pools]}
@@ -886,6 +899,10 @@ defmodule Lockstep.Generator.Engine do
     {spec, [pool | pools]}
   end
 
+  # A pick leaf's kind in a spec: a weighted leaf's is its table.
+  defp leaf_kind(%G{kind: :weighted} = gen), do: table(gen)
+  defp leaf_kind(%G{kind: kind}), do: kind
+
   @doc false
   # A weighted leaf's table for the engine: its weights when short, else its
   # table resource.
@@ -920,7 +937,7 @@ defmodule Lockstep.Generator.Engine do
   defp cap_spec(spec, :infinity), do: spec
 
   defp cap_spec(spec, r) do
-    i = %{leaf: 7, value: 5, mix: 3, zip: 1}[elem(spec, 0)]
+    i = %{leaf: 6, value: 5, mix: 3, zip: 1}[elem(spec, 0)]
     put_elem(spec, i, min_remaining(elem(spec, i), remaining(r)))
   end
 

@@ -210,7 +210,7 @@ defmodule Lockstep.Generator.Supply do
   def leaf(%{ops: ops, left: n, error: error}) do
     pool = if n == 0, do: {nil}, else: List.to_tuple(ops)
     budget = if error == nil, do: n, else: n + 1
-    {{:leaf, :cycle, tuple_size(pool), nil, {0, 0}, 0, 0, budget}, pool}
+    {{:leaf, :cycle, tuple_size(pool), {0, 0}, 0, 0, budget}, pool}
   end
 
   @doc false

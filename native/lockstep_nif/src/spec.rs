@@ -3,7 +3,7 @@
 //! the flat pool the Elixir side builds in the same order.
 //!
 //! ```text
-//! {:leaf, :random | :cycle | :weighted, n, table, seed, stream, pos, remaining}
+//! {:leaf, :random | :cycle | table, n, seed, stream, pos, remaining}   (a table: weighted)
 //! {:value, params, seed, stream, pos, remaining}
 //!     params: {:integers, first, last} | {:counter, start} | {:counter, start, workers, worker}
 //!           | {:zipf, n, skew}
@@ -120,19 +120,38 @@ fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, Spec
 /// A pick leaf's kind: `:random`/`:cycle` over `n` ops, or `:weighted` with a
 /// live table of `n` entries.
 pub fn pick_kind(kind: Atom, n: u64, tbl: Term) -> Result<LeafKind, SpecError> {
+    if kind == atoms::weighted() {
+        weighted(n, tbl)
+    } else {
+        unweighted(kind, n)
+    }
+}
+
+/// A plan leaf's kind term: `:random`, `:cycle`, or the table of a weighted
+/// leaf (weights or a table resource).
+fn leaf_kind(kind: Term, n: u64) -> Result<LeafKind, SpecError> {
+    match kind.decode::<Atom>() {
+        Ok(kind) => unweighted(kind, n),
+        Err(_) => weighted(n, kind),
+    }
+}
+
+fn unweighted(kind: Atom, n: u64) -> Result<LeafKind, SpecError> {
     if kind == atoms::random() {
         Ok(LeafKind::random(n)?)
     } else if kind == atoms::cycle() {
         Ok(LeafKind::cycle(n)?)
-    } else if kind == atoms::weighted() {
-        let t = table(tbl)?;
-        if t.len() as u64 != n {
-            return Err(SpecError::Malformed("table size"));
-        }
-        Ok(LeafKind::Weighted(t))
     } else {
         Err(SpecError::Malformed("kind"))
     }
+}
+
+fn weighted(n: u64, tbl: Term) -> Result<LeafKind, SpecError> {
+    let t = table(tbl)?;
+    if t.len() as u64 != n {
+        return Err(SpecError::Malformed("table size"));
+    }
+    Ok(LeafKind::Weighted(t))
 }
 
 fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError> {
@@ -144,65 +163,76 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
         *offset = leaf.pool_end();
         Ok(Node::Leaf(leaf))
     };
-    // The common value leaf first, by a tuple decoder (no allocation).
+    // Every node by Rustler's tuple decoders, one per arity: no allocation.
+    if let Ok((tag, kind, n, seed, stream, pos, rem)) =
+        term.decode::<(Atom, Term, Term, Term, Term, Term, Term)>()
+    {
+        if tag != atoms::leaf() {
+            return Err(SpecError::Malformed("node"));
+        }
+        let kind = leaf_kind(kind, field(n, "pool size")?)?;
+        return leaf(kind, position(seed, stream, pos)?, rem, offset);
+    }
     if let Ok((tag, params, seed, stream, pos, rem)) =
-        term.decode::<(Atom, Term, (u64, u64), Term, Term, Term)>()
+        term.decode::<(Atom, Term, Term, Term, Term, Term)>()
     {
         if tag == atoms::value() {
-            let seed = Seed::new(seed.0, seed.1);
-            let kind = value_kind(params, seed)?;
-            let at = Position {
-                seed,
-                stream: field(stream, "stream")?,
-                pos: field(pos, "pos")?,
-            };
+            let at = position(seed, stream, pos)?;
+            let kind = value_kind(params, at.seed)?;
             return leaf(kind, at, rem, offset);
         }
+        if tag == atoms::mix() {
+            let strategy = strategy(rem)?;
+            return mix(params, seed, stream, pos, strategy, depth, offset);
+        }
+        return Err(SpecError::Malformed("node"));
     }
-    let parts = rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("node"))?;
-    let tag: Atom = field(*parts.first().ok_or(SpecError::Malformed("node"))?, "tag")?;
-    match parts.as_slice() {
-        [_, kind, n, tbl, seed, stream, pos, rem] if tag == atoms::leaf() => {
-            let kind = pick_kind(field(*kind, "kind")?, field(*n, "pool size")?, *tbl)?;
-            leaf(kind, position(*seed, *stream, *pos)?, *rem, offset)
+    if let Ok((tag, until, next_child, rem, children)) =
+        term.decode::<(Atom, Term, Term, Term, Term)>()
+    {
+        if tag != atoms::mix() {
+            return Err(SpecError::Malformed("node"));
         }
-        [_, params, seed, stream, pos, rem] if tag == atoms::value() => {
-            let (domain, value): (u64, u64) = field(*seed, "seed")?;
-            let kind = value_kind(*params, Seed::new(domain, value))?;
-            leaf(kind, position(*seed, *stream, *pos)?, *rem, offset)
-        }
-        [_, until, next_child, rem, children, rest @ ..]
-            if tag == atoms::mix() && rest.len() <= 1 =>
-        {
-            let until: Atom = field(*until, "until")?;
-            let until = if until == atoms::any() {
-                Until::Any
-            } else if until == atoms::all() {
-                Until::All
-            } else {
-                return Err(SpecError::Malformed("until"));
-            };
-            let next_child: usize = field(*next_child, "next_child")?;
-            let rem = remaining(*rem)?;
-            let strategy = match rest.first() {
-                None => Strategy::RoundRobin,
-                Some(s) => strategy(*s)?,
-            };
-            let children = decode_children(*children, depth, offset)?;
-            if next_child >= children.len().max(1) {
-                return Err(SpecError::Malformed("next_child"));
-            }
-            Ok(Node::Mix(Mix::with_strategy(
-                children, next_child, rem, until, strategy,
-            )?))
-        }
-        [_, rem, children] if tag == atoms::zip() => {
-            let rem = remaining(*rem)?;
-            let children = decode_children(*children, depth, offset)?;
+        let rr = Strategy::RoundRobin;
+        return mix(until, next_child, rem, children, rr, depth, offset);
+    }
+    match term.decode::<(Atom, Term, Term)>() {
+        Ok((tag, rem, children)) if tag == atoms::zip() => {
+            let rem = remaining(rem)?;
+            let children = decode_children(children, depth, offset)?;
             Ok(Node::Zip(Zip::new(children, rem)?))
         }
         _ => Err(SpecError::Malformed("node")),
     }
+}
+
+/// `{:mix, until, next_child, remaining, children[, strategy]}`.
+fn mix(
+    until: Term,
+    next_child: Term,
+    rem: Term,
+    children: Term,
+    strategy: Strategy,
+    depth: usize,
+    offset: &mut u64,
+) -> Result<Node, SpecError> {
+    let until: Atom = field(until, "until")?;
+    let until = if until == atoms::any() {
+        Until::Any
+    } else if until == atoms::all() {
+        Until::All
+    } else {
+        return Err(SpecError::Malformed("until"));
+    };
+    let next_child: usize = field(next_child, "next_child")?;
+    let rem = remaining(rem)?;
+    let children = decode_children(children, depth, offset)?;
+    if next_child >= children.len().max(1) {
+        return Err(SpecError::Malformed("next_child"));
+    }
+    Ok(Node::Mix(Mix::with_strategy(
+        children, next_child, rem, until, strategy,
+    )?))
 }
 
 fn decode_children(term: Term, depth: usize, offset: &mut u64) -> Result<Vec<Node>, SpecError> {
