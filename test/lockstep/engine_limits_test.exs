@@ -24,7 +24,7 @@ defmodule Lockstep.EngineLimitsTest do
       pool: engine.pool,
       key: engine.key,
       stream: engine.stream,
-      table: Lockstep.Generator.Engine.table(gen)
+      table: Lockstep.Generator.Spec.table(gen)
     }
   end
 

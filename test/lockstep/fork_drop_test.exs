@@ -369,7 +369,7 @@ defmodule Lockstep.ForkDropTest do
         assert inspect(dropped) =~ "at: #{n} remaining: infinity"
 
         %{pool: pool, key: key, stream: stream} = gen.engine
-        table = Lockstep.Generator.Engine.table(gen)
+        table = Lockstep.Generator.Spec.table(gen)
 
         direct =
           Native.leaf_chunk(gen.kind, tuple_size(pool), table, key, stream, n, 300, nil)

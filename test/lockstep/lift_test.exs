@@ -64,6 +64,40 @@ defmodule Lockstep.LiftTest do
       ]
   end
 
+  describe "Lift.apply_safe/4" do
+    alias Lockstep.Generator.Lift
+
+    test "a mix's ops go through the function of the child that served them, next_child entries kept" do
+      lift = {:tags, {nil, &tag/1}}
+
+      assert Lift.apply_safe([:a, :b, :c], lift, [0, 1, 1], false) ==
+               {:ok, [:a, {:m, :b}, {:m, :c}]}
+
+      assert Lift.apply_safe([:a, 1, :b, 0], lift, [1, 0], true) == {:ok, [{:m, :a}, 1, :b, 0]}
+    end
+
+    test "a zip's element j goes through child j's function" do
+      lift = {:zip, [&twice/1, nil]}
+
+      assert Lift.apply_safe([{1, 2}, {3, 4}], lift, nil, false) ==
+               {:ok, [{{:t, 1}, 2}, {{:t, 3}, 4}]}
+    end
+
+    test "where a function raises: the index of that op, counting ops only" do
+      boom = fn
+        :bad -> raise "boom"
+        op -> op
+      end
+
+      assert {:raised, 2, {:error, %RuntimeError{message: "boom"}, [_ | _]}} =
+               Lift.apply_safe([:a, 0, :b, 0, :bad, 0], {:tags, {boom}}, [0, 0, 0], true)
+
+      assert Lift.of(G.mix([G.cycle([1])]), :native) == nil
+      assert {:tags, {f}} = Lift.of(G.mix([G.map(G.cycle([1]), &tag/1)]), :lifted)
+      assert f.(1) == {:m, 1}
+    end
+  end
+
   test "the engine runs them, and gives the ops the stepper gives, on every path" do
     for gen <- trees() do
       assert Engine.lifted?(gen)

@@ -17,7 +17,7 @@ defmodule Lockstep.Generator.Batch do
   # and other plans read them on a dirty scheduler.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Engine, Native, Step, Unique}
+  alias Lockstep.Generator.{Engine, Native, Spec, Step, Unique}
 
   # Most ops per NIF call; equal to the engine's MAX_CHUNK.
   @max_chunk 4096
@@ -77,9 +77,9 @@ defmodule Lockstep.Generator.Batch do
   # A chunk is a list of ops, or `{indices, pool}` when the pool is large.
   defp leaf_chunk(%G{kind: kind, engine: %{pool: pool} = e} = gen, pos, k) do
     n = tuple_size(pool)
-    wire = Engine.wire(kind, n, pos)
+    wire = Spec.wire(kind, n, pos)
 
-    case Native.leaf_chunk(kind, n, Engine.table(gen), e.key, e.stream, wire, k, direct(pool, k)) do
+    case Native.leaf_chunk(kind, n, Spec.table(gen), e.key, e.stream, wire, k, direct(pool, k)) do
       {:error, :stale_table} -> leaf_chunk(G.__rebuild_tables__(gen), pos, k)
       ops when n <= 2 * k -> {ops, gen}
       indices -> {{indices, pool}, gen}

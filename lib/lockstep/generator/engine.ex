@@ -31,7 +31,7 @@ defmodule Lockstep.Generator.Engine do
   # `settle/1` writes them back too.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Native, Supply}
+  alias Lockstep.Generator.{Lift, Native, Spec, Supply}
 
   import Bitwise
 
@@ -209,7 +209,7 @@ defmodule Lockstep.Generator.Engine do
       pools: List.to_tuple(pools),
       at: 0,
       dirty: big_pools?(pools),
-      lift: lift(gen, mode)
+      lift: Lift.of(gen, mode)
     }
 
     %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
@@ -247,8 +247,8 @@ defmodule Lockstep.Generator.Engine do
         else: Native.plan_refill(cursor, at, k, ask, f.pools)
 
     case result do
-      {:ok, {ops, tags}} -> cursor_mapped(gen, apply_lift_safe(ops, f.lift, tags, record?))
-      {:ok, ops} -> cursor_mapped(gen, apply_lift_safe(ops, f.lift, nil, record?))
+      {:ok, {ops, tags}} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, tags, record?))
+      {:ok, ops} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, nil, record?))
       {:error, :stale} -> restart_cursor(gen)
     end
   end
@@ -713,7 +713,7 @@ defmodule Lockstep.Generator.Engine do
 
   # `made`: the tree's spec and pools when already made (or nil).
   defp run_ops(gen, k, record?, :lifted, made) do
-    lift = lift(gen, :lifted)
+    lift = Lift.of(gen, :lifted)
 
     {gen, {ops, state, tags}} =
       case lift do
@@ -725,7 +725,7 @@ defmodule Lockstep.Generator.Engine do
           {gen, {ops, state, nil}}
       end
 
-    case apply_lift_safe(ops, lift, tags, record?) do
+    case Lift.apply_safe(ops, lift, tags, record?) do
       {:ok, ops} ->
         {gen, {ops, state}}
 
@@ -754,81 +754,13 @@ defmodule Lockstep.Generator.Engine do
     end
   end
 
-  # How a lifted tree's ops get its maps' functions: a zip's element j by
-  # child j's (`{:zip, funs}`), a mix's or concat's op by the function of
-  # the child that served it, from the engine's tags (`{:tags, funs}`);
-  # nil for a native or supplied tree (the mode says which, from one walk).
-  defp lift(%G{kind: :zip} = gen, :lifted), do: {:zip, Enum.map(gen.children, &chain_fun/1)}
-  defp lift(gen, :lifted), do: {:tags, List.to_tuple(Enum.map(gen.children, &chain_fun/1))}
-  defp lift(_gen, _mode), do: nil
-
-  # apply_lift/4, or where a function raised: `{:raised, j, error}` for
-  # op j (counting ops, not next_child entries).
-  defp apply_lift_safe(ops, lift, tags, record?) do
-    {:ok, apply_lift(ops, lift, tags, record?)}
-  catch
-    _kind, _reason ->
-      # (A function that raised on the list and on none of its ops alone is
-      # not pure: let it raise as it does.)
-      first_raise(ops, lift, tags, record?, 0) || {:ok, apply_lift(ops, lift, tags, record?)}
-  end
-
-  defp first_raise([], _lift, _tags, _record?, _j), do: nil
-
-  defp first_raise(ops, lift, tags, record?, j) do
-    {op, ops} = if record?, do: {hd(ops), tl(tl(ops))}, else: {hd(ops), tl(ops)}
-    {tag, tags} = if tags, do: {[hd(tags)], tl(tags)}, else: {nil, nil}
-    apply_lift([op], lift, tag, false)
-    first_raise(ops, lift, tags, record?, j + 1)
-  catch
-    kind, reason -> {:raised, j, {kind, reason, __STACKTRACE__}}
-  end
-
-  defp apply_lift(ops, nil, _tags, _record?), do: ops
-
-  defp apply_lift(ops, {:zip, funs}, _tags, _record?),
-    do: Enum.map(ops, &map_elements(&1, funs, 0))
-
-  defp apply_lift(ops, {:tags, funs}, tags, record?), do: map_tagged(ops, tags, funs, record?)
-
-  # A zip's op with element j mapped by child j's function.
-  defp map_elements(op, [nil | funs], j), do: map_elements(op, funs, j + 1)
-
-  defp map_elements(op, [fun | funs], j),
-    do: map_elements(put_elem(op, j, fun.(elem(op, j))), funs, j + 1)
-
-  defp map_elements(op, [], _j), do: op
-
-  # The function of a chain of maps (innermost first), nil for no map.
-  defp chain_fun(%G{kind: :map, children: [child], engine: %{fun: fun}}) do
-    case chain_fun(child) do
-      nil -> fun
-      inner -> fn op -> fun.(inner.(op)) end
-    end
-  end
-
-  defp chain_fun(_gen), do: nil
-
-  defp map_tagged([op, nc | ops], [t | tags], funs, true),
-    do: [map_op(elem(funs, t), op), nc | map_tagged(ops, tags, funs, true)]
-
-  defp map_tagged([op | ops], [t | tags], funs, false),
-    do: [map_op(elem(funs, t), op) | map_tagged(ops, tags, funs, false)]
-
-  defp map_tagged([], [], _funs, _record), do: []
-
-  defp map_op(nil, op), do: op
-  defp map_op(fun, op), do: fun.(op)
-
   @doc false
   # The k ops of a value leaf (integers, zipf, counter, workloads) from op
   # `pos` and how many (fewer than k past the call's token budget): one
   # run/3 call on the leaf alone.
   @spec value_ops(G.t(), non_neg_integer(), pos_integer()) :: {[term()], non_neg_integer()}
-  def value_ops(%G{engine: e}, pos, k) do
-    {params, wpos} = wire_params(e.params, pos)
-
-    case Native.run({:value, params, e.key, e.stream, wpos, k}, [e.pool], {:ops, k, false}) do
+  def value_ops(%G{engine: e} = gen, pos, k) do
+    case Native.run(Spec.value_leaf(gen, pos, k), [e.pool], {:ops, k, false}) do
       # A leaf's state is its op count.
       {:ok, {ops, n}} -> {ops, n}
       {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
@@ -836,116 +768,7 @@ defmodule Lockstep.Generator.Engine do
   end
 
   @doc false
-  # The engine's view of a tree (native/lockstep_nif/src/spec.rs) and its
-  # leaves' pools, depth-first.
+  # The engine's view of a tree and its leaves' pools (Lockstep.Generator.Spec).
   @spec spec(G.t()) :: {term(), [tuple()]}
-  def spec(gen) do
-    {spec, pools} = spec(gen, [])
-    {spec, :lists.reverse(pools)}
-  end
-
-  defp spec(%G{kind: kind, engine: e} = gen, pools) when kind in @pick_kinds do
-    n = tuple_size(e.pool)
-
-    leaf =
-      {:leaf, leaf_kind(gen), n, e.key, e.stream, wire(kind, n, position(gen)),
-       remaining(gen.remaining)}
-
-    {leaf, [e.pool | pools]}
-  end
-
-  defp spec(%G{children: nil, engine: e} = gen, pools) do
-    {params, pos} = wire_params(e.params, position(gen))
-    {{:value, params, e.key, e.stream, pos, remaining(gen.remaining)}, [e.pool | pools]}
-  end
-
-  # A map child of a lifted mix: the tree under it, within the map's own
-  # budget.
-  defp spec(%G{kind: :map, children: [child], remaining: r}, pools) do
-    {spec, pools} = spec(child, pools)
-    {cap_spec(spec, r), pools}
-  end
-
-  defp spec(%G{kind: :zip} = gen, pools) do
-    {specs, pools} = child_specs(gen, pools)
-    {{:zip, remaining(gen.remaining), specs}, pools}
-  end
-
-  defp spec(%G{engine: e} = gen, pools) do
-    {specs, pools} = child_specs(gen, pools)
-
-    strategy =
-      case e.strategy do
-        :random -> {:random, mix_picker(gen), e.key, e.stream, e.rpos &&& @max_u64}
-        other -> other
-      end
-
-    {{:mix, e.until, gen.next_child || 0, remaining(gen.remaining), specs, strategy}, pools}
-  end
-
-  # A composite's children: their trees, and for supplied children (see
-  # supplied?/1) a cycle over the ops pulled ahead (the last one never
-  # served unless pulling past them raised, which check_supplies!/2 sees).
-  defp child_specs(%G{children: cs, engine: %{ahead: [_ | _] = ahead}}, pools) do
-    :lists.mapfoldl(&child_spec/2, pools, :lists.zip(cs, ahead))
-  end
-
-  defp child_specs(%G{children: cs}, pools), do: :lists.mapfoldl(&spec/2, pools, cs)
-
-  defp child_spec({child, nil}, pools), do: spec(child, pools)
-
-  defp child_spec({_child, entry}, pools) do
-    {spec, pool} = Supply.leaf(entry)
-    {spec, [pool | pools]}
-  end
-
-  # A pick leaf's kind in a spec: a weighted leaf's is its table.
-  defp leaf_kind(%G{kind: :weighted} = gen), do: table(gen)
-  defp leaf_kind(%G{kind: kind}), do: kind
-
-  @doc false
-  # A weighted leaf's table for the engine: its weights when short, else its
-  # table resource.
-  def table(%G{kind: :weighted, weights: w, engine: %{table: nil}}), do: w
-  def table(%G{kind: :weighted, engine: %{table: table}}), do: table
-
-  def table(_gen), do: nil
-
-  defp mix_picker(%G{weights: nil}), do: :uniform
-  defp mix_picker(gen), do: mix_table(gen)
-
-  @doc false
-  # A weighted random mix's table for the engine (as `table/1`).
-  def mix_table(%G{weights: nil}), do: nil
-  def mix_table(%G{weights: w, engine: %{table: nil}}), do: w
-  def mix_table(%G{engine: %{table: table}}), do: table
-
-  @doc false
-  # Op indices as the engine takes them: modulo 2^64 (op 2^64 + i is op i;
-  # see docs/STREAM.md), a cycle's phase.
-  def wire(:cycle, n, pos), do: rem(pos, n)
-  def wire(_kind, _n, pos), do: pos &&& @max_u64
-
-  # A counter's offset past 2^64 (times its workers) is folded into its start.
-  defp wire_params({:counter, _, _, _} = params, pos),
-    do: Lockstep.Generator.Unique.wire(params, pos)
-
-  defp wire_params(params, pos), do: {params, pos &&& @max_u64}
-
-  # A spec whose op budget is at most `r` (`remaining` sits at a fixed place
-  # in each kind of spec).
-  defp cap_spec(spec, :infinity), do: spec
-
-  defp cap_spec(spec, r) do
-    i = %{leaf: 6, value: 5, mix: 3, zip: 1}[elem(spec, 0)]
-    put_elem(spec, i, min_remaining(elem(spec, i), remaining(r)))
-  end
-
-  defp min_remaining(:infinity, r), do: r
-  defp min_remaining(a, :infinity), do: a
-  defp min_remaining(a, b), do: min(a, b)
-
-  # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
-  defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity
-  defp remaining(n), do: n
+  def spec(gen), do: Spec.tree(gen)
 end

@@ -1,0 +1,84 @@
+defmodule Lockstep.Generator.Lift do
+  @moduledoc false
+  # The maps of a "lifted" tree (Lockstep.Generator.Engine.lifted?/1): a
+  # mix, concat or zip whose children are engine trees or maps over them.
+  # The engine runs the trees under the maps; the maps' functions are
+  # applied here to the ops their children served, a refill at a time.
+
+  alias Lockstep.Generator, as: G
+
+  @type t :: {:zip, [(term() -> term()) | nil]} | {:tags, tuple()} | nil
+
+  @doc false
+  # How a lifted tree's ops get its maps' functions: a zip's element j by
+  # child j's (`{:zip, funs}`), a mix's or concat's op by the function of
+  # the child that served it, from the engine's tags (`{:tags, funs}`);
+  # nil for a native or supplied tree (the mode says which, from one walk).
+  @spec of(G.t(), :native | :lifted | :supplied) :: t()
+  def of(%G{kind: :zip} = gen, :lifted), do: {:zip, Enum.map(gen.children, &chain_fun/1)}
+  def of(gen, :lifted), do: {:tags, List.to_tuple(Enum.map(gen.children, &chain_fun/1))}
+  def of(_gen, _mode), do: nil
+
+  @doc false
+  # The ops of a refill with the maps' functions applied (`tags`: which
+  # child served each op, for `{:tags, funs}`; `record?`: a next_child
+  # entry follows each op), or where a function raised: `{:raised, j,
+  # error}` for op j (counting ops, not next_child entries).
+  @spec apply_safe([term()], t(), [non_neg_integer()] | nil, boolean()) ::
+          {:ok, [term()]} | {:raised, non_neg_integer(), {atom(), term(), list()}}
+  def apply_safe(ops, lift, tags, record?) do
+    {:ok, apply_lift(ops, lift, tags, record?)}
+  catch
+    _kind, _reason ->
+      # (A function that raised on the list and on none of its ops alone is
+      # not pure: let it raise as it does.)
+      first_raise(ops, lift, tags, record?, 0) || {:ok, apply_lift(ops, lift, tags, record?)}
+  end
+
+  defp first_raise([], _lift, _tags, _record?, _j), do: nil
+
+  defp first_raise(ops, lift, tags, record?, j) do
+    {op, ops} = if record?, do: {hd(ops), tl(tl(ops))}, else: {hd(ops), tl(ops)}
+    {tag, tags} = if tags, do: {[hd(tags)], tl(tags)}, else: {nil, nil}
+    apply_lift([op], lift, tag, false)
+    first_raise(ops, lift, tags, record?, j + 1)
+  catch
+    kind, reason -> {:raised, j, {kind, reason, __STACKTRACE__}}
+  end
+
+  defp apply_lift(ops, nil, _tags, _record?), do: ops
+
+  defp apply_lift(ops, {:zip, funs}, _tags, _record?),
+    do: Enum.map(ops, &map_elements(&1, funs, 0))
+
+  defp apply_lift(ops, {:tags, funs}, tags, record?), do: map_tagged(ops, tags, funs, record?)
+
+  # A zip's op with element j mapped by child j's function.
+  defp map_elements(op, [nil | funs], j), do: map_elements(op, funs, j + 1)
+
+  defp map_elements(op, [fun | funs], j),
+    do: map_elements(put_elem(op, j, fun.(elem(op, j))), funs, j + 1)
+
+  defp map_elements(op, [], _j), do: op
+
+  # The function of a chain of maps (innermost first), nil for no map.
+  defp chain_fun(%G{kind: :map, children: [child], engine: %{fun: fun}}) do
+    case chain_fun(child) do
+      nil -> fun
+      inner -> fn op -> fun.(inner.(op)) end
+    end
+  end
+
+  defp chain_fun(_gen), do: nil
+
+  defp map_tagged([op, nc | ops], [t | tags], funs, true),
+    do: [map_op(elem(funs, t), op), nc | map_tagged(ops, tags, funs, true)]
+
+  defp map_tagged([op | ops], [t | tags], funs, false),
+    do: [map_op(elem(funs, t), op) | map_tagged(ops, tags, funs, false)]
+
+  defp map_tagged([], [], _funs, _record), do: []
+
+  defp map_op(nil, op), do: op
+  defp map_op(fun, op), do: fun.(op)
+end

@@ -1,0 +1,137 @@
+defmodule Lockstep.Generator.Spec do
+  @moduledoc false
+  # How a generator tree is described to the engine: a plain term built
+  # from the struct (the format is in native/lockstep_nif/src/spec.rs), and
+  # the leaves' pools, depth-first. Supplied children (Lockstep.Generator.
+  # Supply) appear as cycles over the ops pulled ahead of them.
+
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.{Engine, Supply}
+
+  import Bitwise
+
+  @max_u64 (1 <<< 64) - 1
+  @pick_kinds Engine.pick_kinds()
+
+  @doc false
+  # The engine's view of a tree and its leaves' pools, depth-first.
+  @spec tree(G.t()) :: {tuple(), [tuple()]}
+  def tree(gen) do
+    {spec, pools} = spec(gen, [])
+    {spec, :lists.reverse(pools)}
+  end
+
+  @doc false
+  # A value leaf's spec for `k` ops from op `pos` (no pools: its pool is
+  # its own).
+  @spec value_leaf(G.t(), non_neg_integer(), non_neg_integer()) :: tuple()
+  def value_leaf(%G{engine: e}, pos, k) do
+    {params, wpos} = wire_params(e.params, pos)
+    {:value, params, e.key, e.stream, wpos, k}
+  end
+
+  defp spec(%G{kind: kind, engine: e} = gen, pools) when kind in @pick_kinds do
+    n = tuple_size(e.pool)
+
+    leaf =
+      {:leaf, leaf_kind(gen), n, e.key, e.stream, wire(kind, n, Engine.position(gen)),
+       remaining(gen.remaining)}
+
+    {leaf, [e.pool | pools]}
+  end
+
+  defp spec(%G{children: nil, engine: e} = gen, pools) do
+    {params, pos} = wire_params(e.params, Engine.position(gen))
+    {{:value, params, e.key, e.stream, pos, remaining(gen.remaining)}, [e.pool | pools]}
+  end
+
+  # A map child of a lifted mix: the tree under it, within the map's own
+  # budget.
+  defp spec(%G{kind: :map, children: [child], remaining: r}, pools) do
+    {spec, pools} = spec(child, pools)
+    {cap_spec(spec, r), pools}
+  end
+
+  defp spec(%G{kind: :zip} = gen, pools) do
+    {specs, pools} = child_specs(gen, pools)
+    {{:zip, remaining(gen.remaining), specs}, pools}
+  end
+
+  defp spec(%G{engine: e} = gen, pools) do
+    {specs, pools} = child_specs(gen, pools)
+
+    strategy =
+      case e.strategy do
+        :random -> {:random, mix_picker(gen), e.key, e.stream, e.rpos &&& @max_u64}
+        other -> other
+      end
+
+    {{:mix, e.until, gen.next_child || 0, remaining(gen.remaining), specs, strategy}, pools}
+  end
+
+  # A composite's children: their trees, and for supplied children (see
+  # supplied?/1) a cycle over the ops pulled ahead (the last one never
+  # served unless pulling past them raised, which check_supplies!/2 sees).
+  defp child_specs(%G{children: cs, engine: %{ahead: [_ | _] = ahead}}, pools) do
+    :lists.mapfoldl(&child_spec/2, pools, :lists.zip(cs, ahead))
+  end
+
+  defp child_specs(%G{children: cs}, pools), do: :lists.mapfoldl(&spec/2, pools, cs)
+
+  defp child_spec({child, nil}, pools), do: spec(child, pools)
+
+  defp child_spec({_child, entry}, pools) do
+    {spec, pool} = Supply.leaf(entry)
+    {spec, [pool | pools]}
+  end
+
+  # A pick leaf's kind in a spec: a weighted leaf's is its table.
+  defp leaf_kind(%G{kind: :weighted} = gen), do: table(gen)
+  defp leaf_kind(%G{kind: kind}), do: kind
+
+  @doc false
+  # A weighted leaf's table for the engine: its weights when short, else its
+  # table resource.
+  def table(%G{kind: :weighted, weights: w, engine: %{table: nil}}), do: w
+  def table(%G{kind: :weighted, engine: %{table: table}}), do: table
+
+  def table(_gen), do: nil
+
+  defp mix_picker(%G{weights: nil}), do: :uniform
+  defp mix_picker(gen), do: mix_table(gen)
+
+  @doc false
+  # A weighted random mix's table for the engine (as `table/1`).
+  def mix_table(%G{weights: nil}), do: nil
+  def mix_table(%G{weights: w, engine: %{table: nil}}), do: w
+  def mix_table(%G{engine: %{table: table}}), do: table
+
+  @doc false
+  # Op indices as the engine takes them: modulo 2^64 (op 2^64 + i is op i;
+  # see docs/STREAM.md), a cycle's phase.
+  def wire(:cycle, n, pos), do: rem(pos, n)
+  def wire(_kind, _n, pos), do: pos &&& @max_u64
+
+  # A counter's offset past 2^64 (times its workers) is folded into its start.
+  defp wire_params({:counter, _, _, _} = params, pos),
+    do: Lockstep.Generator.Unique.wire(params, pos)
+
+  defp wire_params(params, pos), do: {params, pos &&& @max_u64}
+
+  # A spec whose op budget is at most `r` (`remaining` sits at a fixed place
+  # in each kind of spec).
+  defp cap_spec(spec, :infinity), do: spec
+
+  defp cap_spec(spec, r) do
+    i = %{leaf: 6, value: 5, mix: 3, zip: 1}[elem(spec, 0)]
+    put_elem(spec, i, min_remaining(elem(spec, i), remaining(r)))
+  end
+
+  defp min_remaining(:infinity, r), do: r
+  defp min_remaining(a, :infinity), do: a
+  defp min_remaining(a, b), do: min(a, b)
+
+  # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
+  defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity
+  defp remaining(n), do: n
+end
