@@ -323,6 +323,35 @@ defmodule Lockstep.GeneratorTest do
       assert Enum.take(dropped, 5) == Enum.take(G.drop(gen, 0), 5)
     end
 
+    test "a last refill (all of a take's ops) writes no state; children are exact when asked" do
+      trees = [
+        G.mix([G.random(@pool, seed: 1), G.cycle([:x, :y]), G.weighted([a: 1, b: 3], seed: 2)]),
+        G.mix([G.take(G.cycle([:a]), 3), G.random(@pool, seed: 4)], until: :all),
+        G.mix([G.random(@pool, seed: 5), G.integers(1..9, seed: 6)], strategy: :random, seed: 7),
+        G.concat([G.take(G.cycle([:a, :b]), 5), G.random(@pool, seed: 8)]),
+        G.zip([G.cycle([1, 2, 3]), G.Workloads.register(seed: 9)])
+      ]
+
+      for tree <- trees, r <- [1, 7, 20, 64], j <- Enum.uniq([0, 1, div(r, 2), r - 1, r]) do
+        gen = G.take(tree, r)
+        # The same tree without the take refills with its state: the oracle.
+        {ops, at} = advance(gen, j)
+        {^ops, oracle} = advance(tree, j)
+        # The exact state (what fork/2 and a drop past the buffer start from).
+        settle = &Lockstep.Generator.Engine.settle/1
+
+        assert Enum.map(settle.(at).children, &inspect/1) ==
+                 Enum.map(settle.(oracle).children, &inspect/1),
+               "#{inspect(tree)} take #{r} after #{j}"
+
+        assert at.remaining == r - j
+        assert at.next_child == oracle.next_child
+        assert walk(at) == walk(G.take(oracle, r - j))
+        assert walk(:erlang.binary_to_term(:erlang.term_to_binary(at))) == walk(at)
+        assert walk(G.fork(at, :k)) == walk(G.fork(G.take(oracle, r - j), :k))
+      end
+    end
+
     test "round-robin in list order, starting with the first child" do
       gen = G.mix([G.cycle([:a1, :a2]), G.cycle([:b]), G.cycle([:c1, :c2, :c3])])
       expected = [:a1, :b, :c1, :a2, :b, :c2, :a1, :b, :c3, :a2]

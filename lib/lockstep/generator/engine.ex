@@ -17,7 +17,9 @@ defmodule Lockstep.Generator.Engine do
   # A composite's buffer. `next/1` pops `buf`, refilled by one engine call.
   # While ops are buffered, `children` hold their state as of the last refill
   # (before the buffered ops); `engine.frontier` holds what the refill did to
-  # them, applied when the buffer runs out; `remaining` and `next_child` are
+  # them, applied when the buffer runs out (or `:final` after a refill of
+  # all the ops a take has left, which asks for no state: `settle/1` brings
+  # the children up to date if anyone asks); `remaining` and `next_child` are
   # exact after every `next/1` (a round-robin mix's or concat's buffer
   # interleaves each op with its `next_child` after it). `pos` is the number
   # of ops of the last refill, `engine.base_next_child` the `next_child`
@@ -177,7 +179,27 @@ defmodule Lockstep.Generator.Engine do
     end
   end
 
-  defp refill(gen, mode, made) do
+  # A native tree's last refill (all its remaining ops, as a fresh
+  # `take(20)` has) asks without the state: the children are brought up to
+  # date only if someone asks for them (`frontier: :final`; `settle/1`).
+  defp refill(%G{remaining: r} = gen, :native, made) when is_integer(r) do
+    k = refill_size(gen)
+    record? = is_integer(gen.next_child)
+
+    with ^r <- k,
+         {gen, {[_ | _] = ops, nil}} <- run(gen, {:ops, k, record?, false, false}, :native, made),
+         ^k <- if(record?, do: div(length(ops), 2), else: length(ops)) do
+      e = gen.engine
+      engine = %{e | frontier: :final, base_next_child: gen.next_child, refills: e.refills + 1}
+      G.next(%{gen | buf: ops, pos: k, engine: engine})
+    else
+      _ -> refill_with_state(gen, :native, made)
+    end
+  end
+
+  defp refill(gen, mode, made), do: refill_with_state(gen, mode, made)
+
+  defp refill_with_state(gen, mode, made) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
 
@@ -441,6 +463,7 @@ defmodule Lockstep.Generator.Engine do
   # Writes a finished refill's state into the children (buffer used up).
   defp settle_frontier(%G{engine: %{frontier: nil}} = gen), do: gen
   defp settle_frontier(%G{engine: %{frontier: %{cursor: _}}} = gen), do: rebase(gen)
+  defp settle_frontier(%G{engine: %{frontier: :final}} = gen), do: rebase(gen)
 
   defp settle_frontier(%G{engine: %{frontier: state} = engine} = gen) do
     gen = %{gen | engine: %{engine | frontier: nil}}
