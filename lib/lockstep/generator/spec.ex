@@ -16,10 +16,7 @@ defmodule Lockstep.Generator.Spec do
   @doc false
   # The engine's view of a tree and its leaves' pools, depth-first.
   @spec tree(G.t()) :: {tuple(), [tuple()]}
-  def tree(gen) do
-    {spec, pools} = spec(gen, [])
-    {spec, :lists.reverse(pools)}
-  end
+  def tree(gen), do: spec(gen, [])
 
   @doc false
   # A value leaf's spec for `k` ops from op `pos` (no pools: its pool is
@@ -30,19 +27,20 @@ defmodule Lockstep.Generator.Spec do
     {:value, params, e.key, e.stream, wpos, k}
   end
 
-  defp spec(%G{kind: kind, engine: e} = gen, pools) when kind in @pick_kinds do
-    n = tuple_size(e.pool)
+  # (Leaves read their fields in one match: a tree's spec is made on every
+  # refill of a small tree.)
+  defp spec(%G{kind: kind, pos: pos, buf: buf, remaining: r} = gen, tail)
+       when kind in @pick_kinds do
+    %{pool: pool, key: key, stream: stream} = gen.engine
+    n = tuple_size(pool)
 
-    leaf =
-      {:leaf, leaf_kind(gen), n, e.key, e.stream, wire(kind, n, Engine.position(gen)),
-       remaining(gen.remaining)}
-
-    {leaf, [e.pool | pools]}
+    {{:leaf, leaf_kind(gen), n, key, stream, wire(kind, n, pos - length(buf)), remaining(r)},
+     [pool | tail]}
   end
 
-  defp spec(%G{children: nil, engine: e} = gen, pools) do
-    {params, pos} = wire_params(e.params, Engine.position(gen))
-    {{:value, params, e.key, e.stream, pos, remaining(gen.remaining)}, [e.pool | pools]}
+  defp spec(%G{children: nil, pos: pos, buf: buf, remaining: r, engine: e}, tail) do
+    {params, at} = wire_params(e.params, pos - length(buf))
+    {{:value, params, e.key, e.stream, at, remaining(r)}, [e.pool | tail]}
   end
 
   # A map child of a lifted mix: the tree under it, within the map's own
@@ -70,19 +68,36 @@ defmodule Lockstep.Generator.Spec do
   end
 
   # A composite's children: their trees, and for supplied children (see
-  # supplied?/1) a cycle over the ops pulled ahead (the last one never
-  # served unless pulling past them raised, which check_supplies!/2 sees).
-  defp child_specs(%G{children: cs, engine: %{ahead: [_ | _] = ahead}}, pools) do
-    :lists.mapfoldl(&child_spec/2, pools, :lists.zip(cs, ahead))
+  # Engine.supplied?/1) a cycle over the ops pulled ahead (the last one
+  # never served unless pulling past them raised, which Supply.ok?/2 sees).
+  # `spec(gen, tail)` gives the pools of `gen` in front of `tail`: children
+  # are described last first, so the pools come out depth-first.
+  defp child_specs(%G{children: cs, engine: %{ahead: [_ | _] = ahead}}, tail),
+    do: supplied_specs(cs, ahead, tail)
+
+  defp child_specs(%G{children: cs}, tail), do: specs(cs, tail)
+
+  defp specs([child | rest], tail) do
+    {specs, tail} = specs(rest, tail)
+    {spec, pools} = spec(child, tail)
+    {[spec | specs], pools}
   end
 
-  defp child_specs(%G{children: cs}, pools), do: :lists.mapfoldl(&spec/2, pools, cs)
+  defp specs([], tail), do: {[], tail}
 
-  defp child_spec({child, nil}, pools), do: spec(child, pools)
+  defp supplied_specs([child | rest], [entry | entries], tail) do
+    {specs, tail} = supplied_specs(rest, entries, tail)
+    {spec, pools} = supplied_spec(child, entry, tail)
+    {[spec | specs], pools}
+  end
 
-  defp child_spec({_child, entry}, pools) do
+  defp supplied_specs([], [], tail), do: {[], tail}
+
+  defp supplied_spec(child, nil, tail), do: spec(child, tail)
+
+  defp supplied_spec(_child, entry, tail) do
     {spec, pool} = Supply.leaf(entry)
-    {spec, [pool | pools]}
+    {spec, [pool | tail]}
   end
 
   # A pick leaf's kind in a spec: a weighted leaf's is its table.
