@@ -82,13 +82,22 @@ fn run_with(
     }
     if let Node::Mix(mix) = node {
         if let (Some(out), Some(trail)) = (record.next_childs, mix.trail.take()) {
-            out.extend(trail);
+            append(out, trail);
         }
         if let (Some(out), Some(tags)) = (record.tags, mix.tags.take()) {
-            out.extend(tags);
+            append(out, tags);
         }
     }
     n
+}
+
+/// `items` after `out`'s (taken over whole when `out` is empty: no copy).
+fn append<T>(out: &mut Vec<T>, items: Vec<T>) {
+    if out.is_empty() {
+        *out = items;
+    } else {
+        out.extend(items);
+    }
 }
 
 /// A plan being drained chunk by chunk, with its output buffers reused.

@@ -580,7 +580,8 @@ impl<'a, 'e> Pools<'a, 'e> {
     /// A proper list of tuples.
     fn from_list(list: Term<'a>) -> Option<Self> {
         let leaves = list.list_length().ok()?;
-        let mut flat = Vec::new();
+        // Room for small pools without growing (one tuple is taken whole).
+        let mut flat = Vec::with_capacity(if leaves > 1 { 8 * leaves } else { 0 });
         let mut ends = Vec::with_capacity(leaves);
         for tuple in list.into_list_iterator().ok()? {
             if leaves == 1 {
