@@ -36,13 +36,19 @@ impl Position {
         move |word, attempt| Words::retry(self.seed, self.stream, word, attempt)
     }
 
-    /// Cursor at the first word of op `pos` for `per_op` words per op.
+    /// Cursor at the first word of op `pos` for `per_op` words per op
+    /// (kinds of several words per op read many: straight to bulk blocks).
     fn words(&self, per_op: u64) -> Words {
-        Words::at_word(
+        let words = Words::at_word(
             self.seed.key(),
             self.stream,
             u128::from(self.pos) * u128::from(per_op),
-        )
+        );
+        if per_op > 1 {
+            words.bulk()
+        } else {
+            words
+        }
     }
 }
 

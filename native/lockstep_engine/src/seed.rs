@@ -63,11 +63,7 @@ impl Seed {
 /// `parent`. A keyed PRF: same (parent, key), same stream; anything else, an
 /// unrelated stream id (distinct ids give independent ChaCha keystreams).
 pub fn fork_stream(parent: u64, key: Seed) -> u64 {
-    use rand_chacha::ChaCha8Rng;
-    use rand_core::{Rng, SeedableRng};
-    let mut rng = ChaCha8Rng::from_seed(key.tagged_key(b"lockfork"));
-    rng.set_stream(parent);
-    rng.next_u64()
+    crate::words::block(&key.tagged_key(b"lockfork"), 0, parent)[0]
 }
 
 #[cfg(test)]
@@ -94,6 +90,21 @@ mod tests {
         assert_ne!(a, fork_stream(0, Seed::new(DOMAIN_HASHED, 1)));
         // Pinned: the fork stream ids are part of the stream definition.
         assert_eq!(fork_stream(0, Seed::from_u64(0)), FORK_0_0);
+    }
+
+    #[test]
+    fn fork_streams_are_word_0_of_the_tagged_keystream() {
+        use rand_chacha::ChaCha8Rng;
+        use rand_core::{Rng, SeedableRng};
+        for (parent, key) in [
+            (0, Seed::from_u64(0)),
+            (7, Seed::new(2, 99)),
+            (u64::MAX, Seed::new(1, 5)),
+        ] {
+            let mut rng = ChaCha8Rng::from_seed(key.tagged_key(b"lockfork"));
+            rng.set_stream(parent);
+            assert_eq!(fork_stream(parent, key), rng.next_u64());
+        }
     }
 
     #[test]
