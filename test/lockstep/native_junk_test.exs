@@ -304,6 +304,25 @@ defmodule Lockstep.NativeJunkTest do
     end
   end
 
+  test "short weight lists picked inline (tables cached per thread) pick as their built table" do
+    # Near-duplicate lists, more than the cache holds, in a random order:
+    # every hit must be the table of exactly these weights.
+    lists =
+      for a <- 0..3, b <- [1, 2], c <- [0, 7], n <- [2, 3, 16, 17] do
+        Enum.take([a, b, c, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], n)
+      end
+      |> Enum.reject(&(Enum.sum(&1) == 0))
+
+    for round <- 1..3, weights <- Enum.shuffle(lists) do
+      n = length(weights)
+      {:ok, table} = Native.table_new(weights)
+      seed = {0, round * 1000 + n}
+      inline = Native.leaf_chunk(:weighted, n, weights, seed, 0, 0, 200, nil)
+      built = Native.leaf_chunk(:weighted, n, table, seed, 0, 0, 200, nil)
+      assert inline == built, inspect(weights)
+    end
+  end
+
   test "table_new/1 refuses more than 4096 weights, table_new_dirty/1 takes them" do
     weights = List.duplicate(1, 4097)
     assert_raise ArgumentError, fn -> Native.table_new(weights) end

@@ -108,13 +108,47 @@ fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, Spec
         // On the stack: at most INLINE_TABLE of them.
         let mut weights = [0u64; INLINE_TABLE];
         read_u64s(term, &mut weights[..n], "weights")?;
-        return Ok(std::sync::Arc::new(lockstep_engine::AliasTable::new(
-            &weights[..n],
-        )?));
+        return small_table(&weights[..n]);
     }
     term.decode::<ResourceArc<Table>>()
         .map(|t| t.shared())
         .map_err(|_| SpecError::StaleTable)
+}
+
+/// Weight lists up to this long keep their table in a per-thread cache.
+const CACHED_WEIGHTS: usize = 16;
+/// Tables the cache holds (most recently used first).
+const CACHED_TABLES: usize = 8;
+
+type CachedTable = (Vec<u64>, std::sync::Arc<lockstep_engine::AliasTable>);
+
+thread_local! {
+    /// Short weight lists' tables, by weights: a fresh weighted generator per
+    /// iteration (the same weights, new seeds) builds its table once per
+    /// scheduler thread, not once per call. A table is a pure function of
+    /// its weights, so a hit is the table a build would give.
+    static SMALL_TABLES: std::cell::RefCell<Vec<CachedTable>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The alias table of `weights` (a short list from the cache, or built).
+fn small_table(weights: &[u64]) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, SpecError> {
+    if weights.len() > CACHED_WEIGHTS {
+        return Ok(std::sync::Arc::new(lockstep_engine::AliasTable::new(
+            weights,
+        )?));
+    }
+    SMALL_TABLES.with_borrow_mut(|cache| {
+        if let Some(i) = cache.iter().position(|(w, _)| w.as_slice() == weights) {
+            let table = std::sync::Arc::clone(&cache[i].1);
+            cache[..=i].rotate_right(1);
+            return Ok(table);
+        }
+        let table = std::sync::Arc::new(lockstep_engine::AliasTable::new(weights)?);
+        cache.truncate(CACHED_TABLES - 1);
+        cache.insert(0, (weights.to_vec(), std::sync::Arc::clone(&table)));
+        Ok(table)
+    })
 }
 
 /// A pick leaf's kind: `:random`/`:cycle` over `n` ops, or `:weighted` with a
