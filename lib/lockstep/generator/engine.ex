@@ -66,12 +66,17 @@ defmodule Lockstep.Generator.Engine do
   @doc false
   # True for trees the engine runs whole.
   @spec native?(G.t()) :: boolean()
-  def native?(%G{kind: kind}) when kind in [:map, :filter, :select], do: false
-  def native?(%G{children: [_ | _] = cs}), do: all_native?(cs)
-  # A counter too far along for the engine's i128 is computed in Elixir
-  # (Lockstep.Generator.Unique).
-  def native?(%G{kind: :counter} = gen), do: Lockstep.Generator.Unique.engine?(gen)
-  def native?(%G{}), do: true
+  # (Leaves first, one match per node: next/1 asks on every refill of a
+  # small tree.) A counter too far along for the engine's i128 is computed
+  # in Elixir (Lockstep.Generator.Unique).
+  def native?(%G{children: nil, kind: :counter} = gen), do: Lockstep.Generator.Unique.engine?(gen)
+  def native?(%G{children: nil}), do: true
+
+  def native?(%G{kind: kind, children: cs}) when kind in [:mix, :concat, :zip],
+    do: all_native?(cs)
+
+  # map, filter, select
+  def native?(%G{}), do: false
 
   defp all_native?([child | rest]), do: native?(child) and all_native?(rest)
   defp all_native?([]), do: true
