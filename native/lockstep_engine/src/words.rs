@@ -169,21 +169,18 @@ pub(crate) fn block(key: &[u8; 32], counter: u64, stream: u64) -> [u64; 8] {
 /// The ChaCha quarter round on four columns at once.
 #[inline(always)]
 fn quarter(a: &mut [u32; 4], b: &mut [u32; 4], c: &mut [u32; 4], d: &mut [u32; 4]) {
+    add_xor_rotate(a, b, d, 16);
+    add_xor_rotate(c, d, b, 12);
+    add_xor_rotate(a, b, d, 8);
+    add_xor_rotate(c, d, b, 7);
+}
+
+/// `x += y; z = (z ^ x) <<< r`, lane by lane.
+#[inline(always)]
+fn add_xor_rotate(x: &mut [u32; 4], y: &[u32; 4], z: &mut [u32; 4], r: u32) {
     for i in 0..4 {
-        a[i] = a[i].wrapping_add(b[i]);
-        d[i] = (d[i] ^ a[i]).rotate_left(16);
-    }
-    for i in 0..4 {
-        c[i] = c[i].wrapping_add(d[i]);
-        b[i] = (b[i] ^ c[i]).rotate_left(12);
-    }
-    for i in 0..4 {
-        a[i] = a[i].wrapping_add(b[i]);
-        d[i] = (d[i] ^ a[i]).rotate_left(8);
-    }
-    for i in 0..4 {
-        c[i] = c[i].wrapping_add(d[i]);
-        b[i] = (b[i] ^ c[i]).rotate_left(7);
+        x[i] = x[i].wrapping_add(y[i]);
+        z[i] = (z[i] ^ x[i]).rotate_left(r);
     }
 }
 
