@@ -38,17 +38,14 @@ impl Position {
 
     /// Cursor at the first word of op `pos` for `per_op` words per op
     /// (kinds of several words per op read many: straight to bulk blocks).
-    fn words(&self, per_op: u64) -> Words {
-        let words = Words::at_word(
-            self.seed.key(),
-            self.stream,
-            u128::from(self.pos) * u128::from(per_op),
-        );
-        if per_op > 1 {
-            words.bulk()
+    fn words(&self, per_op: u64) -> Box<Words> {
+        let word = u128::from(self.pos) * u128::from(per_op);
+        let key = self.seed.key();
+        Box::new(if per_op > 1 {
+            Words::bulk_at_word(key, self.stream, word)
         } else {
-            words
-        }
+            Words::at_word(key, self.stream, word)
+        })
     }
 }
 
@@ -136,10 +133,7 @@ impl Leaf {
             kind, at, words, ..
         } = self;
         let at = *at;
-        (
-            kind,
-            words.get_or_insert_with(|| Box::new(at.words(per_op))),
-        )
+        (kind, words.get_or_insert_with(|| at.words(per_op)))
     }
 
     fn words(&mut self) -> &mut Words {
@@ -272,7 +266,7 @@ impl Leaf {
             words,
             ..
         } = self;
-        let words = words.get_or_insert_with(|| Box::new(at.words(per_op)));
+        let words = words.get_or_insert_with(|| at.words(per_op));
         let at = *at;
         let retry = at.retry_word();
         for step in 0..k as u64 {

@@ -54,25 +54,28 @@ impl Words {
     /// A cursor at 64-bit word `word` (mod 2^67, the keystream's length) of the
     /// keystream of `key` and `stream`.
     pub fn at_word(key: [u8; 32], stream: u64, word: u128) -> Self {
+        Words::starting(key, stream, word, OWN_BLOCKS)
+    }
+
+    /// [`Words::at_word`] reading 4-block windows from the start (for a
+    /// reader of many words).
+    pub fn bulk_at_word(key: [u8; 32], stream: u64, word: u128) -> Self {
+        Words::starting(key, stream, word, 0)
+    }
+
+    fn starting(key: [u8; 32], stream: u64, word: u128, own_left: u8) -> Self {
         Words {
             key,
             stream,
             // Block `word / 8` of a 64-bit block counter.
             block: (word / 8) as u64,
-            own_left: OWN_BLOCKS,
+            own_left,
             skip: (word % 8) as usize,
             rng: None,
             buf: [0; 8 * WINDOW],
             read: 0,
             filled: 0,
         }
-    }
-
-    /// The same cursor, reading 4-block windows from the start (for a
-    /// reader of many words).
-    pub fn bulk(mut self) -> Self {
-        self.own_left = 0;
-        self
     }
 
     /// Word `attempt` (1..64) of the retries of the op whose first word is at

@@ -112,8 +112,11 @@ fn cursors_from_any_position_equal_the_reference() {
         ]);
         for start in starts {
             for bulk in [false, true] {
-                let words = Words::at_word(key, stream, start);
-                let mut words = if bulk { words.bulk() } else { words };
+                let mut words = if bulk {
+                    Words::bulk_at_word(key, stream, start)
+                } else {
+                    Words::at_word(key, stream, start)
+                };
                 for i in 0..150u128 {
                     assert_eq!(
                         words.next_word(),
