@@ -70,18 +70,11 @@ defmodule FreshFloor do
   end
 end
 
-time = fn f ->
-  Task.async(fn ->
-    :erlang.garbage_collect()
-    {t, n} = :timer.tc(f)
-    {t, n}
-  end)
-  |> Task.await(:infinity)
-end
-
-best = fn f, reps ->
-  time.(f)
-  Enum.min(for _ <- 1..reps, do: elem(time.(f), 0)) * 1000 / 60_000
+# Each run in a fresh process, as bench/run.exs measures (S.measure/2).
+best = fn {m, f, args}, reps ->
+  run = fn -> elem(S.measure({S, :setup_args, [args]}, {m, f}), 0) end
+  run.()
+  Enum.min(for _ <- 1..reps, do: run.()) * 1000 / 60_000
 end
 
 reps = 9
@@ -97,10 +90,10 @@ IO.puts(
 
 for kind <- [:random, :mix3, :register] do
   ready = FreshFloor.ready(kind)
-  base = best.(fn -> S.iteration(LockstepBench.Baseline, kind, :next, 1000, 3, 20) end, reps)
-  ours = best.(fn -> S.iteration(G, kind, :next, 1000, 3, 20) end, reps)
-  pops = best.(fn -> FreshFloor.floor(kind, ready, false) end, reps)
-  call = best.(fn -> FreshFloor.floor(kind, ready, true) end, reps)
+  base = best.({S, :iteration, [LockstepBench.Baseline, kind, :next, 1000, 3, 20]}, reps)
+  ours = best.({S, :iteration, [G, kind, :next, 1000, 3, 20]}, reps)
+  pops = best.({FreshFloor, :floor, [kind, ready, false]}, reps)
+  call = best.({FreshFloor, :floor, [kind, ready, true]}, reps)
 
   cells =
     Enum.map([base, ours, pops, call], &:erlang.float_to_binary(&1, decimals: 1)) ++
