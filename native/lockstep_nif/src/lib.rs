@@ -580,8 +580,9 @@ impl<'a, 'e> Pools<'a, 'e> {
     /// A proper list of tuples.
     fn from_list(list: Term<'a>) -> Option<Self> {
         let leaves = list.list_length().ok()?;
-        // Room for small pools without growing (one tuple is taken whole).
-        let mut flat = Vec::with_capacity(if leaves > 1 { 8 * leaves } else { 0 });
+        // Room for a few small pools without growing (one tuple is taken
+        // whole; many leaves grow it as they come).
+        let mut flat = Vec::with_capacity(if leaves > 1 { (8 * leaves).min(256) } else { 0 });
         let mut ends = Vec::with_capacity(leaves);
         for tuple in list.into_list_iterator().ok()? {
             if leaves == 1 {
