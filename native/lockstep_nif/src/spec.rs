@@ -197,16 +197,8 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
         *offset = leaf.pool_end();
         Ok(Node::Leaf(leaf))
     };
-    // Every node by Rustler's tuple decoders, one per arity: no allocation.
-    if let Ok((tag, kind, n, seed, stream, pos, rem)) =
-        term.decode::<(Atom, Term, Term, Term, Term, Term, Term)>()
-    {
-        if tag != atoms::leaf() {
-            return Err(SpecError::Malformed("node"));
-        }
-        let kind = leaf_kind(kind, field(n, "pool size")?)?;
-        return leaf(kind, position(seed, stream, pos)?, rem, offset);
-    }
+    // Every node by Rustler's tuple decoders, one per arity (the common
+    // value leaves and mixes first): no allocation.
     if let Ok((tag, params, seed, stream, pos, rem)) =
         term.decode::<(Atom, Term, Term, Term, Term, Term)>()
     {
@@ -220,6 +212,15 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
             return mix(params, seed, stream, pos, strategy, depth, offset);
         }
         return Err(SpecError::Malformed("node"));
+    }
+    if let Ok((tag, kind, n, seed, stream, pos, rem)) =
+        term.decode::<(Atom, Term, Term, Term, Term, Term, Term)>()
+    {
+        if tag != atoms::leaf() {
+            return Err(SpecError::Malformed("node"));
+        }
+        let kind = leaf_kind(kind, field(n, "pool size")?)?;
+        return leaf(kind, position(seed, stream, pos)?, rem, offset);
     }
     if let Ok((tag, until, next_child, rem, children)) =
         term.decode::<(Atom, Term, Term, Term, Term)>()
