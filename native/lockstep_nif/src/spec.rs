@@ -133,21 +133,24 @@ thread_local! {
 
 /// The alias table of `weights` (a short list from the cache, or built).
 fn small_table(weights: &[u64]) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, SpecError> {
-    if weights.len() > CACHED_WEIGHTS {
-        return Ok(std::sync::Arc::new(lockstep_engine::AliasTable::new(
+    let build = || {
+        Ok(std::sync::Arc::new(lockstep_engine::AliasTable::new(
             weights,
-        )?));
+        )?))
+    };
+    if weights.len() > CACHED_WEIGHTS {
+        return build();
     }
     SMALL_TABLES.with_borrow_mut(|cache| {
         if let Some(i) = cache.iter().position(|(w, _)| w.as_slice() == weights) {
-            let table = std::sync::Arc::clone(&cache[i].1);
+            // Most recently used first.
             cache[..=i].rotate_right(1);
-            return Ok(table);
+        } else {
+            let table = build()?;
+            cache.truncate(CACHED_TABLES - 1);
+            cache.insert(0, (weights.to_vec(), table));
         }
-        let table = std::sync::Arc::new(lockstep_engine::AliasTable::new(weights)?);
-        cache.truncate(CACHED_TABLES - 1);
-        cache.insert(0, (weights.to_vec(), std::sync::Arc::clone(&table)));
-        Ok(table)
+        Ok(std::sync::Arc::clone(&cache[0].1))
     })
 }
 
