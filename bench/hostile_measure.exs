@@ -18,7 +18,7 @@
 #   heap growth of each/2         5M pool, 1M ops: 291 MB / 0; list_append(1024), 8,192 ops:
 #                                 12 MB / 1.3 MB; zip of 1,000, 5,000 ops: 4.5 MB / 1.2 MB
 alias Lockstep.Generator, as: G
-alias Lockstep.Generator.{Engine, Native, Workloads}
+alias Lockstep.Generator.{Engine, Native, Spec, Workloads}
 
 defmodule M do
   def us(f) do
@@ -31,7 +31,7 @@ defmodule M do
   # One next/1 refill as Engine.run/2 makes it (spec built outside the timing).
   def run_call(gen, k) do
     gen = Engine.settle(gen)
-    {spec, pools} = Engine.spec(gen)
+    {spec, pools} = Spec.tree(gen)
 
     run =
       if function_exported?(Native, :run_dirty, 3) and length(pools) > 2048,
@@ -42,7 +42,7 @@ defmodule M do
   end
 
   def chunk_call(gen) do
-    {spec, pools} = gen |> Engine.settle() |> Engine.spec()
+    {spec, pools} = gen |> Engine.settle() |> Spec.tree()
     len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
     {:ok, cursor} = Native.plan_new(spec, len)
     arg = List.to_tuple(pools)

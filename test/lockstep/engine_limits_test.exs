@@ -58,7 +58,7 @@ defmodule Lockstep.EngineLimitsTest do
   # The engine's spec of a generator tree and its flat pool (as
   # Lockstep.Generator.Batch builds them; see native/lockstep_nif/src/spec.rs).
   defp plan_spec(gen) do
-    {spec, pools} = gen |> Lockstep.Generator.Engine.settle() |> Lockstep.Generator.Engine.spec()
+    {spec, pools} = gen |> Lockstep.Generator.Engine.settle() |> Lockstep.Generator.Spec.tree()
     {spec, pools |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()}
   end
 

@@ -119,7 +119,7 @@ defmodule Lockstep.HostileShapesTest do
   # (a 4096-op plan chunk; a 256-op refill when the tree is small enough for
   # a normal scheduler) stays under @call_us: calls end early by work.
   defp assert_calls_bounded(gen) do
-    {spec, pools} = gen |> Engine.settle() |> Engine.spec()
+    {spec, pools} = gen |> Engine.settle() |> Lockstep.Generator.Spec.tree()
     len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
     {:ok, cursor} = Native.plan_new(spec, len)
     leaves = List.to_tuple(pools)

@@ -176,7 +176,7 @@ defmodule Lockstep.Generator.Engine do
       # The tree's spec, made once: its pools tell whether it is wide enough
       # for a cursor, else the refill runs it.
       mode ->
-        {_spec, pools} = made = spec(gen)
+        {_spec, pools} = made = Spec.tree(gen)
 
         if at_least?(pools, @cursor_leaves),
           do: gen |> start_cursor(mode, made) |> cursor_refill(),
@@ -184,30 +184,25 @@ defmodule Lockstep.Generator.Engine do
     end
   end
 
-  # A native tree's last refill (all its remaining ops, as a fresh
-  # `take(20)` has) asks without the state: the children are brought up to
-  # date only if someone asks for them (`frontier: :final`; `settle/1`).
-  defp refill(%G{remaining: r} = gen, :native, made) when is_integer(r) do
+  # One engine call fills the buffer. A native tree's last refill (all its
+  # remaining ops, as a fresh `take(20)` has) asks without the state: the
+  # children are brought up to date only if someone asks for them
+  # (`frontier: :final`; `settle/1`).
+  defp refill(gen, mode, made) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
 
-    with ^r <- k,
-         {gen, {[_ | _] = ops, nil}} <- run(gen, {:ops, k, record?, false, false}, :native, made),
-         ^k <- if(record?, do: div(length(ops), 2), else: length(ops)) do
+    with true <- mode == :native and k == gen.remaining,
+         {:ok, ops, gen} <- final_run(gen, k, record?, made) do
       e = gen.engine
       engine = %{e | frontier: :final, base_next_child: gen.next_child, refills: e.refills + 1}
       G.next(%{gen | buf: ops, pos: k, engine: engine})
     else
-      _ -> refill_with_state(gen, :native, made)
+      _ -> refill_with_state(gen, k, record?, mode, made)
     end
   end
 
-  defp refill(gen, mode, made), do: refill_with_state(gen, mode, made)
-
-  defp refill_with_state(gen, mode, made) do
-    k = refill_size(gen)
-    record? = is_integer(gen.next_child)
-
+  defp refill_with_state(gen, k, record?, mode, made) do
     case run_ops(gen, k, record?, mode, made) do
       {_gen, {[], _state}} ->
         :done
@@ -248,7 +243,7 @@ defmodule Lockstep.Generator.Engine do
   # (depth-first) and `gen` (its tables rebuilt if they were stale).
   @spec plan(G.t(), {tuple(), [tuple()]} | nil) :: {reference(), [tuple()], G.t()}
   def plan(gen, made \\ nil) do
-    {spec, pools} = made || spec(gen)
+    {spec, pools} = made || Spec.tree(gen)
     pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
 
     made =
@@ -602,7 +597,7 @@ defmodule Lockstep.Generator.Engine do
   defp with_count(request, k), do: put_elem(request, 1, k)
 
   defp run_tree(gen, request, made \\ nil) do
-    {spec, pools} = made || spec(gen)
+    {spec, pools} = made || Spec.tree(gen)
 
     # Small trees (the common case) go straight to a normal scheduler.
     result =
@@ -731,9 +726,21 @@ defmodule Lockstep.Generator.Engine do
   @spec final_ops(G.t(), pos_integer()) :: {:ok, [term()]} | :short
   def final_ops(gen, k) do
     with :native <- mode(gen),
-         {_gen, {ops, nil}} <- run(gen, {:ops, k, false, false, false}, :native, nil),
-         ^k <- length(ops) do
+         {:ok, ops, _gen} <- final_run(gen, k, false, nil) do
       {:ok, ops}
+    else
+      _ -> :short
+    end
+  end
+
+  # The k ops of a native tree without the state after them (with
+  # `record?`, each followed by its next_child), and the tree (tables
+  # rebuilt if stale); :short when the call gave fewer (its work budget ran
+  # out: ask with the state).
+  defp final_run(gen, k, record?, made) do
+    with {gen, {[_ | _] = ops, nil}} <- run(gen, {:ops, k, record?, false, false}, :native, made),
+         ^k <- if(record?, do: div(length(ops), 2), else: length(ops)) do
+      {:ok, ops, gen}
     else
       _ -> :short
     end
@@ -794,9 +801,4 @@ defmodule Lockstep.Generator.Engine do
       {:error, reason} -> raise ArgumentError, "invalid generator: #{reason}"
     end
   end
-
-  @doc false
-  # The engine's view of a tree and its leaves' pools (Lockstep.Generator.Spec).
-  @spec spec(G.t()) :: {term(), [tuple()]}
-  def spec(gen), do: Spec.tree(gen)
 end
