@@ -2,8 +2,8 @@ defmodule LockstepBench.Baseline do
   @moduledoc """
   Benchmark baseline for `Lockstep.Generator` (not shipped).
 
-  A plain pure-Elixir implementation of the same API, mirroring the issue's
-  description: a struct carrying a `:rand` exsss state, `:rand.uniform_s/2`
+  A plain pure-Elixir implementation of the same API, mirroring the original
+  specification: a struct carrying a `:rand` exsss state, `:rand.uniform_s/2`
   per op, tuple lookup for random, cumulative scan for weighted,
   `List.replace_at/3` for mix.
 

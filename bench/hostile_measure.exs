@@ -1,4 +1,5 @@
-# Measures the NIF calls of hostile shapes (issue 11): one run/3 refill (256
+# Measures the NIF calls of hostile shapes (deep nests, wide zips, long
+# transactions, many or dead children, huge pools): one run/3 refill (256
 # ops, next/1), one plan_chunk (4096 ops, each/2), the longest long_schedule
 # event of an each/2, and the fold's heap.
 #

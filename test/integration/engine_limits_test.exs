@@ -56,7 +56,7 @@ defmodule Lockstep.EngineLimitsTest do
   end
 
   # The engine's spec of a generator tree and its flat pool (as
-  # Lockstep.Generator.Batch builds them; see native/lockstep_nif/src/spec.rs).
+  # Lockstep.Generator.Spec.tree/1 builds them; see native/lockstep_nif/src/spec.rs).
   defp plan_spec(gen) do
     {spec, pools} = gen |> Lockstep.Generator.Engine.settle() |> Lockstep.Generator.Spec.tree()
     {spec, pools |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()}

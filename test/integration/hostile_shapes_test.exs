@@ -1,5 +1,5 @@
 defmodule Lockstep.HostileShapesTest do
-  # Issue 11: generator shapes whose ops are expensive (deep nests, wide zips,
+  # Generator shapes whose ops are expensive (deep nests, wide zips,
   # long transactions, many or dead children, huge pools) must not hold a
   # normal scheduler: every NIF call is bounded by work (see
   # native/lockstep_engine/src/batch.rs, CALL_WORK), and trees too large to

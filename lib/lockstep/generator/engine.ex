@@ -620,7 +620,7 @@ defmodule Lockstep.Generator.Engine do
   # Trees of pool picks only with large pools get their ops as flat pool
   # indices (the engine never reads the pools), mapped here. Other large
   # trees run on a dirty scheduler: trees with many leaves take milliseconds
-  # just to decode (issue 11; native/lockstep_nif/src/lib.rs, run_dirty), and
+  # just to decode (native/lockstep_nif/src/lib.rs, run_dirty), and
   # the engine reads a pool tuple by copying its term handles, O(pool) per
   # call.
   defp run_big(_gen, spec, pools, {:ops, _k, _record, _tags} = request),

@@ -35,7 +35,7 @@ defimpl Enumerable, for: Lockstep.Generator do
 
         # The 3-arity form (Elixir >= 1.14): `length` ops from `start`, every
         # `step`-th. With the 2-arity form, Elixir 1.14's Enum.slice/2 with a
-        # step asked for the span and applied no step (issue 11).
+        # step asked for the span and applied no step.
         {:ok, n,
          fn
            _start, 0, _step ->

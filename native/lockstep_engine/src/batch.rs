@@ -16,7 +16,8 @@ pub const MAX_CHUNK: usize = 4096;
 
 /// Work units one call may spend producing ops (see [`Work`]): 4096 ops of a
 /// leaf or a flat mix fit; a unit is 5 to 10 ns, so a call stays well under
-/// 1 ms (measured: 0.1 to 0.5 ms for every shape of issue 11).
+/// 1 ms (measured: 0.1 to 0.5 ms for every hostile shape: deep nests, wide
+/// zips, long transactions, many or dead children, huge pools).
 pub const CALL_WORK: u64 = 1 << 15;
 
 /// Most tokens one call writes (past it, a call ends after the current op):
@@ -411,7 +412,8 @@ mod tests {
         );
     }
 
-    /// Hostile shapes of issue 11, each with a reference copy.
+    /// Hostile shapes (deep nests, wide zips, long transactions, many or dead
+    /// children, huge pools), each with a reference copy.
     fn hostile() -> Vec<(&'static str, Node)> {
         use crate::plan::{Mix, Strategy, Until, Zip};
         let mix = |cs, until, strategy| {

@@ -124,7 +124,7 @@ fn leaf_chunk<'a>(
     }))
 }
 
-/// A cursor over a whole plan (`spec` as built by `Lockstep.Generator.Batch`),
+/// A cursor over a whole plan (`spec` as built by `Lockstep.Generator.Spec.tree/1`),
 /// whose ops index a pool of `pool_len` ops: `{:ok, cursor}`, `{:error,
 /// :stale_table}` or `{:error, reason}`.
 #[rustler::nif]
@@ -181,7 +181,7 @@ fn plan_chunk<'a>(
 }
 
 /// `plan_chunk/3` with the pool as a tuple holding each leaf's pool tuple
-/// (depth-first, as `Lockstep.Generator.Engine.spec/1` lists them), each
+/// (depth-first, as `Lockstep.Generator.Spec.tree/1` lists them), each
 /// read only when picked from (O(that pool) once per call), so no flat pool
 /// is built by the caller. Plans with large pools use `plan_chunk/3` with
 /// `nil` (pick-only plans) or the dirty variant below.

@@ -1,4 +1,4 @@
-//! Decoding a plan spec term (built by `Lockstep.Generator.Batch`) into an
+//! Decoding a plan spec term (built by `Lockstep.Generator.Spec.tree/1`) into an
 //! engine plan. Leaves get consecutive offsets in depth-first order, matching
 //! the flat pool the Elixir side builds in the same order.
 //!

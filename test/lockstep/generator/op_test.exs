@@ -6,7 +6,7 @@ defmodule Lockstep.OpTest do
 
   doctest Op
 
-  test "the rules of the issue, one by one" do
+  test "f and value of each of Lockstep's op shapes, one by one" do
     assert {Op.f(:read), Op.value(:read)} == {:read, nil}
     assert {Op.f({:write, 3}), Op.value({:write, 3})} == {:write, 3}
     assert {Op.f({:cas, 1, 2}), Op.value({:cas, 1, 2})} == {:cas, {1, 2}}

@@ -1,7 +1,7 @@
 defmodule Lockstep.UniqueTest do
-  # Values unique across workers (issue 9.3): split/2 gives every counter and
+  # Values unique across workers: split/2 gives every counter and
   # list_append leaf of each fork its own residue class of values; fork/2
-  # keeps values. Counters at any position (issue 11.4).
+  # keeps values. Counters at any position, even past 2^126 ops.
   use ExUnit.Case, async: true
 
   import Bitwise
@@ -116,7 +116,7 @@ defmodule Lockstep.UniqueTest do
     end
   end
 
-  describe "counters at any position (issue 11.4)" do
+  describe "counters at any position" do
     test "a bare counter dropped by 2^126 and 2^200" do
       for n <- [1 <<< 126, 1 <<< 200] do
         gen = G.drop(G.counter(0), n)

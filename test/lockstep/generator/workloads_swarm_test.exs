@@ -1,5 +1,5 @@
 defmodule Lockstep.SwarmTest do
-  # `mix: :swarm` on the workloads (issue 9.4): per seed, a random non-empty
+  # `mix: :swarm` on the workloads: per seed, a random non-empty
   # subset of the op kinds with random weights in 1..8 (engine: swarm.rs).
   use ExUnit.Case, async: true
 
