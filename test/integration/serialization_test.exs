@@ -12,6 +12,8 @@ defmodule Lockstep.SerializationTest do
 
   @moduletag timeout: 120_000
 
+  @root Path.expand("../..", __DIR__)
+
   @continuation 200
 
   @pool [:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}, "str", 3.5]
@@ -186,5 +188,37 @@ defmodule Lockstep.SerializationTest do
       assert walk(copy, @continuation) == expected, name
       assert copy |> G.take(@continuation) |> reduce_list() == expected, name
     end
+  end
+
+  @tag :tmp_dir
+  @tag timeout: 120_000
+  test "term_to_binary: named captures travel to another VM, anonymous funs do not", %{
+    tmp_dir: tmp
+  } do
+    named = G.counter(1) |> G.map(&Integer.to_string/1) |> G.take(3)
+    anon = G.counter(1) |> G.map(fn i -> i * 10 end) |> G.take(3)
+    plain = G.random([:a, :b, :c], seed: 5) |> G.fork(:w1) |> G.drop(7) |> G.take(4)
+
+    for {name, gen} <- [named: named, anon: anon, plain: plain],
+        do: File.write!(Path.join(tmp, "#{name}.bin"), :erlang.term_to_binary(gen))
+
+    script = """
+    for name <- ~w(named anon plain) do
+      gen = File.read!(Path.join(#{inspect(tmp)}, name <> ".bin")) |> :erlang.binary_to_term()
+      result =
+        try do
+          inspect(Enum.to_list(gen))
+        rescue
+          e -> inspect(e.__struct__)
+        end
+      IO.puts(name <> " " <> result)
+    end
+    """
+
+    {out, 0} = System.cmd("mix", ["run", "-e", script], cd: @root, env: [{"MIX_ENV", "test"}])
+    assert out =~ ~s(named ["1", "2", "3"])
+    # The test module that made the fun is not loaded in that VM.
+    assert out =~ "anon UndefinedFunctionError"
+    assert out =~ "plain #{inspect(Enum.to_list(plain))}"
   end
 end

@@ -1,4 +1,4 @@
-defmodule Lockstep.ForkDropTest do
+defmodule Lockstep.GeneratorForkDropTest do
   use ExUnit.Case, async: true
 
   import Bitwise

@@ -1,4 +1,4 @@
-defmodule Lockstep.VocabularyTest do
+defmodule Lockstep.GeneratorKindsTest do
   # The Jepsen vocabulary: integers, zipf, counter, mix strategy: :random,
   # concat, zip, map, filter; and, for every kind and composites of them, that
   # every way of reading a generator (next/1, reduce/3, each/2, Enumerable,
@@ -87,6 +87,14 @@ defmodule Lockstep.VocabularyTest do
         assert Enum.all?(ops, &(&1 in range))
         assert MapSet.new(ops) == MapSet.new(range)
       end
+    end
+
+    test "first..last with step 1 only, as its error says" do
+      for bad <- [5..1, 5..1//-1, 3..2] do
+        assert_raise ArgumentError, ~r/non-empty range with step 1/, fn -> G.integers(bad) end
+      end
+
+      assert G.integers(1..1, seed: 1) |> Enum.take(2) == [1, 1]
     end
 
     test "errors are ArgumentErrors" do

@@ -1,4 +1,4 @@
-defmodule Lockstep.MixRuleTest do
+defmodule Lockstep.GeneratorMixExhaustionTest do
   # The pull-based exhaustion rule for mixes (the rule of the core rewrite):
   #
   #   * round-robin, `until: :any` (default): the mix asks the child whose turn

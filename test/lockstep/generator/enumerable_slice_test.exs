@@ -1,4 +1,4 @@
-defmodule Lockstep.SliceTest do
+defmodule Lockstep.Generator.EnumerableSliceTest do
   # Enum.slice/2,3 (and what uses Enumerable.slice/1) on generators of known
   # length agree with the same ops as a list, for every range and step
   # (0..10//3 of take(counter(0), 20) once gave 7 ops on Elixir 1.14).

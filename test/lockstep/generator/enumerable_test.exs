@@ -1,4 +1,4 @@
-defmodule Lockstep.EnumerableTest do
+defmodule Lockstep.Generator.EnumerableTest do
   use ExUnit.Case, async: true
 
   import Lockstep.GeneratorHelpers

@@ -1,4 +1,4 @@
-defmodule Lockstep.LiftTest do
+defmodule Lockstep.Generator.LiftTest do
   # A mix, concat or zip whose children are engine trees or maps over them is
   # run by the engine (Lockstep.Generator.Engine.lifted?/1): the engine tags
   # each op of a mix with the child that served it (a zip's element j is

@@ -1,4 +1,4 @@
-defmodule Lockstep.OpTableTest do
+defmodule Lockstep.Generator.OpTableTest do
   # Small register and bank workloads pick their ops from a constant op table
   # (Lockstep.Generator.OpTable) instead of building each op, and small
   # list-append workloads their read micro-ops: the same words, so the same

@@ -1,4 +1,4 @@
-defmodule Lockstep.OpTest do
+defmodule Lockstep.Generator.OpTest do
   use ExUnit.Case, async: true
 
   alias Lockstep.Generator, as: G

@@ -1,4 +1,4 @@
-defmodule Lockstep.SelectTest do
+defmodule Lockstep.Generator.SelectTest do
   # select/2: the ops of a generator at given op positions, checked against
   # drop/2-and-take on every kind of generator, through every way of running
   # a generator, and its errors.

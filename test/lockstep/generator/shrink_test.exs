@@ -1,4 +1,4 @@
-defmodule Lockstep.ShrinkTest do
+defmodule Lockstep.Generator.ShrinkTest do
   # shrink/3: known answers, 1-minimality (removing each remaining op makes the
   # failure go away), determinism, cost, every kind of generator, the errors.
   use ExUnit.Case, async: true

@@ -1,4 +1,4 @@
-defmodule Lockstep.SpecTest do
+defmodule Lockstep.Generator.SpecTest do
   # Lockstep.Generator.Spec: the plain term a tree is described to the engine
   # by (native/lockstep_nif/src/spec.rs) and its pools, depth-first.
   use ExUnit.Case, async: true

@@ -1,4 +1,4 @@
-defmodule Lockstep.StatsTest do
+defmodule Lockstep.Generator.StatsTest do
   use ExUnit.Case, async: true
 
   alias Lockstep.Generator, as: G

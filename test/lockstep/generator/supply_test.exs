@@ -1,4 +1,4 @@
-defmodule Lockstep.SupplyTest do
+defmodule Lockstep.Generator.SupplyTest do
   # A mix, concat or zip holding a child the engine cannot run (a filter, a
   # select, a composite holding one) is still composed by the engine: the
   # child's next ops are pulled ahead and handed to it (Lockstep.Generator.Supply).

@@ -1,4 +1,4 @@
-defmodule Lockstep.UniqueTest do
+defmodule Lockstep.Generator.UniqueTest do
   # Values unique across workers: split/2 gives every counter and
   # list_append leaf of each fork its own residue class of values; fork/2
   # keeps values. Counters at any position, even past 2^126 ops.

@@ -1,4 +1,4 @@
-defmodule Lockstep.SwarmTest do
+defmodule Lockstep.Generator.WorkloadsSwarmTest do
   # `mix: :swarm` on the workloads: per seed, a random non-empty
   # subset of the op kinds with random weights in 1..8 (engine: swarm.rs).
   use ExUnit.Case, async: true

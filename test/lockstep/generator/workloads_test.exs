@@ -1,4 +1,4 @@
-defmodule Lockstep.WorkloadsTest do
+defmodule Lockstep.Generator.WorkloadsTest do
   # Lockstep.Generator.Workloads: register/1, bank/1, list_append/1.
   use ExUnit.Case, async: true
 

@@ -1,4 +1,4 @@
-defmodule Lockstep.CliTest do
+defmodule Mix.Tasks.Lockstep.GenTest do
   # `mix lockstep.gen` (the main job) and the example scripts.
   use ExUnit.Case, async: false
 
