@@ -1109,6 +1109,45 @@ defmodule Lockstep.Generator do
 
   # --- end of selections and shrinking ---
 
+  # --- Recipes, replay files, check (Lockstep.Generator.Recipe, .Saved, .Check) ---
+
+  @doc """
+  Elixir source that rebuilds `gen_or_gens` (a generator or a list of them)
+  exactly: evaluated in any VM with this package loaded, it gives
+  generators with the same ops from the same position.
+
+  The recipe is a chain of the public constructors and combinators with
+  every option that changes the stream written out: seeds, pools, weights,
+  workload options (`mix: :swarm` rebuilds the same swarm choices from the
+  seed), fork keys, splits, `drop/2` to the current position, `take/2` for
+  what is left, and `select/2` for shrunk workloads. A composite captured
+  mid-stream ends with `Lockstep.Generator.Recipe.resume/2` (which child,
+  or which draw, comes next).
+
+  `map/2` and `filter/3` functions are written as named captures
+  (`&MyMod.to_op/1`); an anonymous function has no source, and makes
+  `recipe/1` raise an `ArgumentError` that names it. So do ops, seeds or
+  fork keys holding pids, references, ports or functions.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.random([:read, {:write, 1}], seed: 42) |> G.fork(:w1) |> G.drop(5) |> G.take(10)
+      iex> IO.puts(G.recipe(gen))
+      alias Lockstep.Generator, as: G
+      alias Lockstep.Generator.Workloads
+
+      G.random([:read, {:write, 1}], seed: 42) |> G.fork(:w1) |> G.drop(5) |> G.take(10)
+      :ok
+      iex> {rebuilt, _binding} = Code.eval_string(G.recipe(gen))
+      iex> Enum.to_list(rebuilt) == Enum.to_list(gen)
+      true
+
+  """
+  @spec recipe(t() | [t()]) :: String.t()
+  def recipe(gen_or_gens), do: Lockstep.Generator.Recipe.recipe(gen_or_gens)
+
+
   # The engine map of a seeded leaf: its pool and the engine key of its seed.
   defp leaf_engine(ops, key, table \\ nil),
     do: %{pool: List.to_tuple(ops), key: key, stream: 0, forks: [], table: table}
