@@ -1133,12 +1133,9 @@ defmodule Lockstep.Generator do
 
       iex> alias Lockstep.Generator, as: G
       iex> gen = G.random([:read, {:write, 1}], seed: 42) |> G.fork(:w1) |> G.drop(5) |> G.take(10)
-      iex> IO.puts(G.recipe(gen))
-      alias Lockstep.Generator, as: G
-      alias Lockstep.Generator.Workloads
-
-      G.random([:read, {:write, 1}], seed: 42) |> G.fork(:w1) |> G.drop(5) |> G.take(10)
-      :ok
+      iex> G.recipe(gen) |> String.split("\\n")
+      ["alias Lockstep.Generator, as: G", "alias Lockstep.Generator.Workloads", "",
+       "G.random([:read, {:write, 1}], seed: 42) |> G.fork(:w1) |> G.drop(5) |> G.take(10)"]
       iex> {rebuilt, _binding} = Code.eval_string(G.recipe(gen))
       iex> Enum.to_list(rebuilt) == Enum.to_list(gen)
       true
@@ -1146,7 +1143,6 @@ defmodule Lockstep.Generator do
   """
   @spec recipe(t() | [t()]) :: String.t()
   def recipe(gen_or_gens), do: Lockstep.Generator.Recipe.recipe(gen_or_gens)
-
 
   # The engine map of a seeded leaf: its pool and the engine key of its seed.
   defp leaf_engine(ops, key, table \\ nil),

@@ -165,7 +165,8 @@ defmodule Lockstep.Generator.Recipe do
   defp params_args({:register, lo, hi, weights}, seed) do
     opts =
       [seed: seed] ++
-        default_opt(:values, {:range, lo, hi}, {:range, 1, 5}) ++ mix_opt(weights, [:read, :write, :cas])
+        default_opt(:values, {:range, lo, hi}, {:range, 1, 5}) ++
+        mix_opt(weights, [:read, :write, :cas])
 
     {"Workloads.register", nil, opts}
   end
