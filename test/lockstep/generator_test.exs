@@ -7,6 +7,8 @@ defmodule Lockstep.GeneratorTest do
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Native, Seed}
 
+  doctest Lockstep.Generator
+
   @pool [:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}, "str"]
 
   # Advances `gen` by `n` next/1 calls and returns the new value.

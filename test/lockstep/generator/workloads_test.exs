@@ -8,6 +8,8 @@ defmodule Lockstep.Generator.WorkloadsTest do
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.Workloads
 
+  doctest Workloads
+
   # Chi-squared critical values at p = 0.001, by degrees of freedom (fixed
   # seeds: deterministic tests; the bound is what a correct sampler passes with
   # probability 0.999 for a random seed).
