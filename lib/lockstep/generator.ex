@@ -85,7 +85,9 @@ defmodule Lockstep.Generator do
   any other term, like any fork key, is first reduced to 64 bits:
   `phash2({1, term}, 2^32) * 2^32 + phash2({2, term}, 2^32)` with
   `:erlang.phash2/2`, which OTP documents as stable across machines and
-  releases (`docs/STREAM.md`, section 1).
+  releases (`docs/STREAM.md`, section 1). A term with a map inside is
+  hashed the same way as its canonical form (pairs sorted, no maps), so
+  maps get the full 64 bits too.
 
   ## Stability
 
