@@ -99,9 +99,21 @@ defmodule Lockstep.Generator do
   release.
   """
 
-  alias Lockstep.Generator.{Batch, Engine, Native, Options, Seed, Select, Shrink, Step, Unique}
+  alias Lockstep.Generator.{
+    Buffer,
+    Driver,
+    Native,
+    Node,
+    Options,
+    Seed,
+    Select,
+    Shrink,
+    Tables,
+    Unique
+  }
 
   import Bitwise
+  require Buffer
 
   # Constructors build a generator as an update of the default struct,
   # `%{%__MODULE__{kind: nil} | kind: ..., ...}`: the update shares the
@@ -119,7 +131,7 @@ defmodule Lockstep.Generator do
             # Internal fields (not part of the API), kept few because next/1
             # copies the struct on every op:
             #   * buf: prefetched ops. For a leaf, the ops just before op
-            #     `pos`; for a composite, see Lockstep.Generator.Engine.
+            #     `pos`; for a composite, see Lockstep.Generator.Driver.
             #   * pos: a leaf's op index right after `buf` (the next op is op
             #     `pos - length(buf)`); a composite's last refill size.
             #   * engine: a map of the node's own settings, by kind:
@@ -132,7 +144,7 @@ defmodule Lockstep.Generator do
             #     - mixes, concats, zips: `until`, `strategy`, for random
             #       mixes `key`/`stream`/`forks`/`table` and `rpos` (their
             #       own op index), and the buffer bookkeeping `frontier`,
-            #       `base_next_child`, `refills` (Lockstep.Generator.Engine);
+            #       `base_next_child`, `refills` (Lockstep.Generator.Driver);
             #     - map: `fun`; filter: `pred`, `max`.
             buf: [],
             pos: 0,
@@ -198,8 +210,6 @@ defmodule Lockstep.Generator do
   @max_total (1 <<< 64) - 1
   # Deepest nesting of mixes (the engine's MAX_DEPTH).
   @max_depth 64
-  # Weighted pools longer than this build their table on a dirty scheduler.
-  @small_table 4096
 
   @doc """
   Uniform random sampling over `ops` with replacement. Pass `:seed` to make the
@@ -291,7 +301,7 @@ defmodule Lockstep.Generator do
             weights: weights,
             total: total,
             seed: seed,
-            engine: leaf_engine(ops, Seed.key(seed), table_for(weights, "weighted/2"))
+            engine: leaf_engine(ops, Seed.key(seed), Tables.table_for(weights, "weighted/2"))
         }
     end
   end
@@ -430,7 +440,7 @@ defmodule Lockstep.Generator do
             "mix/2 expects :weights to be non-negative integers, not all zero, got: #{inspect(weights)}"
     end
 
-    table_for(weights, "mix/2")
+    Tables.table_for(weights, "mix/2")
   end
 
   defp mix_table(weights, k) do
@@ -470,9 +480,9 @@ defmodule Lockstep.Generator do
 
   defp settled(%__MODULE__{buf: [], engine: %{frontier: nil}} = gen), do: gen
   defp settled(%__MODULE__{buf: [], children: nil} = gen), do: gen
-  defp settled(gen), do: Engine.settle(gen)
+  defp settled(gen), do: Driver.settle(gen)
 
-  # The engine map of a mix, concat or zip (see Lockstep.Generator.Engine).
+  # The engine map of a mix, concat or zip (see Lockstep.Generator.Driver).
   # The default round-robin one is a literal (constructing a mix allocates
   # no engine map).
   @composite_engine %{
@@ -737,9 +747,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec take(t(), non_neg_integer()) :: t()
-  def take(%__MODULE__{remaining: remaining} = gen, n) when is_integer(n) and n >= 0 do
-    %{gen | remaining: if(remaining == :infinity, do: n, else: min(remaining, n))}
-  end
+  def take(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Node.take(gen, n)
 
   def take(%__MODULE__{}, n) do
     raise ArgumentError, "take/2 expects n to be a non-negative integer, got: #{inspect(n)}"
@@ -781,11 +789,11 @@ defmodule Lockstep.Generator do
   """
   @spec fork(t(), term()) :: t()
   def fork(%__MODULE__{children: nil} = gen, key) do
-    %{gen | engine: fork_engine(gen.engine, key), buf: [], pos: Engine.position(gen)}
+    %{gen | engine: fork_engine(gen.engine, key), buf: [], pos: Node.position(gen)}
   end
 
   def fork(%__MODULE__{} = gen, key) do
-    gen = Engine.settle(gen)
+    gen = Driver.settle(gen)
 
     gen =
       case gen.engine do
@@ -803,7 +811,7 @@ defmodule Lockstep.Generator do
     do: %{engine | stream: Native.fork_stream(stream, Seed.key(key)), forks: [key | forks]}
 
   defp fork_children(%__MODULE__{children: children} = gen, key),
-    do: Engine.with_children(gen, Enum.map(children, &fork(&1, key)))
+    do: Node.with_children(gen, Enum.map(children, &fork(&1, key)))
 
   @doc """
   `n` generators for workers `0..n-1`: worker `k` gets `fork(gen, k)`
@@ -873,11 +881,11 @@ defmodule Lockstep.Generator do
   # A zip past 2^64 ops (the most one engine skip takes): every child moves
   # by the same count, so drop the children (O(1) for leaves, at any n).
   def drop(%__MODULE__{kind: :zip} = gen, n) when is_integer(n) and n > @max_total do
-    gen = Engine.settle(gen)
-    caps = [gen.remaining | Enum.map(gen.children, &Engine.capacity/1)]
+    gen = Driver.settle(gen)
+    caps = [gen.remaining | Enum.map(gen.children, &Driver.capacity/1)]
 
     if :unknown in caps do
-      Engine.drop(gen, n)
+      Driver.drop(gen, n)
     else
       m = caps |> Enum.filter(&is_integer/1) |> Enum.reduce(n, &min/2)
       remaining = if gen.remaining == :infinity, do: :infinity, else: gen.remaining - m
@@ -885,7 +893,7 @@ defmodule Lockstep.Generator do
     end
   end
 
-  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Engine.drop(gen, n)
+  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Driver.drop(gen, n)
 
   def drop(%__MODULE__{}, n),
     do: raise(ArgumentError, "drop/2 expects n to be a non-negative integer, got: #{inspect(n)}")
@@ -921,39 +929,11 @@ defmodule Lockstep.Generator do
 
   """
   @spec next(t()) :: {any(), t()} | :done
-  # The hot path first: one map match and one update per op. A round-robin
-  # mix's or concat's buffer interleaves each op with its next_child after it.
-  def next(%__MODULE__{buf: [op | rest], remaining: :infinity, next_child: nil} = gen),
-    do: {op, %{gen | buf: rest}}
+  # The hot path first: a buffered op popped here (one map match and one
+  # update per op); the rest is Lockstep.Generator.Driver's.
+  Buffer.pop_clauses(:next)
 
-  def next(%__MODULE__{buf: [op | rest], remaining: remaining, next_child: nil} = gen)
-      when remaining > 0,
-      do: {op, %{gen | buf: rest, remaining: remaining - 1}}
-
-  def next(%__MODULE__{buf: [op, nc | rest], remaining: :infinity} = gen),
-    do: {op, %{gen | buf: rest, next_child: nc}}
-
-  def next(%__MODULE__{buf: [op, nc | rest], remaining: remaining} = gen) when remaining > 0,
-    do: {op, %{gen | buf: rest, next_child: nc, remaining: remaining - 1}}
-
-  def next(%__MODULE__{remaining: 0}), do: :done
-
-  def next(%__MODULE__{children: nil, pos: pos, remaining: remaining} = gen) do
-    k = Batch.refill_size(gen.kind, pos, remaining)
-    # A call may give fewer than k ops (very large ops: a token budget).
-    {[op | rest], n, gen} = Batch.leaf_ops(gen, pos, k)
-    {op, %{gen | buf: rest, pos: pos + n, remaining: dec(remaining)}}
-  end
-
-  def next(%__MODULE__{kind: :select} = gen), do: Select.next(gen)
-
-  # A tree refilling from a cursor (Lockstep.Generator.Engine) is one the
-  # engine runs: no need to walk it again.
-  def next(%__MODULE__{engine: %{frontier: %{cursor: _}}} = gen), do: Engine.next(gen)
-
-  def next(%__MODULE__{} = gen) do
-    if Engine.runs?(gen), do: Engine.next(gen), else: Step.next(gen)
-  end
+  def next(%__MODULE__{} = gen), do: Driver.next(gen)
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
 
@@ -967,9 +947,6 @@ defmodule Lockstep.Generator do
     d = max(max, depth(child))
     if d >= @max_depth, do: {:halt, d}, else: {:cont, d}
   end
-
-  defp dec(:infinity), do: :infinity
-  defp dec(n), do: n - 1
 
   @doc """
   Iterate `gen` to exhaustion, calling `fun.(op)` for each op.
@@ -988,7 +965,7 @@ defmodule Lockstep.Generator do
   """
   @spec each(t(), (any() -> any())) :: non_neg_integer()
   def each(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
-    Batch.each(gen, fun)
+    Driver.each(gen, fun)
   end
 
   def each(gen, fun), do: bad_fold!("each/2", gen, fun, 1)
@@ -1007,7 +984,7 @@ defmodule Lockstep.Generator do
   """
   @spec reduce(t(), acc, (any(), acc -> acc)) :: acc when acc: any()
   def reduce(%__MODULE__{} = gen, acc, fun) when is_function(fun, 2) do
-    Batch.reduce(gen, acc, fun)
+    Driver.reduce(gen, acc, fun)
   end
 
   def reduce(gen, _acc, fun), do: bad_fold!("reduce/3", gen, fun, 2)
@@ -1170,7 +1147,7 @@ defmodule Lockstep.Generator do
 
   @doc false
   # Op index of the next op of a seeded leaf.
-  def __position__(gen), do: Engine.position(gen)
+  def __position__(gen), do: Node.position(gen)
 
   defp seed_opt([seed: seed], _fun), do: seed
 
@@ -1182,44 +1159,4 @@ defmodule Lockstep.Generator do
       :error -> Seed.generate()
     end
   end
-
-  # A table resource for weight lists too long to send to every engine call
-  # (built once, on a dirty scheduler when long); nil for short ones, whose
-  # table the engine builds inside each call.
-  defp table_for(weights, fun) do
-    if length(weights) <= Engine.inline_table(), do: nil, else: table!(weights, fun)
-  end
-
-  defp table!(weights, fun) do
-    built =
-      if length(weights) <= @small_table,
-        do: Native.table_new(weights),
-        else: Native.table_new_dirty(weights)
-
-    case built do
-      {:ok, table} -> table
-      {:error, reason} -> raise ArgumentError, "#{fun}: #{reason}"
-    end
-  end
-
-  @doc false
-  # Rebuilds every stale alias table resource in a generator tree (a value
-  # from another VM carries resources that do not exist there).
-  def __rebuild_tables__(%__MODULE__{engine: %{table: table} = engine} = gen)
-      when table != nil do
-    gen = rebuild_children(gen)
-
-    if Native.table_live(table) do
-      gen
-    else
-      %{gen | engine: %{engine | table: table!(gen.weights, "rebuild")}}
-    end
-  end
-
-  def __rebuild_tables__(gen), do: rebuild_children(gen)
-
-  defp rebuild_children(%__MODULE__{children: [_ | _] = children} = gen),
-    do: %{gen | children: Enum.map(children, &__rebuild_tables__/1)}
-
-  defp rebuild_children(gen), do: gen
 end

@@ -285,7 +285,7 @@ defmodule Lockstep.AgreementTest do
   end
 
   # Trees of 32 leaves or more, whose next/1 refills from a cursor (a plan
-  # kept between refills; Lockstep.Generator.Engine).
+  # kept between refills; Lockstep.Generator.Driver).
   defp wide do
     takes = fn n ->
       for i <- 1..n, do: G.take(G.random([:a, :b, {:w, i}], seed: i), 20 + i * 37)

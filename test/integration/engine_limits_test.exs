@@ -58,7 +58,7 @@ defmodule Lockstep.EngineLimitsTest do
   # The engine's spec of a generator tree and its flat pool (as
   # Lockstep.Generator.Spec.tree/1 builds them; see native/lockstep_nif/src/spec.rs).
   defp plan_spec(gen) do
-    {spec, pools} = gen |> Lockstep.Generator.Engine.settle() |> Lockstep.Generator.Spec.tree()
+    {spec, pools} = gen |> Lockstep.Generator.Driver.settle() |> Lockstep.Generator.Spec.tree()
     {spec, pools |> Enum.flat_map(&Tuple.to_list/1) |> List.to_tuple()}
   end
 
@@ -430,7 +430,7 @@ defmodule Lockstep.EngineLimitsTest do
       counted = [
         {Native, :table_new, 1},
         {Native, :table_new_dirty, 1},
-        {G, :__rebuild_tables__, 1},
+        {Lockstep.Generator.Tables, :rebuild, 1},
         {Native, :leaf_chunk, 8},
         {Native, :plan_new, 2},
         {Native, :plan_new_dirty, 2}
@@ -458,7 +458,7 @@ defmodule Lockstep.EngineLimitsTest do
 
         assert count.({Native, :table_new, 1}) == 0
         assert count.({Native, :table_new_dirty, 1}) == 0
-        assert count.({G, :__rebuild_tables__, 1}) == 0
+        assert count.({Lockstep.Generator.Tables, :rebuild, 1}) == 0
         # The counters do count: the walks above called the engine.
         assert count.({Native, :leaf_chunk, 8}) > 10
         # One plan, for the mix (on a dirty scheduler: its pools are big).

@@ -10,7 +10,7 @@ defmodule Lockstep.HostileShapesTest do
   use ExUnit.Case, async: false
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Engine, Native, Workloads}
+  alias Lockstep.Generator.{Driver, Native, Scheduler, Tree, Workloads}
 
   # A normal-scheduler call past this many ms is a long_schedule event.
   @long_ms 50
@@ -119,7 +119,7 @@ defmodule Lockstep.HostileShapesTest do
   # (a 4096-op plan chunk; a 256-op refill when the tree is small enough for
   # a normal scheduler) stays under @call_us: calls end early by work.
   defp assert_calls_bounded(gen) do
-    {spec, pools} = gen |> Engine.settle() |> Lockstep.Generator.Spec.tree()
+    {spec, pools} = gen |> Driver.settle() |> Lockstep.Generator.Spec.tree()
     len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
     {:ok, cursor} = Native.plan_new(spec, len)
     leaves = List.to_tuple(pools)
@@ -128,10 +128,10 @@ defmodule Lockstep.HostileShapesTest do
     # dirty schedulers (not measured here).
     {chunk_call, request} =
       cond do
-        not Engine.big_pools?(pools) ->
+        not Scheduler.dirty?({:tree, pools, :reads_pools}) ->
           {fn -> Native.plan_chunk_leaves(cursor, 4096, leaves) end, {:ops, 256, false}}
 
-        Engine.pick_only?(gen) ->
+        Tree.pick_only?(gen) ->
           {fn -> Native.plan_chunk(cursor, 4096, nil) end, {:picks, 256, false}}
 
         true ->

@@ -81,7 +81,7 @@ defmodule Lockstep.SerializationTest do
   # Weighted tables anywhere in a generator's tree, read from the internal
   # engine tuple by position-independent search (any reference in the struct).
   defp references(term) when is_reference(term), do: [term]
-  # A wide tree's cursor is a cache, not a table (see Engine.next/1).
+  # A wide tree's cursor is a cache, not a table (see Lockstep.Generator.Driver).
   defp references(%{cursor: _, pools: _, at: _}), do: []
   defp references(%_{} = struct), do: struct |> Map.from_struct() |> references()
   defp references(map) when is_map(map), do: map |> Map.values() |> Enum.flat_map(&references/1)

@@ -37,7 +37,7 @@ defmodule Lockstep.GeneratorForkDropTest do
 
   # The exact state behind a composite's buffer (its children are otherwise
   # shown as of the last refill).
-  defp settle(gen), do: Lockstep.Generator.Engine.settle(gen)
+  defp settle(gen), do: Lockstep.Generator.Driver.settle(gen)
 
   # ---------------------------------------------------------------------------
   # fork/2

@@ -181,10 +181,10 @@ defmodule Lockstep.GeneratorMixExhaustionTest do
   end
 
   describe "the engine and the Elixir stepper agree" do
-    # A mix holding a filter runs op by op in Elixir (Lockstep.Generator.Step,
+    # A mix holding a filter runs op by op in Elixir (Lockstep.Generator.Driver,
     # with prefetched picks for random mixes); one holding a map over an
     # engine tree is run by the engine, the map applied to the ops its child
-    # served (Engine.lifted?/1); without either the engine runs it plainly.
+    # served (Tree.lifted?/1); without either the engine runs it plainly.
     # Child 0's ops are integers, child 1's atoms, so mapping only the
     # integers turns the plain answer into the other two.
     test "random and round-robin mixes, weighted or not, until :any and :all, past the pick buffer" do
@@ -204,7 +204,7 @@ defmodule Lockstep.GeneratorMixExhaustionTest do
           child <- [G.map(ints, f), G.filter(G.map(ints, f), fn _ -> true end)] do
         engine = G.mix([ints, atoms], opts)
         stepped = G.mix([child, atoms], opts)
-        assert Lockstep.Generator.Engine.lifted?(stepped) == (child.kind == :map)
+        assert Lockstep.Generator.Tree.lifted?(stepped) == (child.kind == :map)
         expected = mapped.(walk(engine, 2_000))
         assert length(expected) > 400, inspect(opts)
         assert walk(stepped, 2_000) == expected, inspect(opts)

@@ -340,7 +340,7 @@ defmodule Lockstep.GeneratorTest do
         {ops, at} = advance(gen, j)
         {^ops, oracle} = advance(tree, j)
         # The exact state (what fork/2 and a drop past the buffer start from).
-        settle = &Lockstep.Generator.Engine.settle/1
+        settle = &Lockstep.Generator.Driver.settle/1
 
         assert Enum.map(settle.(at).children, &inspect/1) ==
                  Enum.map(settle.(oracle).children, &inspect/1),

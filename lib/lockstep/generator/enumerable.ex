@@ -2,14 +2,14 @@ defimpl Enumerable, for: Lockstep.Generator do
   # Chunked and pure: each chunk is a generator's buffer (one engine call
   # refills it), and the generator after it is plain data, so suspending and
   # resuming (as Stream.zip/2 does) never depends on mutable state.
-  alias Lockstep.Generator.Engine
+  alias Lockstep.Generator.{Driver, Node}
 
   @chunk 256
 
   # Known lengths only: infinite generators, filters and random mixes that
   # can end (:unknown) are counted by running them.
   def count(gen) do
-    case Engine.capacity(gen) do
+    case Driver.capacity(gen) do
       n when is_integer(n) -> {:ok, n}
       _infinity_or_unknown -> {:error, __MODULE__}
     end
@@ -26,7 +26,7 @@ defimpl Enumerable, for: Lockstep.Generator do
   # into it count back from that size. Generators whose length only running
   # them tells are sliced by Enum's walk.
   def slice(gen) do
-    case Engine.capacity(gen) do
+    case Driver.capacity(gen) do
       :unknown ->
         {:error, __MODULE__}
 
@@ -42,12 +42,12 @@ defimpl Enumerable, for: Lockstep.Generator do
              []
 
            start, length, 1 ->
-             gen |> Engine.drop(start) |> Lockstep.Generator.take(length) |> Enum.to_list()
+             gen |> Driver.drop(start) |> Node.take(length) |> Enum.to_list()
 
            start, length, step ->
              gen
-             |> Engine.drop(start)
-             |> Lockstep.Generator.take((length - 1) * step + 1)
+             |> Driver.drop(start)
+             |> Node.take((length - 1) * step + 1)
              |> Enum.take_every(step)
          end}
     end
@@ -64,7 +64,7 @@ defimpl Enumerable, for: Lockstep.Generator do
     do: reduce(rest, gen, fun.(op, acc), fun)
 
   defp reduce([], gen, {:cont, acc}, fun) do
-    case Engine.chunk(gen, @chunk) do
+    case Driver.chunk(gen, @chunk) do
       {[], _gen} -> {:done, acc}
       {ops, gen} -> reduce(ops, gen, {:cont, acc}, fun)
     end

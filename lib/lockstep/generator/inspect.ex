@@ -6,7 +6,7 @@ defimpl Inspect, for: Lockstep.Generator do
   # is `random(ops, seed: 42) |> fork(3) |> drop(17)`, with 33 ops left.
   import Inspect.Algebra
 
-  alias Lockstep.Generator.Engine
+  alias Lockstep.Generator.Node
 
   #
   # Inside a composite, children leave out `remaining: infinity` (the default)
@@ -32,7 +32,7 @@ defimpl Inspect, for: Lockstep.Generator do
   end
 
   def inspect(%{kind: :cycle} = gen, opts) do
-    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Engine.position(gen)}" <>
+    "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Node.position(gen)}" <>
       remaining(gen, opts) <> ">"
   end
 
@@ -40,7 +40,7 @@ defimpl Inspect, for: Lockstep.Generator do
   def inspect(%{kind: :counter, engine: %{params: {:counter, start, ws, w}}} = gen, opts) do
     share = if ws == 1, do: "", else: " workers: #{ws} worker: #{w}"
 
-    "#Lockstep.Generator<counter start: #{start}#{share} at: #{Engine.position(gen)}" <>
+    "#Lockstep.Generator<counter start: #{start}#{share} at: #{Node.position(gen)}" <>
       remaining(gen, opts) <> ">"
   end
 
@@ -50,7 +50,7 @@ defimpl Inspect, for: Lockstep.Generator do
       to_doc(gen.seed, opts),
       stream(gen.engine.forks, opts),
       share(gen.engine),
-      " at: #{Engine.position(gen)}",
+      " at: #{Node.position(gen)}",
       remaining(gen, opts),
       ">"
     ])
@@ -78,7 +78,7 @@ defimpl Inspect, for: Lockstep.Generator do
   # A buffered random mix is shown at its exact position: its own op index
   # at the last refill plus the ops popped since.
   defp composite(%{engine: %{strategy: :random, until: until} = e} = gen, opts) do
-    at = if e.frontier == nil, do: e.rpos, else: e.rpos + gen.pos - Engine.buffered(gen)
+    at = if e.frontier == nil, do: e.rpos, else: e.rpos + gen.pos - Node.buffered(gen)
 
     concat([
       " random seed: ",

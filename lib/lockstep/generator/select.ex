@@ -10,8 +10,8 @@ defmodule Lockstep.Generator.Select do
   #   * `at` — how many child ops have been consumed since then, so the child's
   #     next op is op `at` (every remaining index is >= at).
   #
-  # It runs in Elixir on the public API only: serving index i is
-  # `child |> drop(i - at) |> next()` (drop/2 is O(1) for seeded leaves), so
+  # It runs in Elixir: serving index i is `child |> drop(i - at) |> next()`
+  # (drop/2 is O(1) for seeded leaves), so
   # the child is never re-run from the start and a filter child is walked
   # once in all. Skipping (drop/2) is lazy: it forgets indices and leaves the
   # child where it is, the next pull drops the gap.
@@ -43,12 +43,15 @@ defmodule Lockstep.Generator.Select do
   defp increasing?(_bad, _prev), do: false
 
   @doc false
-  @spec next(G.t()) :: {term(), G.t()} | :done
-  def next(%G{remaining: 0}), do: :done
-  def next(%G{engine: %{indices: []}}), do: :done
+  # The next op: `drop_next.(child, n)` is the child's op after skipping n
+  # (Lockstep.Generator.Driver passes it in).
+  @spec next(G.t(), (G.t(), non_neg_integer() -> {term(), G.t()} | :done)) ::
+          {term(), G.t()} | :done
+  def next(%G{remaining: 0}, _drop_next), do: :done
+  def next(%G{engine: %{indices: []}}, _drop_next), do: :done
 
-  def next(%G{children: [child], engine: %{indices: [i | rest], at: at}} = gen) do
-    case child |> G.drop(i - at) |> G.next() do
+  def next(%G{children: [child], engine: %{indices: [i | rest], at: at}} = gen, drop_next) do
+    case drop_next.(child, i - at) do
       :done ->
         :done
 

@@ -6,12 +6,13 @@ defmodule Lockstep.Generator.Spec do
   # Supply) appear as cycles over the ops pulled ahead of them.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Engine, Supply}
+  alias Lockstep.Generator.{Supply, Tree, Unique}
 
   import Bitwise
+  require Tree
 
   @max_u64 (1 <<< 64) - 1
-  @pick_kinds Engine.pick_kinds()
+  @pick_kinds Tree.pick_kinds()
 
   @doc false
   # The engine's view of a tree and its leaves' pools, depth-first.
@@ -68,7 +69,7 @@ defmodule Lockstep.Generator.Spec do
   end
 
   # A composite's children: their trees, and for supplied children (see
-  # Engine.supplied?/1) a cycle over the ops pulled ahead (the last one
+  # Tree.supplied?/1) a cycle over the ops pulled ahead (the last one
   # never served unless pulling past them raised, which Supply.ok?/2 sees).
   # `spec(gen, tail)` gives the pools of `gen` in front of `tail`: children
   # are described last first, so the pools come out depth-first.
@@ -129,7 +130,7 @@ defmodule Lockstep.Generator.Spec do
 
   # A counter's offset past 2^64 (times its workers) is folded into its start.
   defp wire_params({:counter, _, _, _} = params, pos),
-    do: Lockstep.Generator.Unique.wire(params, pos)
+    do: Unique.wire(params, pos)
 
   defp wire_params(params, pos), do: {params, pos &&& @max_u64}
 

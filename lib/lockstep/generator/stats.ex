@@ -3,11 +3,11 @@ defmodule Lockstep.Generator.Stats do
   # Lockstep.Generator.stats/2 and the histogram of `mix lockstep.gen --stats`.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Op
+  alias Lockstep.Generator.{Driver, Node, Op}
 
   @spec stats(G.t(), non_neg_integer()) :: %{optional(term()) => pos_integer()}
   def stats(%G{} = gen, n) when is_integer(n) and n >= 0 do
-    gen |> G.take(n) |> G.reduce(%{}, &count/2)
+    gen |> Node.take(n) |> Driver.reduce(%{}, &count/2)
   end
 
   def stats(%G{}, n),

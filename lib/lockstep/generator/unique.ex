@@ -31,12 +31,12 @@ defmodule Lockstep.Generator.Unique do
   # `pos mod 2^64`. When that start does not fit (a counter far along, or
   # with a start past ±2^126), the counter is computed here, in Elixir
   # (op i = start + i·W + w, bignums): `engine?/1` is false, so the engine
-  # tree containing it is run by Lockstep.Generator.Step op by op (same ops,
+  # tree containing it is run by Lockstep.Generator.Driver op by op (same ops,
   # slower), and the leaf's chunks (next/1's buffer, each/2, reduce/3,
-  # Enum) come from `ops/3` through Lockstep.Generator.Batch.leaf_ops/3.
+  # Enum) come from `ops/3` through Lockstep.Generator.Boundary.leaf_ops/3.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Engine
+  alias Lockstep.Generator.Node
 
   import Bitwise
 
@@ -58,12 +58,12 @@ defmodule Lockstep.Generator.Unique do
         gen
 
       params ->
-        %{gen | buf: [], pos: Engine.position(gen), engine: %{gen.engine | params: params}}
+        %{gen | buf: [], pos: Node.position(gen), engine: %{gen.engine | params: params}}
     end
   end
 
   def spread(%G{children: [_ | _] = children} = gen, n, k),
-    do: Lockstep.Generator.Engine.with_children(gen, Enum.map(children, &spread(&1, n, k)))
+    do: Node.with_children(gen, Enum.map(children, &spread(&1, n, k)))
 
   def spread(gen, _n, _k), do: gen
 
@@ -99,7 +99,7 @@ defmodule Lockstep.Generator.Unique do
   # True when the engine can hold the counter at its current position.
   @spec engine?(G.t()) :: boolean()
   def engine?(%G{engine: %{params: params}} = gen) do
-    {{:counter, start, _ws, _w}, _low} = wire(params, Engine.position(gen))
+    {{:counter, start, _ws, _w}, _low} = wire(params, Node.position(gen))
     abs(start) <= @int_limit
   end
 

@@ -1,6 +1,6 @@
 defmodule Lockstep.Generator.EngineTest do
   # next/1 on a tree of many leaves refills from a cursor: the decoded plan,
-  # kept between refills in a NIF resource (Lockstep.Generator.Engine). It is
+  # kept between refills in a NIF resource (Lockstep.Generator.Driver). It is
   # only a cache of the struct's fields, so a generator value stays pure:
   # whoever holds it, however often, wherever it was made.
   use ExUnit.Case, async: true

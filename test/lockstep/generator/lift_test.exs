@@ -1,6 +1,6 @@
 defmodule Lockstep.Generator.LiftTest do
   # A mix, concat or zip whose children are engine trees or maps over them is
-  # run by the engine (Lockstep.Generator.Engine.lifted?/1): the engine tags
+  # run by the engine (Lockstep.Generator.Tree.lifted?/1): the engine tags
   # each op of a mix with the child that served it (a zip's element j is
   # child j's) and the map's function is applied here.
   # The oracle is the same tree with every map wrapped in a filter that
@@ -10,7 +10,7 @@ defmodule Lockstep.Generator.LiftTest do
   import Lockstep.GeneratorHelpers
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Engine
+  alias Lockstep.Generator.Tree
 
   def tag(op), do: {:m, op}
   def twice(op), do: {:t, op}
@@ -100,9 +100,9 @@ defmodule Lockstep.Generator.LiftTest do
 
   test "the engine runs them, and gives the ops the stepper gives, on every path" do
     for gen <- trees() do
-      assert Engine.lifted?(gen)
+      assert Tree.lifted?(gen)
       twin = stepped(gen)
-      refute Engine.lifted?(twin)
+      refute Tree.lifted?(twin)
       expected = walk(twin, 2_500)
       assert length(expected) > 100
 
@@ -134,7 +134,7 @@ defmodule Lockstep.Generator.LiftTest do
   test "large pools: the lifted call runs on a dirty scheduler and still agrees" do
     big = G.random(Enum.to_list(1..100_000), seed: 6)
     gen = G.take(G.mix([G.map(big, &tag/1), leaf(4), G.map(leaf(1), &twice/1)]), 5_000)
-    assert Engine.lifted?(gen)
+    assert Tree.lifted?(gen)
     expected = walk(stepped(gen))
     assert length(expected) == 5_000
     assert walk(gen) == expected
@@ -144,7 +144,7 @@ defmodule Lockstep.Generator.LiftTest do
   test "a lifted mix inside a stepped one" do
     inner = G.mix([G.map(G.take(leaf(0), 50), &tag/1), leaf(4)])
     outer = G.mix([G.filter(leaf(1), &keep/1), inner], until: :all)
-    refute Engine.lifted?(outer)
+    refute Tree.lifted?(outer)
     twin = G.mix([G.filter(leaf(1), &keep/1), stepped(inner)], until: :all)
     assert walk(outer, 400) == walk(twin, 400)
   end

@@ -7,7 +7,7 @@ defmodule Lockstep.Generator.SupplyTest do
   import Lockstep.GeneratorHelpers
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Engine
+  alias Lockstep.Generator.Tree
 
   defp evens, do: G.filter(G.counter(1), &(rem(&1, 2) == 0))
   defp keep_all(gen), do: G.filter(gen, fn _ -> true end)
@@ -36,7 +36,7 @@ defmodule Lockstep.Generator.SupplyTest do
     for {name, build} <- builds() do
       native = build.(kids())
       supplied = build.(Enum.map(kids(), &keep_all/1))
-      assert Engine.native?(native) and Engine.supplied?(supplied)
+      assert Tree.native?(native) and Tree.supplied?(supplied)
       expected = walk(native, 3000)
       assert walk(supplied, 3000) == expected, name
       assert Enum.take(supplied, 3000) == expected, name
@@ -57,7 +57,7 @@ defmodule Lockstep.Generator.SupplyTest do
 
     inner = G.mix([G.filter(G.counter(1), &(rem(&1, 3) == 0)), G.cycle([:i])])
     outer = G.concat([G.take(inner, 5), G.take(evens(), 3), G.cycle([:o])])
-    assert Engine.supplied?(outer)
+    assert Tree.supplied?(outer)
     assert walk(outer, 10) == [3, :i, 6, :i, 9, 2, 4, 6, :o, :o]
     assert reduce_list(G.take(outer, 10)) == walk(outer, 10)
   end

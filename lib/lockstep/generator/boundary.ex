@@ -1,0 +1,246 @@
+defmodule Lockstep.Generator.Boundary do
+  @moduledoc false
+  # Every call into the Rust engine (Lockstep.Generator.Native) goes through
+  # here: the tree described (Lockstep.Generator.Spec), the scheduler chosen
+  # (Lockstep.Generator.Scheduler), a stale alias table rebuilt and the call
+  # made again (a value from another VM), an engine error raised as an
+  # ArgumentError. Nothing here keeps state: the caller
+  # (Lockstep.Generator.Driver) writes what a call reports back into the
+  # generator.
+  #
+  # Pools. A call that gives ops reads the pools it picks from, O(their
+  # size) per call. When that is too much for a normal scheduler, a tree of
+  # pool picks only gets its ops as flat pool indices (the engine never
+  # reads the pools), mapped to terms here; any other tree runs on a dirty
+  # scheduler.
+
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.{Native, Scheduler, Spec, Tables, Tree, Unique}
+
+  require Tree
+
+  @pick_kinds Tree.pick_kinds()
+
+  @doc false
+  # One `run/3` call on `gen`'s tree (see native/lockstep_nif/src/lib.rs,
+  # `run`): `{gen, result}`, gen with its tables rebuilt if they were stale.
+  # `made`: the tree's `{spec, pools}` when already made (or nil).
+  @spec run(G.t(), term(), {tuple(), [tuple()]} | nil) :: {G.t(), term()}
+  def run(gen, request, made \\ nil) do
+    {spec, pools} = made || Spec.tree(gen)
+
+    result =
+      case pool_reads(gen, pools, request) do
+        :normal -> Native.run(spec, pools, request)
+        :dirty -> Native.run_dirty(spec, pools, request)
+        {:indices, dirty?} -> run_picks(spec, pools, request, dirty?)
+      end
+
+    case result do
+      {:ok, result} -> {gen, result}
+      {:error, :stale_table} -> run(Tables.rebuild(gen), request)
+      {:error, reason} -> invalid!(reason)
+    end
+  end
+
+  # How a call reads the pools: on a normal scheduler, on a dirty one, or
+  # not at all (pool indices; on a dirty scheduler when the tree alone is
+  # too big to decode on a normal one).
+  defp pool_reads(gen, pools, request) do
+    cond do
+      not reads_pools?(request) ->
+        schedule({:tree, pools, :no_pools})
+
+      not Scheduler.dirty?({:tree, pools, :reads_pools}) ->
+        :normal
+
+      untagged?(request) and Tree.pick_only?(gen) ->
+        {:indices, Scheduler.dirty?({:tree, pools, :no_pools})}
+
+      true ->
+        :dirty
+    end
+  end
+
+  defp schedule(work), do: if(Scheduler.dirty?(work), do: :dirty, else: :normal)
+
+  defp reads_pools?(request), do: is_tuple(request) and elem(request, 0) == :ops
+
+  defp untagged?({:ops, _k, _record}), do: true
+  defp untagged?({:ops, _k, _record, false}), do: true
+  defp untagged?({:ops, _k, _record, false, _state}), do: true
+  defp untagged?(_request), do: false
+
+  defp run_picks(spec, pools, request, dirty?) do
+    picks = {:picks, elem(request, 1), elem(request, 2)}
+
+    result =
+      if dirty?,
+        do: Native.run_dirty(spec, pools, picks),
+        else: Native.run(spec, pools, picks)
+
+    case result do
+      {:ok, {picks, state}} ->
+        ops = pick_terms(picks, pick_lookup(pools), elem(request, 2))
+        # A request without the state (the last run of a fold) gets none.
+        {:ok,
+         if(tuple_size(request) == 5 and not elem(request, 4), do: {ops, nil}, else: {ops, state})}
+
+      error ->
+        error
+    end
+  end
+
+  @doc false
+  # A cursor over the plan of `gen` (a tree the engine runs whole), decoded
+  # once, the leaves' pools (depth-first) and `gen` (its tables rebuilt if
+  # they were stale).
+  @spec plan(G.t(), {tuple(), [tuple()]} | nil) :: {reference(), [tuple()], G.t()}
+  def plan(gen, made \\ nil) do
+    {spec, pools} = made || Spec.tree(gen)
+    pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
+
+    made =
+      if Scheduler.dirty?({:tree, pools, :no_pools}),
+        do: Native.plan_new_dirty(spec, pool_len),
+        else: Native.plan_new(spec, pool_len)
+
+    case made do
+      {:ok, cursor} -> {cursor, pools, gen}
+      {:error, :stale_table} -> plan(Tables.rebuild(gen))
+      {:error, reason} -> invalid!(reason)
+    end
+  end
+
+  @doc false
+  # How ops are read from a cursor over `gen` with these pools: `:normal`,
+  # `:dirty`, or `{:indices, lookup}` (pick-only trees with large pools).
+  @spec cursor_reads(G.t(), [tuple()]) :: :normal | :dirty | {:indices, tuple()}
+  def cursor_reads(gen, pools) do
+    cond do
+      not Scheduler.dirty?({:tree, pools, :reads_pools}) -> :normal
+      Tree.pick_only?(gen) -> {:indices, pick_lookup(pools)}
+      true -> :dirty
+    end
+  end
+
+  @doc false
+  # The next (up to) k ops of a cursor, for a fold (see `cursor_reads/2`;
+  # `pools` the tuple of the leaves' pools): `[]` once it is exhausted.
+  @spec cursor_chunk(reference(), pos_integer(), tuple(), term()) :: [term()]
+  def cursor_chunk(cursor, k, pools, :normal), do: Native.plan_chunk_leaves(cursor, k, pools)
+  def cursor_chunk(cursor, k, pools, :dirty), do: Native.plan_chunk_leaves_dirty(cursor, k, pools)
+
+  def cursor_chunk(cursor, k, _pools, {:indices, lookup}),
+    do: pick_terms(Native.plan_chunk(cursor, k, nil), lookup, false)
+
+  @doc false
+  # A cursor's next (up to) k ops for next/1's buffer (`ask`: `{record?,
+  # tagged?}`; `dirty?`: pools too large for a normal scheduler).
+  def cursor_refill(cursor, at, k, ask, pools, dirty?) do
+    if dirty?,
+      do: Native.plan_refill_dirty(cursor, at, k, ask, pools),
+      else: Native.plan_refill(cursor, at, k, ask, pools)
+  end
+
+  @doc false
+  # True when a cursor's refills read its pools on a dirty scheduler.
+  @spec dirty_refills?([tuple()]) :: boolean()
+  def dirty_refills?(pools), do: Scheduler.dirty?({:tree, pools, :reads_pools})
+
+  @doc false
+  # The k ops of a seeded leaf from op `pos` (k at most the engine's
+  # MAX_CHUNK), how many there are (fewer than k only for value kinds past a
+  # call's token budget), and the leaf (its table rebuilt if it was stale).
+  @spec leaf_ops(G.t(), non_neg_integer(), non_neg_integer()) ::
+          {[term()], non_neg_integer(), G.t()}
+  def leaf_ops(%G{kind: kind} = gen, pos, k) when kind in @pick_kinds do
+    case leaf_chunk(gen, pos, k) do
+      {{indices, pool}, gen} -> {for(i <- indices, do: elem(pool, i)), k, gen}
+      {ops, gen} -> {ops, k, gen}
+    end
+  end
+
+  # A counter past the engine's integer range is counted in Elixir (Unique).
+  def leaf_ops(%G{kind: :counter} = gen, pos, k) do
+    if Unique.engine?(gen) do
+      {ops, n} = value_ops(gen, pos, k)
+      {ops, n, gen}
+    else
+      {Unique.ops(gen, pos, k), k, gen}
+    end
+  end
+
+  def leaf_ops(gen, pos, k) do
+    {ops, n} = value_ops(gen, pos, k)
+    {ops, n, gen}
+  end
+
+  @doc false
+  # The k ops of a pick leaf from op `pos`: a list of ops, or `{indices,
+  # pool}` when the pool is large (the NIF does not read it), and the leaf.
+  @spec leaf_chunk(G.t(), non_neg_integer(), non_neg_integer()) ::
+          {[term()] | {[non_neg_integer()], tuple()}, G.t()}
+  def leaf_chunk(%G{kind: kind, engine: %{pool: pool} = e} = gen, pos, k) do
+    n = tuple_size(pool)
+    wire = Spec.wire(kind, n, pos)
+
+    case Native.leaf_chunk(kind, n, Spec.table(gen), e.key, e.stream, wire, k, direct(pool, k)) do
+      {:error, :stale_table} -> leaf_chunk(Tables.rebuild(gen), pos, k)
+      ops when n <= 2 * k -> {ops, gen}
+      indices -> {{indices, pool}, gen}
+    end
+  end
+
+  defp direct(pool, k) when tuple_size(pool) <= 2 * k, do: pool
+  defp direct(_pool, _k), do: nil
+
+  # The k ops of a value leaf (integers, zipf, counter, workloads) from op
+  # `pos` and how many (fewer than k past the call's token budget).
+  defp value_ops(%G{engine: e} = gen, pos, k) do
+    case Native.run(Spec.value_leaf(gen, pos, k), [e.pool], {:ops, k, false}) do
+      # A leaf's state is its op count.
+      {:ok, {ops, n}} -> {ops, n}
+      {:error, reason} -> invalid!(reason)
+    end
+  end
+
+  defp invalid!(reason), do: raise(ArgumentError, "invalid generator: #{reason}")
+
+  # How flat pool indices find their term: each leaf's end and its pool.
+  defp pick_lookup(pools) do
+    {ends, _} =
+      Enum.map_reduce(pools, 0, fn p, acc -> {acc + tuple_size(p), acc + tuple_size(p)} end)
+
+    {List.to_tuple(ends), List.to_tuple(pools)}
+  end
+
+  # The ops at flat pool indices `picks` (a round-robin mix's interleaved
+  # next_child entries, with `record`, kept as they are).
+  defp pick_terms(picks, lookup, record), do: map_picks(picks, lookup, record)
+
+  defp map_picks([i, nc | rest], lookup, true),
+    do: [term_at(i, lookup), nc | map_picks(rest, lookup, true)]
+
+  defp map_picks([i | rest], lookup, false),
+    do: [term_at(i, lookup) | map_picks(rest, lookup, false)]
+
+  defp map_picks([], _lookup, _record), do: []
+
+  defp term_at(i, {ends, pools}) do
+    j = first_above(ends, i, 0, tuple_size(ends) - 1)
+    start = if j == 0, do: 0, else: elem(ends, j - 1)
+    elem(elem(pools, j), i - start)
+  end
+
+  # The first leaf j with ends[j] > i (binary search).
+  defp first_above(_ends, _i, lo, hi) when lo >= hi, do: lo
+
+  defp first_above(ends, i, lo, hi) do
+    mid = div(lo + hi, 2)
+
+    if elem(ends, mid) > i,
+      do: first_above(ends, i, lo, mid),
+      else: first_above(ends, i, mid + 1, hi)
+  end
+end

@@ -1,0 +1,47 @@
+defmodule Lockstep.Generator.Scheduler do
+  @moduledoc false
+  # The one decision of which scheduler an engine call runs on. A NIF call on
+  # a normal scheduler must return within about a millisecond; the engine
+  # bounds its own work per call (native/lockstep_engine, CALL_WORK), but
+  # two costs grow with the input and are not the engine's to bound:
+  #
+  #   * decoding a tree of many leaves (milliseconds for thousands), and
+  #   * reading pools: the NIF reads a pool tuple by copying its term
+  #     handles, O(its size), every call that reads it;
+  #
+  # and building an alias table is O(weights). Calls past these bounds run on
+  # a dirty CPU scheduler.
+
+  # Trees with more leaves than this are decoded on a dirty scheduler...
+  @dirty_leaves 2048
+  # ...and trees whose pools, read by the call, hold more ops than this.
+  @big_pool 32_768
+  # Alias tables of more weights than this are built on a dirty scheduler
+  # (native/lockstep_nif: SMALL_TABLE).
+  @small_table 4096
+
+  @typedoc """
+  What a call does: decode a tree with these leaves' pools (one tuple per
+  leaf), reading them (`:reads_pools`) or not (`:no_pools`: skips,
+  capacities, pool indices); or build a table of `n` weights.
+  """
+  @type work :: {:tree, [tuple()], :reads_pools | :no_pools} | {:table, non_neg_integer()}
+
+  @doc false
+  # True when a call doing `work` must run on a dirty scheduler.
+  @spec dirty?(work()) :: boolean()
+  def dirty?({:tree, pools, reads}), do: big?(pools, reads == :reads_pools, 0, 0)
+  def dirty?({:table, n}), do: n > @small_table
+
+  # (Stops at the first leaf past either bound: a tree of 100k leaves is not
+  # walked whole on every call.)
+  defp big?([pool | rest], reads?, leaves, ops) do
+    ops = if reads?, do: ops + tuple_size(pool), else: ops
+
+    if leaves >= @dirty_leaves or ops > @big_pool,
+      do: true,
+      else: big?(rest, reads?, leaves + 1, ops)
+  end
+
+  defp big?([], _reads?, _leaves, _ops), do: false
+end

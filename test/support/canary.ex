@@ -1,0 +1,94 @@
+defmodule Lockstep.Canary do
+  @moduledoc false
+  # How long a call holds a normal scheduler, measured from the outside: a
+  # separate VM (a `:peer` node with this project's code paths) with ONE
+  # normal scheduler (`+S 1:1`) runs the call next to a "canary" process
+  # that sleeps 1 ms in a loop. While the call holds the scheduler (a NIF, a
+  # non-yielding BIF) the canary cannot run, so its worst lateness is the
+  # longest hold. The wait in progress when the call returns counts too (a
+  # hold just before the end would otherwise be missed). Dirty NIFs run on
+  # dirty schedulers and do not hold the normal one.
+  #
+  # `setup` and `call` are Elixir source strings: `setup` builds the values
+  # (its binding is kept, e.g. `g = ...`), `call` is measured with that
+  # binding (`G` is aliased to Lockstep.Generator in both).
+
+  @doc """
+  The longest hold (ms, float) of a normal scheduler by `call`, best of
+  `runs` runs (the machine is shared: other processes' noise only adds
+  lateness, so the best run is the closest to the call's own).
+  """
+  def hold_ms(setup, call, runs \\ 3) do
+    with_peer(fn peer ->
+      Enum.min(
+        for _ <- 1..runs, do: :peer.call(peer, __MODULE__, :measure, [setup, call], 120_000)
+      )
+    end)
+  end
+
+  @doc "Several measurements in one peer: `[{setup, call}]` -> `[ms]` (best of `runs`)."
+  def holds_ms(cases, runs \\ 3) do
+    with_peer(fn peer ->
+      for {setup, call} <- cases do
+        Enum.min(
+          for _ <- 1..runs, do: :peer.call(peer, __MODULE__, :measure, [setup, call], 120_000)
+        )
+      end
+    end)
+  end
+
+  defp with_peer(fun) do
+    paths = Enum.flat_map(:code.get_path(), &[~c"-pa", &1])
+
+    {:ok, peer, _node} =
+      :peer.start_link(%{connection: :standard_io, args: [~c"+S", ~c"1:1" | paths]})
+
+    try do
+      fun.(peer)
+    after
+      :peer.stop(peer)
+    end
+  end
+
+  @prelude "alias Lockstep.Generator, as: G\n"
+
+  @doc false
+  # Runs in the peer: evaluates `setup`, then measures `call` under the canary.
+  def measure(setup, call) do
+    1 = :erlang.system_info(:schedulers_online)
+    {:ok, _} = Application.ensure_all_started(:lockstep_generator)
+    {_, binding} = Code.eval_string(@prelude <> setup)
+    # Compiled once, outside the measurement.
+    quoted = Code.string_to_quoted!(@prelude <> call)
+    parent = self()
+
+    canary =
+      spawn(fn ->
+        send(parent, :canary_started)
+        canary_loop(parent, 0)
+      end)
+
+    receive do: (:canary_started -> :ok)
+    Code.eval_quoted(quoted, binding)
+    send(canary, :stop)
+
+    receive do
+      {:canary, worst_us} -> worst_us / 1000
+    end
+  end
+
+  defp canary_loop(parent, worst) do
+    t0 = System.monotonic_time(:microsecond)
+
+    receive do
+      :stop ->
+        # The wait in progress: late by however long it has been.
+        late = System.monotonic_time(:microsecond) - t0 - 1000
+        send(parent, {:canary, max(worst, late)})
+    after
+      1 ->
+        late = System.monotonic_time(:microsecond) - t0 - 1000
+        canary_loop(parent, max(worst, late))
+    end
+  end
+end
