@@ -19,7 +19,7 @@
 #   heap growth of each/2         5M pool, 1M ops: 291 MB / 0; list_append(1024), 8,192 ops:
 #                                 12 MB / 1.3 MB; zip of 1,000, 5,000 ops: 4.5 MB / 1.2 MB
 alias Lockstep.Generator, as: G
-alias Lockstep.Generator.{Engine, Native, Spec, Workloads}
+alias Lockstep.Generator.{Driver, Native, Spec, Workloads}
 
 defmodule M do
   def us(f) do
@@ -29,9 +29,9 @@ defmodule M do
 
   def best(f, n \\ 3), do: Enum.min(for _ <- 1..n, do: us(f))
 
-  # One next/1 refill as Engine.run/2 makes it (spec built outside the timing).
+  # One next/1 refill as Driver makes it (spec built outside the timing).
   def run_call(gen, k) do
-    gen = Engine.settle(gen)
+    gen = Driver.settle(gen)
     {spec, pools} = Spec.tree(gen)
 
     run =
@@ -43,7 +43,7 @@ defmodule M do
   end
 
   def chunk_call(gen) do
-    {spec, pools} = gen |> Engine.settle() |> Spec.tree()
+    {spec, pools} = gen |> Driver.settle() |> Spec.tree()
     len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
     {:ok, cursor} = Native.plan_new(spec, len)
     arg = List.to_tuple(pools)

@@ -1,6 +1,6 @@
 defmodule Lockstep.Generator.Lift do
   @moduledoc false
-  # The maps of a "lifted" tree (Lockstep.Generator.Engine.lifted?/1): a
+  # The maps of a "lifted" tree (Lockstep.Generator.Tree.lifted?/1): a
   # mix, concat or zip whose children are engine trees or maps over them.
   # The engine runs the trees under the maps; the maps' functions are
   # applied here to the ops their children served, a refill at a time.

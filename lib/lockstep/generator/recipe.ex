@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.Recipe do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Engine
+  alias Lockstep.Generator.Driver
 
   @default_max_rejections 1_000_000
 
@@ -35,7 +35,7 @@ defmodule Lockstep.Generator.Recipe do
   @spec resume(G.t(), non_neg_integer()) :: G.t()
   def resume(%G{kind: kind, children: [_ | _] = children} = gen, at)
       when kind in [:mix, :concat] and is_integer(at) and at >= 0 do
-    gen = Engine.settle(gen)
+    gen = Driver.settle(gen)
 
     case gen.engine do
       %{strategy: :random} = engine ->
@@ -98,7 +98,7 @@ defmodule Lockstep.Generator.Recipe do
   end
 
   defp describe(%G{} = gen) do
-    gen = Engine.settle(gen)
+    gen = Driver.settle(gen)
     engine = gen.engine
 
     base = %{kind: gen.kind, children: gen.children, remaining: gen.remaining, forks: []}

@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.InspectTest do
 
   # The exact state behind a composite's buffer (its children are otherwise
   # shown as of the last refill).
-  defp settle(gen), do: Lockstep.Generator.Engine.settle(gen)
+  defp settle(gen), do: Lockstep.Generator.Driver.settle(gen)
 
   describe "inspect/1" do
     test "random and weighted show kind, seed, position and remaining" do

@@ -1,4 +1,4 @@
-defmodule Lockstep.Generator.EngineTest do
+defmodule Lockstep.Generator.DriverTest do
   # next/1 on a tree of many leaves refills from a cursor: the decoded plan,
   # kept between refills in a NIF resource (Lockstep.Generator.Driver). It is
   # only a cache of the struct's fields, so a generator value stays pure:
