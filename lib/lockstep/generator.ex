@@ -1123,6 +1123,54 @@ defmodule Lockstep.Generator do
   @spec recipe(t() | [t()]) :: String.t()
   def recipe(gen_or_gens), do: Lockstep.Generator.Recipe.recipe(gen_or_gens)
 
+  @doc """
+  Saves `gen_or_gens` (a generator or a list of them, one per worker) to
+  the file `path`, to be read back by `load/1` in any VM with this package,
+  or printed with `mix lockstep.gen --load PATH`.
+
+  The file holds how to build the generators, as `recipe/1` writes it
+  (constructors, options, fork keys, positions, selections), not their ops:
+  a shrunk workload of a million-op run is a few hundred bytes. It is
+  versioned: a later release reads it, or says it cannot. Raises like
+  `recipe/1` for generators it cannot describe (anonymous `map/2` or
+  `filter/3` functions); returns `{:error, reason}` when the file cannot be
+  written.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> path = Path.join(System.tmp_dir!(), "lockstep_doc_save.bin")
+      iex> gens = G.split(G.random([:read, :write], seed: 7), 2) |> Enum.map(&G.take(&1, 5))
+      iex> G.save(gens, path)
+      :ok
+      iex> {:ok, loaded} = G.load(path)
+      iex> Enum.map(loaded, &Enum.to_list/1) == Enum.map(gens, &Enum.to_list/1)
+      true
+
+  """
+  @spec save(t() | [t()], Path.t()) :: :ok | {:error, String.t()}
+  def save(gen_or_gens, path), do: Lockstep.Generator.Saved.save(gen_or_gens, path)
+
+  @doc """
+  Reads a file written by `save/2`: `{:ok, gen_or_gens}` (what was saved, a
+  generator or a list), or `{:error, reason}` (a sentence) for a missing,
+  truncated, damaged or foreign file, a file from a newer release, or one
+  naming a `map/2`/`filter/3` function that is not defined here.
+
+  The contents are decoded with `:erlang.binary_to_term(bin, [:safe])` and
+  built with the public constructors, which check every argument: loading
+  runs no code from the file. It creates the atoms the saved ops use (at
+  most 100,000, listed in the file).
+
+  ## Examples
+
+      iex> Lockstep.Generator.load("/no/such/file")
+      {:error, "cannot read /no/such/file: no such file or directory"}
+
+  """
+  @spec load(Path.t()) :: {:ok, t() | [t()]} | {:error, String.t()}
+  def load(path), do: Lockstep.Generator.Saved.load(path)
+
   # The engine map of a seeded leaf: its pool and the engine key of its seed.
   defp leaf_engine(ops, key, table \\ nil),
     do: %{pool: List.to_tuple(ops), key: key, stream: 0, forks: [], table: table}

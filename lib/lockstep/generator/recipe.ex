@@ -59,25 +59,41 @@ defmodule Lockstep.Generator.Recipe do
   @doc false
   # The source text of recipe/1.
   @spec recipe(G.t() | [G.t()]) :: String.t()
-  def recipe(%G{} = gen), do: render(expr(gen, []))
+  def recipe(gen_or_gens), do: gen_or_gens |> plans() |> source()
 
-  def recipe([_ | _] = gens) do
-    exprs =
-      Enum.with_index(gens, fn
-        %G{} = gen, _i -> expr(gen, [])
-        other, i -> bad!("element #{i} of the list is not a generator: #{inspect(other)}")
-      end)
+  # ----------------------------------------------------------------------
+  # A plan: how to build one generator from the public API, as plain data
+  # (atoms, numbers, lists, tuples, maps of the ops), so it can be written
+  # as source (recipe/1) or stored (Lockstep.Generator.Saved) and built
+  # again without evaluating code:
+  #
+  #   plan :: {call, args, opts, steps}
+  #   call :: :random | :cycle | :weighted | :integers | :zipf | :counter
+  #         | :register | :bank | :list_append      (Workloads)
+  #         | :mix | :concat | :zip | :map | :filter | :select
+  #   args :: by call: [ops] (random, cycle), [weighted_ops], [lo, hi]
+  #           (integers), [n] (zipf), [start] (counter), [] (workloads),
+  #           [[plan]] (mix, concat, zip), [plan, {mod, fun, 1}] (map,
+  #           filter), [plan, indices] (select)
+  #   opts :: the constructor's keyword options
+  #   step :: {:fork, key} | {:split, n, k} | {:drop, n} | {:resume, n}
+  #         | {:take, n}, applied in order
 
-    render("[" <> Enum.join(exprs, ",\n") <> "]")
+  @doc false
+  # {:one, plan} or {:many, [plan]}.
+  @spec plans(G.t() | [G.t()]) :: {:one, tuple()} | {:many, [tuple()]}
+  def plans(%G{} = gen), do: {:one, plan(gen, [])}
+
+  def plans([_ | _] = gens) do
+    {:many,
+     Enum.with_index(gens, fn
+       %G{} = gen, _i -> plan(gen, [])
+       other, i -> bad!("element #{i} of the list is not a generator: #{inspect(other)}")
+     end)}
   end
 
-  def recipe(other),
+  def plans(other),
     do: bad!("expects a generator or a non-empty list of generators, got: #{inspect(other)}")
-
-  defp render(body) do
-    source = "alias Lockstep.Generator, as: G\nalias Lockstep.Generator.Workloads\n\n" <> body
-    source |> Code.format_string!() |> IO.iodata_to_binary()
-  end
 
   defp bad!(message), do: raise(ArgumentError, "recipe/1 " <> message)
 
@@ -92,6 +108,7 @@ defmodule Lockstep.Generator.Recipe do
       kind: gen.kind,
       args: leaf_args(gen),
       forks: Map.get(engine, :forks, []),
+      share: counter_share(gen),
       at: G.__position__(gen),
       remaining: gen.remaining
     }
@@ -114,11 +131,8 @@ defmodule Lockstep.Generator.Recipe do
                 opts: [strategy: :random, seed: gen.seed] ++ weights_opt(gen.weights)
               }
 
-            %{strategy: :round_robin} ->
-              %{at: gen.next_child, opts: []}
-
-            _concat_or_zip ->
-              %{at: gen.next_child || 0, opts: []}
+            _round_robin_concat_or_zip ->
+              %{forks: [], at: gen.next_child || 0, opts: []}
           end
 
         until = if kind == :mix and engine.until == :all, do: [until: :all], else: []
@@ -141,34 +155,31 @@ defmodule Lockstep.Generator.Recipe do
   defp weights_opt(nil), do: []
   defp weights_opt(weights), do: [weights: weights]
 
-  # A leaf's constructor, as {function source, first argument source or nil,
-  # options} (the options in the order the docs list them).
-  defp leaf_args(%G{kind: :random} = gen), do: {"G.random", term(gen.ops), [seed: gen.seed]}
-  defp leaf_args(%G{kind: :cycle} = gen), do: {"G.cycle", term(gen.ops), []}
+  # A leaf's constructor: {call, args, opts} (options in the order the docs
+  # list them, defaults left out).
+  defp leaf_args(%G{kind: :random} = gen), do: {:random, [gen.ops], [seed: gen.seed]}
+  defp leaf_args(%G{kind: :cycle} = gen), do: {:cycle, [gen.ops], []}
 
   defp leaf_args(%G{kind: :weighted} = gen),
-    do: {"G.weighted", term(Enum.zip(gen.ops, gen.weights)), [seed: gen.seed]}
+    do: {:weighted, [Enum.zip(gen.ops, gen.weights)], [seed: gen.seed]}
 
   defp leaf_args(%G{engine: %{params: params}} = gen), do: params_args(params, gen.seed)
 
   defp leaf_args(%G{kind: kind}), do: bad!("does not know the generator kind #{inspect(kind)}")
 
-  defp params_args({:integers, lo, hi}, seed),
-    do: {"G.integers", range(lo, hi), [seed: seed]}
+  defp params_args({:integers, lo, hi}, seed), do: {:integers, [lo, hi], [seed: seed]}
 
   defp params_args({:zipf, n, skew}, seed),
-    do: {"G.zipf", term(n), default_opt(:skew, skew, 1.0) ++ [seed: seed]}
+    do: {:zipf, [n], default_opt(:skew, skew, 1.0) ++ [seed: seed]}
 
-  defp params_args({:counter, start, _workers, _worker}, _seed),
-    do: {"G.counter", term(start), []}
+  defp params_args({:counter, start, _workers, _worker}, _seed), do: {:counter, [start], []}
 
   defp params_args({:register, lo, hi, weights}, seed) do
     opts =
       [seed: seed] ++
-        default_opt(:values, {:range, lo, hi}, {:range, 1, 5}) ++
-        mix_opt(weights, [:read, :write, :cas])
+        default_opt(:values, lo..hi//1, 1..5) ++ mix_opt(weights, [:read, :write, :cas])
 
-    {"Workloads.register", nil, opts}
+    {:register, [], opts}
   end
 
   defp params_args({:bank, accounts, max, weights}, seed) do
@@ -177,7 +188,7 @@ defmodule Lockstep.Generator.Recipe do
         default_opt(:accounts, accounts, 5) ++
         default_opt(:max_transfer, max, 5) ++ mix_opt(weights, [:transfer, :read])
 
-    {"Workloads.bank", nil, opts}
+    {:bank, [], opts}
   end
 
   defp params_args({:list_append, keys, len, weights, skew, workers, worker}, seed) do
@@ -191,7 +202,7 @@ defmodule Lockstep.Generator.Recipe do
         mix_opt(weights, [:append, :read]) ++
         default_opt(:workers, workers, 1) ++ default_opt(:worker, worker, 0)
 
-    {"Workloads.list_append", nil, opts}
+    {:list_append, [], opts}
   end
 
   # Params with a constant op table: the same options.
@@ -216,62 +227,70 @@ defmodule Lockstep.Generator.Recipe do
 
   defp counter_share(_gen), do: {1, 0}
 
-  # ----------------------------------------------------------------------
-  # Source of one generator. `strip` is the fork path (newest first) that an
-  # enclosing random mix's own `fork/2` calls give every node below it: it is
-  # written once, after that mix, and left out below.
-  defp expr(%G{children: nil} = gen, strip) do
-    node = describe(gen)
-    {fun, arg, opts} = node.args
-    args = Enum.reject([arg, opts_source(opts)], &(&1 in [nil, ""]))
-    source = "#{fun}(#{Enum.join(args, ", ")})"
+  @doc false
+  # The stream-changing options of a leaf, as recipes write them (for
+  # inspect/1): defaults left out, no seed.
+  @spec leaf_options(G.t()) :: keyword()
+  def leaf_options(%G{children: nil} = gen) do
+    {call, args, opts} = leaf_args(gen)
+    opts = Keyword.delete(opts, :seed)
 
-    source =
-      case counter_share(gen) do
-        {1, 0} -> source
-        {workers, worker} -> "#{source} |> G.split(#{workers}) |> Enum.at(#{worker})"
+    case {call, args} do
+      {:weighted, _} -> [weights: gen.weights]
+      {:integers, [lo, hi]} -> [range: lo..hi//1]
+      {:zipf, [n]} -> [n: n] ++ opts
+      _ -> opts
+    end
+  end
+
+  # ----------------------------------------------------------------------
+  # A plan of one generator. `strip` is the fork path (newest first) that
+  # an enclosing random mix's own `fork/2` calls give every node below it:
+  # written once, after that mix, and left out below.
+  defp plan(%G{children: nil} = gen, strip) do
+    node = describe(gen)
+    {call, args, opts} = node.args
+    Enum.each(args, &literal!/1)
+    Enum.each(opts, &literal!/1)
+
+    split =
+      case node.share do
+        {1, 0} -> []
+        {workers, worker} -> [{:split, workers, worker}]
       end
 
     # A cycle or a counter draws nothing: forking it changes no op.
     forks = if gen.kind in [:cycle, :counter], do: [], else: own_forks(node.forks, strip)
 
-    source
-    |> forks(forks)
-    |> at(node.at)
-    |> take(node.remaining)
+    {call, args, opts,
+     split ++ fork_steps(forks) ++ at_step(:drop, node.at) ++ take_step(node.remaining)}
   end
 
-  defp expr(%G{} = gen, strip) do
+  defp plan(%G{} = gen, strip) do
     node = describe(gen)
 
     case node.kind do
       kind when kind in [:mix, :concat, :zip] ->
         own = own_forks(node.forks, strip)
         inner = if node.forks == [], do: strip, else: node.forks
-        children = Enum.map_join(node.children, ", ", &expr(&1, inner))
-        args = Enum.reject(["[#{children}]", opts_source(node.opts)], &(&1 == ""))
+        children = Enum.map(node.children, &plan(&1, inner))
+        Enum.each(node.opts, &literal!/1)
 
-        "G.#{kind}(#{Enum.join(args, ", ")})"
-        |> forks(own)
-        |> resume_at(node.at)
-        |> take(node.remaining)
+        {kind, [children], node.opts,
+         fork_steps(own) ++ at_step(:resume, node.at) ++ take_step(node.remaining)}
 
       :map ->
-        "G.map(#{expr(hd(node.children), strip)}, #{fun!(node.fun, "map/2")})"
-        |> take(node.remaining)
+        {:map, [plan(hd(node.children), strip), mfa!(node.fun, "map/2")], [],
+         take_step(node.remaining)}
 
       :filter ->
-        max =
-          if node.max == @default_max_rejections,
-            do: "",
-            else: ", max_rejections: #{node.max}"
+        opts = default_opt(:max_rejections, node.max, @default_max_rejections)
 
-        "G.filter(#{expr(hd(node.children), strip)}, #{fun!(node.fun, "filter/3")}#{max})"
-        |> take(node.remaining)
+        {:filter, [plan(hd(node.children), strip), mfa!(node.fun, "filter/3")], opts,
+         take_step(node.remaining)}
 
       :select ->
-        "G.select(#{expr(hd(node.children), strip)}, #{term(node.indices)})"
-        |> take(node.remaining)
+        {:select, [plan(hd(node.children), strip), node.indices], [], take_step(node.remaining)}
     end
   end
 
@@ -287,36 +306,25 @@ defmodule Lockstep.Generator.Recipe do
   end
 
   # Fork keys are kept newest first: applied oldest first.
-  defp forks(source, keys),
-    do: keys |> Enum.reverse() |> Enum.reduce(source, &"#{&2} |> G.fork(#{term(&1)})")
-
-  defp at(source, 0), do: source
-  defp at(source, n), do: "#{source} |> G.drop(#{n})"
-
-  defp resume_at(source, 0), do: source
-  defp resume_at(source, nil), do: source
-  defp resume_at(source, n), do: "#{source} |> Lockstep.Generator.Recipe.resume(#{n})"
-
-  defp take(source, :infinity), do: source
-  defp take(source, n), do: "#{source} |> G.take(#{n})"
-
-  defp opts_source([]), do: ""
-
-  defp opts_source(opts) do
-    Enum.map_join(opts, ", ", fn
-      {k, {:range, lo, hi}} -> "#{k}: #{range(lo, hi)}"
-      {k, v} -> "#{k}: #{term(v)}"
-    end)
+  defp fork_steps(keys) do
+    Enum.each(keys, &literal!/1)
+    keys |> Enum.reverse() |> Enum.map(&{:fork, &1})
   end
 
-  defp range(lo, hi), do: "#{lo}..#{hi}"
+  defp at_step(_step, 0), do: []
+  defp at_step(step, n), do: [{step, n}]
 
-  # A map's or filter's function: a named capture is written as one; an
-  # anonymous function has no source to write.
-  defp fun!(fun, where) do
+  defp take_step(:infinity), do: []
+  defp take_step(n), do: [{:take, n}]
+
+  # A map's or filter's function: a named capture is kept as {mod, fun, 1};
+  # an anonymous function has no name to keep.
+  defp mfa!(fun, where) do
     case Function.info(fun, :type) do
       {:type, :external} ->
-        inspect(fun)
+        {:module, m} = Function.info(fun, :module)
+        {:name, f} = Function.info(fun, :name)
+        {m, f, 1}
 
       {:type, :local} ->
         bad!(
@@ -324,19 +332,6 @@ defmodule Lockstep.Generator.Recipe do
             "give it a named capture such as &MyMod.to_op/1 to make the generator rebuildable"
         )
     end
-  end
-
-  # Source of a term (ops, seeds, fork keys): literals, with structs as
-  # plain maps (`%{__struct__: ...}` evaluates to the same struct).
-  defp term(value) do
-    literal!(value)
-
-    inspect(value,
-      limit: :infinity,
-      printable_limit: :infinity,
-      structs: false,
-      charlists: :as_lists
-    )
   end
 
   defp literal!(value) when is_list(value), do: literal_list!(value)
@@ -366,4 +361,131 @@ defmodule Lockstep.Generator.Recipe do
 
   defp literal_list!([]), do: :ok
   defp literal_list!(improper_tail), do: literal!(improper_tail)
+
+  # ----------------------------------------------------------------------
+  # Source of plans.
+
+  @doc false
+  @spec source({:one, tuple()} | {:many, [tuple()]}) :: String.t()
+  def source({:one, plan}), do: render(expr(plan))
+  def source({:many, plans}), do: render("[" <> Enum.map_join(plans, ",\n", &expr/1) <> "]")
+
+  defp render(body) do
+    source = "alias Lockstep.Generator, as: G\nalias Lockstep.Generator.Workloads\n\n" <> body
+    source |> Code.format_string!() |> IO.iodata_to_binary()
+  end
+
+  @workloads [:register, :bank, :list_append]
+
+  defp expr({call, args, opts, steps}) do
+    fun = if call in @workloads, do: "Workloads.#{call}", else: "G.#{call}"
+    args = Enum.reject(args_source(call, args) ++ [opts_source(opts)], &(&1 == ""))
+    Enum.reduce(steps, "#{fun}(#{Enum.join(args, ", ")})", &step_source/2)
+  end
+
+  defp args_source(:integers, [lo, hi]), do: ["#{lo}..#{hi}"]
+
+  defp args_source(call, [plans]) when call in [:mix, :concat, :zip],
+    do: ["[" <> Enum.map_join(plans, ", ", &expr/1) <> "]"]
+
+  defp args_source(call, [plan, {m, f, 1}]) when call in [:map, :filter],
+    do: [expr(plan), inspect(Function.capture(m, f, 1))]
+
+  defp args_source(:select, [plan, indices]), do: [expr(plan), term(indices)]
+  defp args_source(_call, args), do: Enum.map(args, &term/1)
+
+  defp step_source({:fork, key}, source), do: "#{source} |> G.fork(#{term(key)})"
+  defp step_source({:split, n, k}, source), do: "#{source} |> G.split(#{n}) |> Enum.at(#{k})"
+  defp step_source({:drop, n}, source), do: "#{source} |> G.drop(#{n})"
+
+  defp step_source({:resume, n}, source),
+    do: "#{source} |> Lockstep.Generator.Recipe.resume(#{n})"
+
+  defp step_source({:take, n}, source), do: "#{source} |> G.take(#{n})"
+
+  defp opts_source(opts), do: Enum.map_join(opts, ", ", fn {k, v} -> "#{k}: #{term(v)}" end)
+
+  # Source of a term (ops, seeds, fork keys): literals, with ranges as
+  # ranges and other structs as plain maps (`%{__struct__: ...}` evaluates
+  # to the same struct).
+  defp term(%Range{first: first, last: last, step: 1}), do: "#{first}..#{last}"
+
+  defp term(value) do
+    inspect(value,
+      limit: :infinity,
+      printable_limit: :infinity,
+      structs: false,
+      charlists: :as_lists
+    )
+  end
+
+  # ----------------------------------------------------------------------
+  # Building plans (Lockstep.Generator.Saved): the public constructors,
+  # which check every argument; anything else is an ArgumentError.
+
+  @doc false
+  @spec build({:one, tuple()} | {:many, [tuple()]}) :: G.t() | [G.t()]
+  def build({:one, plan}), do: build_plan(plan)
+  def build({:many, [_ | _] = plans}), do: Enum.map(plans, &build_plan/1)
+  def build(other), do: invalid!(other)
+
+  defp build_plan({call, args, opts, steps}) when is_list(steps) do
+    Enum.reduce(steps, construct(call, args, opts), &build_step/2)
+  end
+
+  defp build_plan(other), do: invalid!(other)
+
+  defp construct(:random, [ops], opts), do: G.random(ops, opts)
+  defp construct(:cycle, [ops], []), do: G.cycle(ops)
+  defp construct(:weighted, [ops], opts), do: G.weighted(ops, opts)
+
+  defp construct(:integers, [lo, hi], opts) when is_integer(lo) and is_integer(hi),
+    do: G.integers(lo..hi//1, opts)
+
+  defp construct(:zipf, [n], opts), do: G.zipf(n, opts)
+  defp construct(:counter, [start], []), do: G.counter(start)
+  defp construct(:register, [], opts), do: Lockstep.Generator.Workloads.register(opts)
+  defp construct(:bank, [], opts), do: Lockstep.Generator.Workloads.bank(opts)
+  defp construct(:list_append, [], opts), do: Lockstep.Generator.Workloads.list_append(opts)
+
+  defp construct(call, [plans], opts) when call in [:mix, :concat, :zip] and is_list(plans) do
+    gens = Enum.map(plans, &build_plan/1)
+
+    case call do
+      :mix -> G.mix(gens, opts)
+      :concat when opts == [] -> G.concat(gens)
+      :zip when opts == [] -> G.zip(gens)
+      _ -> invalid!({call, opts})
+    end
+  end
+
+  defp construct(:map, [plan, mfa], []), do: G.map(build_plan(plan), capture!(mfa))
+  defp construct(:filter, [plan, mfa], opts), do: G.filter(build_plan(plan), capture!(mfa), opts)
+  defp construct(:select, [plan, indices], []), do: G.select(build_plan(plan), indices)
+  defp construct(call, args, opts), do: invalid!({call, args, opts})
+
+  defp capture!({m, f, 1}) when is_atom(m) and is_atom(f) do
+    if Code.ensure_loaded?(m) and function_exported?(m, f, 1) do
+      Function.capture(m, f, 1)
+    else
+      raise ArgumentError,
+            "the function #{inspect(Function.capture(m, f, 1))} is not defined here " <>
+              "(load its module first)"
+    end
+  end
+
+  defp capture!(other), do: invalid!(other)
+
+  defp build_step({:fork, key}, gen), do: G.fork(gen, key)
+
+  defp build_step({:split, n, k}, gen) when is_integer(n) and is_integer(k) and k >= 0 and k < n,
+    do: gen |> G.split(n) |> Enum.at(k)
+
+  defp build_step({:drop, n}, gen), do: G.drop(gen, n)
+  defp build_step({:resume, n}, gen), do: resume(gen, n)
+  defp build_step({:take, n}, gen), do: G.take(gen, n)
+  defp build_step(other, _gen), do: invalid!(other)
+
+  defp invalid!(term),
+    do: raise(ArgumentError, "not a generator description: #{inspect(term, limit: 8)}")
 end

@@ -33,7 +33,13 @@ defmodule Mix.Tasks.Lockstep.Gen do
       `select(drop(gen, K), [I, J, …])`, for each worker; rows are numbered
       by position (K + I), and a `# select [I, J, …]` line heads them
     * `--stats` — instead of the ops, a histogram of their counts by
-      `Lockstep.Generator.Op.f/1` (all workers together)
+      `Lockstep.Generator.Op.f/1` (all workers together; for list-append
+      transactions, also their micro-ops: `append`, `r`)
+    * `--load PATH` — the workload saved by `Lockstep.Generator.save/2`
+      (or by `Lockstep.Generator.check/3`'s `save:` option): one column
+      per worker when it is a list; all its ops unless `--take` is given.
+      Takes no `OP` arguments, `--kind`, `--workload`, `--mix`, `--seed`,
+      `--fork` or `--workers` (the file says all that)
     * `--help` — this text
 
   Rows are streamed: any `--take` runs in bounded memory, and the task stops
@@ -48,6 +54,10 @@ defmodule Mix.Tasks.Lockstep.Gen do
       mix lockstep.gen --workload bank --seed 1 --take 100000 --stats
       mix lockstep.gen --seed 42 --workers 2 --select 3,17,42
       mix lockstep.gen --workload register --mix swarm --seed 5 --take 5
+      mix lockstep.gen --load failures/check_register_1234.lsg
+
+  Only the rows go to stdout (`> ops.tsv` keeps just them); messages, and
+  Mix's output when it compiles this package for the task, go to stderr.
   """
   @moduledoc @help
   use Mix.Task
@@ -65,13 +75,14 @@ defmodule Mix.Tasks.Lockstep.Gen do
     workers: :string,
     select: :string,
     mix: :string,
+    load: :string,
     stats: :boolean,
     help: :boolean
   ]
   @default_pool ~w(read write:1 write:2 cas:1:2)
   @usage "usage: mix lockstep.gen [--kind random|cycle|weighted | --workload register|list_append|bank] " <>
            "[--mix swarm] [--seed SEED] [--take N] [--from K] [--fork KEY | --workers N] " <>
-           "[--select I,J,...] [--stats] [OP ...] " <>
+           "[--select I,J,...] [--stats] [--load PATH] [OP ...] " <>
            "(mix lockstep.gen --help for more)"
   # Rows per write: bounded memory whatever --take is.
   @rows_per_write 1024
@@ -95,10 +106,19 @@ defmodule Mix.Tasks.Lockstep.Gen do
 
   defp print(_from, gens, %{stats: true}) do
     Enum.each(header(gens), &write/1)
-    counts = Enum.reduce(gens, %{}, &G.reduce(&1, &2, fn op, acc -> Stats.count(op, acc) end))
+
+    {counts, micro} =
+      Enum.reduce(gens, {%{}, %{}}, &G.reduce(&1, &2, fn op, acc -> count(op, acc) end))
+
     total = counts |> Map.values() |> Enum.sum()
     write("# #{total} ops by Lockstep.Generator.Op.f/1")
     Enum.each(Stats.histogram(counts), &write/1)
+
+    # Transactions (list-append): their micro-ops by kind too.
+    if map_size(micro) > 0 do
+      write("# #{micro |> Map.values() |> Enum.sum()} micro-ops of the transactions by kind")
+      Enum.each(Stats.histogram(micro), &write/1)
+    end
   end
 
   defp print(from, [gen], opts) do
@@ -126,6 +146,13 @@ defmodule Mix.Tasks.Lockstep.Gen do
     |> Stream.chunk_every(@rows_per_write)
     |> Enum.each(&IO.write/1)
   end
+
+  defp count(op, {counts, micro}), do: {Stats.count(op, counts), micro_count(op, micro)}
+
+  defp micro_count([[kind | _] | rest], micro),
+    do: micro_count(rest, Map.update(micro, kind, 1, &(&1 + 1)))
+
+  defp micro_count(_op, micro), do: micro
 
   # Op numbers: from K on, or the selected positions K + I.
   defp numbers(from, %{select: nil}), do: Stream.iterate(from, &(&1 + 1))
@@ -162,12 +189,21 @@ defmodule Mix.Tasks.Lockstep.Gen do
   # argv -> {:ok, {from, [generator], opts}} | {:ok, :help} | {:error, message};
   # never raises.
   def parse(argv) do
-    case OptionParser.parse(argv, strict: @switches) do
+    # Every switch kept, so one given twice is an error, not a silent override.
+    strict = for {key, type} <- @switches, do: {key, [type, :keep]}
+
+    case OptionParser.parse(argv, strict: strict) do
       {opts, ops, []} ->
-        if opts[:help], do: {:ok, :help}, else: build(opts, ops)
+        cond do
+          opts[:help] -> {:ok, :help}
+          dup = duplicate(opts) -> {:error, "--#{dup} given more than once"}
+          true -> build(opts, ops)
+        end
 
       {_, _, [{switch, nil} | _]} ->
-        {:error, "unknown option #{switch}"}
+        if takes_value?(switch),
+          do: {:error, "#{switch} needs a value"},
+          else: {:error, "unknown option #{switch}"}
 
       {_, _, [{switch, value} | _]} ->
         {:error, "invalid value for #{switch}: #{inspect(value)}"}
@@ -175,20 +211,73 @@ defmodule Mix.Tasks.Lockstep.Gen do
   end
 
   defp build(opts, ops) do
+    if opts[:load], do: build_loaded(opts, ops), else: build_new(opts, ops)
+  end
+
+  @not_with_load [:kind, :workload, :mix, :seed, :fork, :workers]
+
+  defp build_loaded(opts, ops) do
+    with :ok <- check(ops == [], "--load takes no OP arguments, got: #{Enum.join(ops, " ")}"),
+         :ok <- not_with_load(opts),
+         {:ok, n} <- int(opts, :take, :all, 0, "a non-negative integer"),
+         {:ok, from} <- int(opts, :from, 0, 0, "a non-negative integer"),
+         {:ok, select} <- indices(opts[:select]),
+         :ok <- check(!(select && opts[:take]), "--select and --take exclude each other"),
+         {:ok, loaded} <- G.load(opts[:load]) do
+      gens = List.wrap(loaded)
+      n = if n == :all, do: loaded_take(gens), else: n
+      gens = Enum.map(gens, &(&1 |> G.drop(from) |> selected(select) |> take(n)))
+      {:ok, {from, gens, %{stats: opts[:stats] == true, select: select}}}
+    end
+  end
+
+  defp not_with_load(opts) do
+    case Enum.find(@not_with_load, &Keyword.has_key?(opts, &1)) do
+      nil -> :ok
+      key -> {:error, "--load and --#{key} exclude each other (the file holds the workload)"}
+    end
+  end
+
+  # All the ops of a finite saved workload; 20 of an infinite one.
+  defp loaded_take(gens) do
+    if Enum.all?(gens, &match?({:ok, _}, Enumerable.count(&1))), do: :all, else: 20
+  end
+
+  defp take(gen, :all), do: gen
+  defp take(gen, n), do: G.take(gen, n)
+
+  defp build_new(opts, ops) do
     with {:ok, n} <- int(opts, :take, 20, 0, "a non-negative integer"),
          {:ok, from} <- int(opts, :from, 0, 0, "a non-negative integer"),
          {:ok, workers} <- int(opts, :workers, nil, 1, "an integer of at least 1"),
          {:ok, select} <- indices(opts[:select]),
+         :ok <- check(!(select && opts[:take]), "--select and --take exclude each other"),
          :ok <- check(!(opts[:fork] && workers), "--fork and --workers exclude each other"),
          :ok <- workload_alone(opts, ops),
          {:ok, gen} <- make(opts[:workload], Keyword.get(opts, :kind, "random"), ops, opts) do
       gen = if key = opts[:fork], do: G.fork(gen, seed(key)), else: gen
       gens = if workers, do: G.split(gen, workers), else: [gen]
-      gens = Enum.map(gens, &(&1 |> G.drop(from) |> selected(select) |> G.take(n)))
+      # A selection is as long as its indices: no take/2 on it.
+      n = if select, do: :all, else: n
+      gens = Enum.map(gens, &(&1 |> G.drop(from) |> selected(select) |> take(n)))
       {:ok, {from, gens, %{stats: opts[:stats] == true, select: select}}}
     end
   rescue
     e in ArgumentError -> {:error, Exception.message(e)}
+  end
+
+  # "--seed" with no value is reported by OptionParser as an unknown switch.
+  defp takes_value?(switch) do
+    Enum.any?(@switches, fn {key, type} ->
+      type == :string and switch == "--" <> String.replace(Atom.to_string(key), "_", "-")
+    end)
+  end
+
+  defp duplicate(opts) do
+    opts
+    |> Keyword.keys()
+    |> Enum.frequencies()
+    |> Enum.find_value(fn {key, count} -> if count > 1, do: key end)
   end
 
   defp int(opts, key, default, min, what) do
@@ -261,6 +350,16 @@ defmodule Mix.Tasks.Lockstep.Gen do
   end
 
   defp make(workload, kind, ops, opts) do
+    weighted = Enum.find(ops, &String.contains?(&1, "="))
+
+    if workload == nil and kind != "weighted" and weighted do
+      {:error, "op #{inspect(weighted)} has a =WEIGHT: weighted ops need --kind weighted"}
+    else
+      make_ops(workload, kind, ops, opts)
+    end
+  end
+
+  defp make_ops(workload, kind, ops, opts) do
     seed = if s = opts[:seed], do: [seed: seed(s)], else: []
     ops = if ops == [], do: @default_pool, else: ops
     # --mix swarm only with --workload (checked in workload_alone/2).

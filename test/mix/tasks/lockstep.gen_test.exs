@@ -102,20 +102,24 @@ defmodule Mix.Tasks.Lockstep.GenTest do
     gen = G.random(pool, seed: 42)
     lines = run(~w(--seed 42 --select 3,17,42))
 
-    header = "# " <> inspect(G.take(G.select(gen, [3, 17, 42]), 20))
+    # The selection is the whole output: no take/2 on it, none in the header.
+    header = "# " <> inspect(G.select(gen, [3, 17, 42]))
     assert Enum.take(lines, 2) == [header, "# select [3, 17, 42]"]
+    refute hd(lines) =~ "remaining: 20"
 
     assert Enum.map(Enum.drop(lines, 2), &hd(String.split(&1, "\t"))) == ~w(3 17 42)
     assert ops(lines) == Enum.to_list(G.select(gen, [3, 17, 42]))
     assert ops(lines) == Enum.map([3, 17, 42], &Enum.at(G.drop(gen, &1), 0))
 
     # With --from K: select(drop(gen, K), indices), op numbers K + index.
-    lines = run(~w(--seed 42 --from 100 --select 0,5 --take 1))
-    assert ops(lines) == [Enum.at(G.drop(gen, 100), 0)]
-    assert List.last(lines) =~ ~r/^100\t/
-
     lines = run(~w(--seed 42 --from 100 --select 0,5))
     assert Enum.map(rows(lines), &elem(&1, 0)) == [100, 105]
+    assert ops(lines) == [Enum.at(G.drop(gen, 100), 0), Enum.at(G.drop(gen, 105), 0)]
+
+    # --take would silently cut the selection short: refused.
+    assert_raise Mix.Error, ~r/--select and --take exclude each other/, fn ->
+      run(~w(--seed 42 --select 0,5,9 --take 2))
+    end
 
     # Per worker.
     lines = run(~w(--workload list_append --seed 7 --workers 2 --from 10 --select 1,4,9))
@@ -333,4 +337,76 @@ defmodule Mix.Tasks.Lockstep.GenTest do
     assert length(appends) == 2
     assert run_example.("examples/list_append_workload.exs", ~w(7 2 30)) == appends
   end
+
+  describe "--load" do
+    @describetag :tmp_dir
+
+    test "prints a saved list of generators in worker columns, all their ops", %{tmp_dir: dir} do
+      path = Path.join(dir, "w.lsg")
+      gens = G.split(Workloads.register(seed: 3, values: 1..3), 2)
+      gens = [G.select(Enum.at(gens, 0), [1, 4, 7]), G.select(Enum.at(gens, 1), [0, 2, 9])]
+      :ok = G.save(gens, path)
+      lines = run(["--load", path])
+      assert Enum.at(lines, 0) == "# worker 0: " <> inspect(Enum.at(gens, 0))
+      assert Enum.at(lines, 2) == "op\tworker 0\tworker 1"
+      rows = Enum.drop(lines, 3)
+      assert length(rows) == 3
+
+      cells = for row <- rows, do: row |> String.split("\t") |> tl() |> Enum.map(&eval/1)
+      assert Enum.map(cells, &hd/1) == Enum.to_list(Enum.at(gens, 0))
+      assert Enum.map(cells, &List.last/1) == Enum.to_list(Enum.at(gens, 1))
+    end
+
+    test "one generator, --from and --take apply to it", %{tmp_dir: dir} do
+      path = Path.join(dir, "one.lsg")
+      gen = G.random([:a, :b, :c], seed: 5) |> G.fork(:w)
+      :ok = G.save(gen, path)
+      lines = run(["--load", path, "--from", "10", "--take", "4"])
+      assert ops(lines) == gen |> G.drop(10) |> Enum.take(4)
+      # Infinite: 20 ops unless --take says otherwise.
+      assert length(ops(run(["--load", path]))) == 20
+    end
+
+    test "errors: a bad file, and options the file already answers", %{tmp_dir: dir} do
+      path = Path.join(dir, "bad.lsg")
+      File.write!(path, "hello")
+
+      assert_raise Mix.Error, ~r/not a saved Lockstep.Generator workload/, fn ->
+        run(["--load", path])
+      end
+
+      :ok = G.save(G.cycle([:a]), path)
+
+      for extra <- [~w(--seed 1), ~w(--workers 2), ~w(--workload bank), ~w(read)] do
+        assert_raise Mix.Error, ~r/--load/, fn -> run(["--load", path | extra]) end
+      end
+    end
+  end
+
+  test "an op with =WEIGHT needs --kind weighted" do
+    assert_raise Mix.Error, ~r/"read=3" has a =WEIGHT: weighted ops need --kind weighted/, fn ->
+      run(~w(--seed 7 read=3 write:1=1))
+    end
+
+    assert ops(run(~w(--kind weighted --seed 7 --take 3 read=3 write:1=1))) ==
+             Enum.take(G.weighted([{:read, 3}, {{:write, 1}, 1}], seed: 7), 3)
+  end
+
+  test "a switch without its value, or given twice, is named" do
+    assert_raise Mix.Error, ~r/--seed needs a value/, fn -> run(~w(--seed)) end
+
+    assert_raise Mix.Error, ~r/--select given more than once/, fn ->
+      run(~w(--select 1 --select 2))
+    end
+  end
+
+  test "--stats splits list-append transactions into their micro-ops" do
+    lines = run(~w(--workload list_append --seed 1 --take 200 --stats))
+    ops = Enum.take(Workloads.list_append(seed: 1), 200)
+    micro = ops |> Enum.concat() |> Enum.frequencies_by(&hd/1)
+    assert Enum.any?(lines, &(&1 =~ ~r/^append\s+#{micro[:append]}\s/))
+    assert Enum.any?(lines, &(&1 =~ ~r/^r\s+#{micro[:r]}\s/))
+  end
+
+  defp eval(text), do: text |> Code.eval_string() |> elem(0)
 end
