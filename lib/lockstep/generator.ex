@@ -168,7 +168,7 @@ defmodule Lockstep.Generator do
       buffered ops), or, in a tree of 32 leaves or more, which keeps its
       engine plan between calls, as of the call that made the plan; a
       filter, select or map over one inside a mix, concat or zip has its
-      next ops pulled ahead and may lag further (see the README). A
+      next ops pulled ahead and may lag further (see docs/DESIGN.md). A
       generator with no buffer (new, or returned by `fork/2`, or by
       `drop/2` from one with no buffer) has them exact.
     * `next_child` — index of the child asked next, starting at 0 (`:mix`;

@@ -51,4 +51,58 @@ defmodule Lockstep.DocsTest do
     lock = File.read!(Path.join(@root, "Cargo.lock"))
     assert lock =~ ~s(name = "rustler"\nversion = "0.39.0")
   end
+
+  # Stands in for Lockstep's Lockstep.History in the README's samples.
+  defmodule History do
+    def op(history, f, value, fun) do
+      result = fun.()
+      send(self(), {history, f, value, result})
+      result
+    end
+  end
+
+  # The README's Elixir samples, but the mix.exs fragments.
+  defp readme_samples do
+    Path.join(@root, "README.md")
+    |> File.read!()
+    |> then(&Regex.scan(~r/^```elixir\n(.*?)^```/ms, &1, capture: :all_but_first))
+    |> Enum.map(&hd/1)
+    |> Enum.reject(&String.starts_with?(&1, "def deps"))
+  end
+
+  test "README: every Elixir sample runs, and each `#=>` line is what the code above it returns" do
+    samples = readme_samples()
+    assert length(samples) >= 3
+
+    for sample <- samples do
+      lines = String.split(sample, "\n")
+      results = for {"#=> " <> want, i} <- Enum.with_index(lines), do: {want, i}
+      assert results != [], sample
+
+      for {want, i} <- results do
+        code =
+          lines
+          |> Enum.take(i)
+          |> Enum.reject(&String.starts_with?(&1, "#=>"))
+          |> Enum.join("\n")
+          |> String.replace("Lockstep.History.op(", "#{inspect(History)}.op(")
+
+        # (Warnings about values a sample shows but does not use go.)
+        got =
+          ExUnit.CaptureIO.with_io(:stderr, fn ->
+            {value, _} = Code.eval_string(code, history: make_ref())
+            inspect(value, limit: :infinity, width: 10_000)
+          end)
+
+        assert elem(got, 0) == want, code
+      end
+    end
+  end
+
+  test "README: .ci/run runs exactly the README's test command" do
+    readme = File.read!(Path.join(@root, "README.md"))
+    [_, command] = Regex.run(~r/^(mix test\S*(?: \S+)*?)\s+# the tests/m, readme)
+    ci = File.read!(Path.join(@root, ".ci/run"))
+    assert command in String.split(ci, "\n")
+  end
 end
