@@ -1037,27 +1037,56 @@ defmodule Lockstep.Generator do
   Shrinks a failing workload to the ops that matter.
 
   `gens` is one finite generator or a list of them (one per worker).
-  `fails?` receives their ops in the same shape (a list of ops, or a list of
-  lists of ops, one per worker) and returns true while the failure still
-  happens. It must be true for the whole input.
+  `fails?` is called with a candidate workload in the same shape and
+  returns true while the failure still happens; it must be true for the
+  whole input. What it gets, by the `:pass` option:
+
+    * `:ops` (the default) — the candidate's ops: a list of ops, or a list
+      of lists of ops, one per worker;
+    * `:generators` — the candidate as generators: a generator, or a list
+      of them, each a `select/2` of the original (an empty selection when a
+      worker has no op left), so the same worker code that runs the real
+      workload with `next/1` or `each/2` runs the candidates.
+
+  **`fails?` must be deterministic**: the same candidate, the same answer.
+  Shrinking compares answers across hundreds of candidates, so a failure
+  that depends on timing (real processes racing) makes it remove ops that
+  matter. Run the workers' ops in an order fixed by the ops themselves, or
+  by a seed: for example interleave the workers with a schedule drawn from
+  a generator of its own,
+
+      schedule = Lockstep.Generator.integers(0..(workers - 1), seed: 1)
+
+  taking the next worker from `schedule` (skipping workers with no op
+  left) and running that worker's next op, one op at a time.
 
   Returns `{:ok, shrunk, info}`: `shrunk` has the shape of `gens`, each
   generator a `select/2` of its original, so it produces a subsequence of the
-  original's ops (the same ops, in the same order) and `inspect/1` shows how
-  to rebuild it. The result is 1-minimal: removing any one of its ops makes
-  `fails?` false. The search is deterministic and costs about
-  `r · log2(n)` calls of `fails?` for r ops kept out of n (chunk removal with
-  halving, in each worker and at the same positions in all workers at once,
-  then single ops until nothing more can go).
+  original's ops (the same ops, in the same order), and `recipe/1`
+  writes the source that rebuilds it. The result is 1-minimal: removing
+  any one of its ops makes `fails?` false. The search is deterministic and
+  costs about `r · log2(n)` calls of `fails?` for r ops kept out of n
+  (chunk removal with halving, in each worker and at the same positions in
+  all workers at once, then single ops until nothing more can go).
 
-  `info` is a map: `:calls` (calls of `fails?`, the first check included),
-  `:ops_before`, `:ops_after` (op counts, all workers),
-  `:worker_ops_before`, `:worker_ops_after` (one count per generator) and
-  `:stopped_early` (true when `:max_calls` ended the search: `shrunk` is the
-  smallest failing workload found so far, not necessarily 1-minimal).
+  The result is checked once more at the end. Two outcomes are not a
+  shrunk failure, and are returned as errors, with the same `info`:
+
+    * `{:error, :flaky, info}` — `fails?` was false on the result it had
+      found failing: it is not deterministic (see above);
+    * `{:error, :fails_without_ops, info}` — `fails?` is true with no op
+      at all: the failure does not depend on the workload.
+
+  `info` is a `Lockstep.Generator.ShrinkInfo`: `:calls` (calls of
+  `fails?`, the first check and the re-check included), `:ops_before`,
+  `:ops_after` (op counts, all workers), `:worker_ops_before`,
+  `:worker_ops_after` (one count per generator), `:stopped_early` (true
+  when `:max_calls` ended the search: `shrunk` is the smallest failing
+  workload found so far, not necessarily 1-minimal) and `:rechecked`.
 
   Options:
 
+    * `:pass` — `:ops` (default) or `:generators`, as above.
     * `:max_calls` — at most this many calls of `fails?` (default `:infinity`).
     * `:max_ops` — at most this many ops per generator (default 1,000,000).
 
@@ -1066,7 +1095,8 @@ defmodule Lockstep.Generator do
   Raises `ArgumentError` naming the problem when `gens` is not a generator or
   a non-empty list of them, when a generator is infinite (no `take/2` bound)
   or longer than `:max_ops`, when `fails?` is false for the input, and for bad
-  options. Exceptions raised by `fails?` propagate.
+  options. Exceptions raised by `fails?` propagate. `check/3` runs it for
+  you inside ExUnit.
 
   ## Examples
 
@@ -1080,10 +1110,16 @@ defmodule Lockstep.Generator do
       {100, 3}
       iex> shrunk
       #Lockstep.Generator<select indices: [96, 97, 99] of: #Lockstep.Generator<random seed: 42 at: 0 remaining: 100>>
+      iex> {:ok, ^shrunk, _info} = G.shrink(gen, &fails?.(Enum.to_list(&1)), pass: :generators)
+      iex> G.shrink(gen, fn _ops -> true end)
+      {:error, :fails_without_ops,
+       %Lockstep.Generator.ShrinkInfo{calls: 3, ops_before: 100, ops_after: 0,
+        worker_ops_before: [100], worker_ops_after: [0], stopped_early: false, rechecked: true}}
 
   """
-  @spec shrink(t() | [t()], (list() -> as_boolean(term())), keyword()) ::
-          {:ok, t() | [t()], map()}
+  @spec shrink(t() | [t()], (term() -> as_boolean(term())), keyword()) ::
+          {:ok, t() | [t()], Lockstep.Generator.ShrinkInfo.t()}
+          | {:error, :flaky | :fails_without_ops, Lockstep.Generator.ShrinkInfo.t()}
   def shrink(gens, fails?, opts \\ []), do: Shrink.shrink(gens, fails?, opts)
 
   # --- end of selections and shrinking ---

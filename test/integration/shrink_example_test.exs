@@ -22,7 +22,7 @@ defmodule Lockstep.ShrinkExampleTest do
     assert [
              "seed: 42  workers: 3  ops per worker: 200",
              "run: FAILED, op 14 (worker 2: :read) returned 1, expected 3",
-             "shrunk: 600 ops -> 3 ops (per worker [0, 1, 2]) in 34 calls of fails?",
+             "shrunk: 600 ops -> 3 ops (per worker [0, 1, 2]) in 35 calls of fails?",
              "worker 0: []  (select indices: [])",
              "worker 1: [write: 5]  (select indices: [198])",
              "worker 2: [{:cas, 5, 4}, {:cas, 5, 3}]  (select indices: [198, 199])",

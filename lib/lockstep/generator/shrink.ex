@@ -27,12 +27,17 @@ defmodule Lockstep.Generator.Shrink do
   # the same answers of `fails?` give the same calls and the same result.
 
   alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.{Options, ShrinkInfo}
+
+  import Bitwise
 
   @default_max_ops 1_000_000
+  @max_int (1 <<< 64) - 1
 
   @doc false
-  @spec shrink(G.t() | [G.t()], (list() -> as_boolean(term())), keyword()) ::
-          {:ok, G.t() | [G.t()], map()}
+  @spec shrink(G.t() | [G.t()], (term() -> as_boolean(term())), keyword()) ::
+          {:ok, G.t() | [G.t()], ShrinkInfo.t()}
+          | {:error, :flaky | :fails_without_ops, ShrinkInfo.t()}
   def shrink(gens, fails?, opts) do
     {shape, gens} = shape!(gens)
 
@@ -41,7 +46,7 @@ defmodule Lockstep.Generator.Shrink do
             "shrink/3 expects fails? to be a function of arity 1, got: #{inspect(fails?)}"
     end
 
-    {max_calls, max_ops} = opts!(opts)
+    {max_calls, max_ops, pass} = opts!(opts)
 
     tables =
       gens
@@ -56,6 +61,7 @@ defmodule Lockstep.Generator.Shrink do
       kept: kept,
       tables: tables,
       shape: shape,
+      gens: if(pass == :generators, do: gens),
       fails?: fails?,
       calls: 1,
       max_calls: max_calls,
@@ -78,21 +84,38 @@ defmodule Lockstep.Generator.Shrink do
         {__MODULE__, :stop, st} -> {st, true}
       end
 
-    shrunk = Enum.zip_with(gens, Tuple.to_list(st.kept), &G.select/2)
+    # The result checked once more (when :max_calls leaves a call for it):
+    # a fails? that is not deterministic, or that fails whatever the ops,
+    # shows here instead of passing for a shrunk failure.
+    {st, rechecked} =
+      if st.calls < max_calls,
+        do: {%{st | calls: st.calls + 1}, call(st, st.kept)},
+        else: {st, false}
+
+    shrunk = selections(gens, st.kept)
     before = Enum.map(Tuple.to_list(tables), &tuple_size/1)
     after_ = Enum.map(Tuple.to_list(st.kept), &length/1)
 
-    info = %{
+    info = %ShrinkInfo{
       calls: st.calls,
       ops_before: Enum.sum(before),
       ops_after: Enum.sum(after_),
       worker_ops_before: before,
       worker_ops_after: after_,
-      stopped_early: stopped_early
+      stopped_early: stopped_early,
+      rechecked: rechecked
     }
 
-    {:ok, if(shape == :one, do: hd(shrunk), else: shrunk), info}
+    shrunk = if shape == :one, do: hd(shrunk), else: shrunk
+
+    cond do
+      not rechecked and not stopped_early -> {:error, :flaky, info}
+      info.ops_after == 0 -> {:error, :fails_without_ops, info}
+      true -> {:ok, shrunk, info}
+    end
   end
+
+  defp selections(gens, kept), do: Enum.zip_with(gens, Tuple.to_list(kept), &G.select/2)
 
   defp power_of_two(n, p) when p >= n, do: p
   defp power_of_two(n, p), do: power_of_two(n, p * 2)
@@ -190,7 +213,9 @@ defmodule Lockstep.Generator.Shrink do
 
   defp test(st, kept), do: call(st, kept)
 
-  defp call(st, kept) do
+  # fails? on the kept positions: their ops (lists), or with
+  # `pass: :generators` their selections (generators, empty ones included).
+  defp call(%{gens: nil} = st, kept) do
     ops =
       for {list, w} <- Enum.with_index(Tuple.to_list(kept)) do
         table = elem(st.tables, w)
@@ -198,6 +223,11 @@ defmodule Lockstep.Generator.Shrink do
       end
 
     if st.fails?.(if st.shape == :one, do: hd(ops), else: ops), do: true, else: false
+  end
+
+  defp call(st, kept) do
+    gens = selections(st.gens, kept)
+    if st.fails?.(if st.shape == :one, do: hd(gens), else: gens), do: true, else: false
   end
 
   defp shape!(%G{} = gen), do: {:one, [gen]}
@@ -215,40 +245,27 @@ defmodule Lockstep.Generator.Shrink do
   end
 
   defp opts!(opts) do
-    unless is_list(opts) and Enum.all?(opts, &match?({k, _} when is_atom(k), &1)) do
-      raise ArgumentError, "shrink/3 expects options as a keyword list, got: #{inspect(opts)}"
-    end
-
-    case Enum.find(opts, fn {k, _} -> k not in [:max_calls, :max_ops] end) do
-      nil ->
-        :ok
-
-      {k, _} ->
-        raise ArgumentError,
-              "shrink/3 got unknown option #{inspect(k)}; supported: :max_calls, :max_ops"
-    end
+    opts = Options.keyword!(opts, [:max_calls, :max_ops, :pass], "shrink/3")
 
     max_calls =
       case Keyword.get(opts, :max_calls, :infinity) do
-        n when (is_integer(n) and n >= 1) or n == :infinity ->
-          n
-
-        n ->
-          raise ArgumentError,
-                "shrink/3 expects :max_calls to be a positive integer or :infinity, got: #{inspect(n)}"
+        :infinity -> :infinity
+        _ -> Options.int!(opts, :max_calls, nil, 1..@max_int, "shrink/3")
       end
 
-    max_ops =
-      case Keyword.get(opts, :max_ops, @default_max_ops) do
-        n when is_integer(n) and n >= 0 ->
-          n
+    max_ops = Options.int!(opts, :max_ops, @default_max_ops, 0..@max_int, "shrink/3")
 
-        n ->
+    pass =
+      case Keyword.get(opts, :pass, :ops) do
+        pass when pass in [:ops, :generators] ->
+          pass
+
+        other ->
           raise ArgumentError,
-                "shrink/3 expects :max_ops to be a non-negative integer, got: #{inspect(n)}"
+                "shrink/3 expects :pass to be :ops or :generators, got: #{inspect(other)}"
       end
 
-    {max_calls, max_ops}
+    {max_calls, max_ops, pass}
   end
 
   # The ops of a finite generator. A known length (Enumerable.count/1) is

@@ -115,8 +115,9 @@ defmodule Lockstep.Generator.ShrinkTest do
     assert Enum.to_list(shrunk) == [3]
     assert_one_minimal([[3]], fn [ops] -> ops in failing end)
     # 1 (input) + 1 (level 4) + 2 (level 2) + 4 + 2 (level 1, twice; the third
-    # pass finds its one try, dropping 3, already made).
-    assert info.calls == 10
+    # pass finds its one try, dropping 3, already made) + 1 (the re-check).
+    assert info.calls == 11
+    assert info.rechecked
   end
 
   test "a failure that depends on the round-robin interleaving shrinks to its two ops" do
@@ -354,13 +355,100 @@ defmodule Lockstep.Generator.ShrinkTest do
     end
   end
 
-  test "trivial inputs: empty generators, a failure that needs no ops" do
+  test "a failure that needs no ops is an error, not an empty result" do
     empty = G.take(G.cycle([:a]), 0)
-    assert {:ok, shrunk, %{calls: 1, ops_after: 0}} = G.shrink(empty, fn _ -> true end)
-    assert Enum.to_list(shrunk) == []
 
-    {:ok, shrunk, info} = G.shrink(workers(100), fn _ -> true end)
-    assert lists(shrunk) == [[], [], []]
-    assert info.ops_after == 0 and info.calls == 4
+    assert {:error, :fails_without_ops, %{calls: 2, ops_after: 0}} =
+             G.shrink(empty, fn _ -> true end)
+
+    {:error, :fails_without_ops, info} = G.shrink(workers(100), fn _ -> true end)
+    assert info.ops_after == 0 and info.worker_ops_after == [0, 0, 0]
+    assert info.rechecked
+  end
+
+  test "a flaky fails? is reported after the result is checked again" do
+    # A failure that happens once per candidate (as a race might): the
+    # search believes every removal, the re-check of the result passes.
+    flaky = fn ops ->
+      seen = Process.get(:seen, MapSet.new())
+      Process.put(:seen, MapSet.put(seen, ops))
+      Process.put(:calls, Process.get(:calls, 0) + 1)
+      not MapSet.member?(seen, ops)
+    end
+
+    assert {:error, :flaky, info} = G.shrink(G.take(G.cycle([:a, :b]), 40), flaky)
+    refute info.rechecked
+    assert info.calls == Process.get(:calls)
+
+    # Random answers, any seed: never passed off as a shrunk failure.
+    for seed <- 1..20 do
+      :rand.seed(:exsss, seed)
+      gen = G.take(G.cycle([:a, :b, :c]), 30)
+      whole = Enum.to_list(gen)
+      fails? = fn ops -> ops == whole or :rand.uniform(2) == 1 end
+
+      case G.shrink(gen, fails?) do
+        {:ok, shrunk, info} ->
+          assert info.rechecked and Enum.to_list(shrunk) != []
+
+        {:error, reason, _info} ->
+          assert reason in [:flaky, :fails_without_ops]
+      end
+    end
+  end
+
+  describe "pass: :generators" do
+    test "fails? gets selections, empty ones included; same result as on ops" do
+      gens = workers(120)
+      fails_on_ops = fn ws -> reads(List.flatten(ws)) >= 3 end
+      seen = :ets.new(:seen, [:public, :bag])
+
+      fails_on_gens = fn ws ->
+        assert length(ws) == 3
+        Enum.each(ws, &:ets.insert(seen, {:kind, &1.kind, Enum.count(&1)}))
+        fails_on_ops.(Enum.map(ws, &Enum.to_list/1))
+      end
+
+      {:ok, by_ops, info_ops} = G.shrink(gens, fails_on_ops)
+      {:ok, by_gens, info_gens} = G.shrink(gens, fails_on_gens, pass: :generators)
+      assert lists(by_gens) == lists(by_ops)
+      assert info_gens == info_ops
+      kinds = :ets.lookup(seen, :kind)
+      assert Enum.all?(kinds, &match?({:kind, :select, _}, &1))
+      assert Enum.any?(kinds, &match?({:kind, :select, 0}, &1))
+    end
+
+    test "a worker written around next/1 runs the candidates as they are" do
+      gen = G.random([:read, {:write, 1}], seed: 3) |> G.take(50)
+
+      run = fn gen, loop ->
+        case G.next(gen) do
+          :done -> []
+          {op, gen} -> [op | loop.(gen, loop)]
+        end
+      end
+
+      fails? = fn gen -> Enum.count(run.(gen, run), &(&1 == :read)) >= 2 end
+      assert {:ok, %G{kind: :select} = shrunk, _} = G.shrink(gen, fails?, pass: :generators)
+      assert Enum.to_list(shrunk) == [:read, :read]
+    end
+  end
+
+  test "info prints as what it holds" do
+    {:ok, _, info} = G.shrink(G.take(G.cycle([:read, :write]), 130), &(:read in &1))
+    assert info.worker_ops_before == [130]
+    assert inspect(info) =~ "worker_ops_before: [130]"
+
+    info = %{info | worker_ops_before: [60, 60, 60]}
+    assert inspect(info) =~ "worker_ops_before: [60, 60, 60]"
+  end
+
+  test "bad :pass" do
+    error =
+      assert_raise ArgumentError, fn ->
+        G.shrink(G.take(G.cycle([:a]), 3), fn _ -> true end, pass: :lists)
+      end
+
+    assert error.message =~ "shrink/3 expects :pass to be :ops or :generators, got: :lists"
   end
 end
