@@ -63,18 +63,3 @@ defmodule Lockstep.Generator.OpTest do
     end
   end
 end
-
-defmodule Lockstep.QuickExampleTest do
-  use ExUnit.Case, async: true
-
-  @tag timeout: 120_000
-  test "examples/quick_example.exs runs as written, with Op.f/Op.value" do
-    source = File.read!("examples/quick_example.exs")
-    refute source =~ "op_kind"
-    assert source =~ "Lockstep.History.op(history, Op.f(op), Op.value(op), fn ->"
-    {out, 0} = System.cmd("mix", ["run", "examples/quick_example.exs"], stderr_to_stdout: true)
-    assert out =~ "produced 50 ops"
-    assert out =~ "  cas {1, 2} -> "
-    assert out =~ "by f: %{cas: 14, read: 13, write: 23}"
-  end
-end

@@ -1,5 +1,5 @@
 defmodule Mix.Tasks.Lockstep.GenTest do
-  # `mix lockstep.gen` (the main job) and the example scripts.
+  # `mix lockstep.gen` (the main job).
   use ExUnit.Case, async: false
 
   import ExUnit.CaptureIO
@@ -318,24 +318,6 @@ defmodule Mix.Tasks.Lockstep.GenTest do
     refute stderr =~ "ErlangError"
     refute stderr =~ "terminated"
     refute stderr =~ "Finished"
-  end
-
-  @tag timeout: 120_000
-  test "the example workloads run, and print the same per-worker sequences for the same seed" do
-    run_example = fn script, args ->
-      {out, 0} = System.cmd("mix", ["run", script | args], stderr_to_stdout: true)
-      for line <- String.split(out, "\n"), line =~ ~r/^worker \d+:/, do: line
-    end
-
-    first = run_example.("examples/register_workload.exs", ~w(11 3 50))
-    assert length(first) == 3
-    assert Enum.all?(first, &(&1 =~ "50 ops"))
-    assert run_example.("examples/register_workload.exs", ~w(11 3 50)) == first
-    refute run_example.("examples/register_workload.exs", ~w(12 3 50)) == first
-
-    appends = run_example.("examples/list_append_workload.exs", ~w(7 2 30))
-    assert length(appends) == 2
-    assert run_example.("examples/list_append_workload.exs", ~w(7 2 30)) == appends
   end
 
   describe "--load" do
