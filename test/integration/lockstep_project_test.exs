@@ -44,7 +44,7 @@ defmodule Lockstep.LockstepProjectTest do
 
     {out, status} = mix("test", test_build, ["test"])
     assert status == 0, out
-    assert out =~ ~r/\n4 tests, 0 failures\n/, out
+    assert out =~ ~r/\n6 tests, 0 failures\n/, out
     refute out =~ "warning", out
 
     # Without lockstep (it is only: :test), as in a prod release: ours, alone.

@@ -16,6 +16,22 @@ defmodule Lockstep.Generator.Coexist do
   the start of `mix lockstep.gen`. Call it yourself where applications are
   not started (`mix test --no-start`, scripts): it is idempotent, cheap, and
   a no-op when there is no conflict (a release without `lockstep`).
+
+  Any number of processes may call it at once: calls are serialised (a
+  `:global` lock on this node), and each one loads only what is still not
+  ours when its turn comes, so every module is loaded at most once however
+  many call it (the others return `[]`).
+
+  Two things it cannot prevent:
+
+    * re-running Mix's `loadpaths` task in the same VM (`Mix.Task.rerun/1`,
+      some tasks do) puts the other package's `ebin` back in front of the
+      code path: modules not loaded yet would come from it again. Call
+      `prefer_ours/0` again after it;
+    * loading our module purges the other package's `Lockstep.Generator`,
+      and the BEAM kills every process still running that old code (one
+      in the middle of a call into it): call `prefer_ours/0` before
+      starting processes that use either.
   """
 
   @app :lockstep_generator
@@ -27,6 +43,13 @@ defmodule Lockstep.Generator.Coexist do
   """
   @spec prefer_ours() :: [module()]
   def prefer_ours do
+    # One caller at a time on this node: a purge and load racing another's
+    # (`:not_purged`, or our own module reloaded and purged) is what the
+    # lock rules out. The lock is released if the holder dies.
+    :global.trans({__MODULE__, self()}, &prefer_ours_locked/0, [node()])
+  end
+
+  defp prefer_ours_locked do
     case ebin() do
       nil ->
         []
