@@ -1014,6 +1014,9 @@ defmodule Lockstep.Generator do
   `take/2`, `fork/2` (which forks `gen`) and `:erlang.term_to_binary/1`, and
   `inspect/1` shows the `indices` and the generator to pass to rebuild it.
   Each op costs a `drop/2` and a `next/1` of `gen`: O(1) for seeded leaves.
+  `gen` computes only the ops selected (a run of consecutive indices in one
+  call), never a prefetched buffer the next gap would skip. Selections
+  nest like maps and mixes, at most 64 levels (`ArgumentError` beyond).
   `shrink/3` returns selections.
 
   ## Examples
@@ -1031,6 +1034,12 @@ defmodule Lockstep.Generator do
 
   """
   @spec select(t(), [non_neg_integer()]) :: t()
+  def select(%__MODULE__{} = gen, indices) do
+    # Nested no deeper than a map or mix, and taken at its exact state.
+    [gen] = children!([gen], "select/2")
+    Select.new(gen, indices)
+  end
+
   def select(gen, indices), do: Select.new(gen, indices)
 
   @doc """

@@ -10,15 +10,27 @@ defmodule Lockstep.Generator.Select do
   #   * `at` — how many child ops have been consumed since then, so the child's
   #     next op is op `at` (every remaining index is >= at).
   #
+  #   * `run` (absent in values made before it) — how many of the next
+  #     indices, consecutive from `at`, the child already holds ready (see
+  #     below); 0 when none.
+  #
   # It runs in Elixir: serving index i is `child |> drop(i - at) |> next()`
   # (drop/2 is O(1) for seeded leaves), so
   # the child is never re-run from the start and a filter child is walked
-  # once in all. Skipping (drop/2) is lazy: it forgets indices and leaves the
-  # child where it is, the next pull drops the gap.
+  # once in all. The child is asked as if under `take(i - at + r)`, `r` the
+  # number of consecutive indices from i (at most @window, and at most the
+  # selection's own take/2 budget), and its `remaining` is put back after
+  # it: a refill computes only the ops that will be selected (one op for an
+  # isolated index), never a full buffer that the next gap would throw
+  # away. Skipping (drop/2) is lazy: it forgets indices and leaves the child
+  # where it is, the next pull drops the gap.
 
   alias Lockstep.Generator, as: G
 
   import Inspect.Algebra
+
+  # Most consecutive indices asked of the child in one refill.
+  @window 256
 
   @doc false
   @spec new(G.t(), [non_neg_integer()]) :: G.t()
@@ -50,21 +62,53 @@ defmodule Lockstep.Generator.Select do
   def next(%G{remaining: 0}, _drop_next), do: :done
   def next(%G{engine: %{indices: []}}, _drop_next), do: :done
 
-  def next(%G{children: [child], engine: %{indices: [i | rest], at: at}} = gen, drop_next) do
-    case drop_next.(child, i - at) do
+  def next(
+        %G{children: [child], engine: %{indices: [i | rest], at: at} = engine} = gen,
+        drop_next
+      ) do
+    case engine do
+      # The op is one the child holds from the last refill.
+      %{run: run} when run > 0 and i == at -> serve(gen, drop_next.(child, 0), run - 1, rest, i)
+      _ -> window(gen, child, i - at, i, rest, drop_next)
+    end
+  end
+
+  # The child's op i (after a gap of `gap`), asked with a take/2 budget of
+  # the gap and the r consecutive selected ops from i only; its own budget
+  # is put back after.
+  defp window(gen, %G{remaining: remaining} = child, gap, i, rest, drop_next) do
+    r = consecutive(rest, i + 1, min_count(@window, gen.remaining) - 1, 1)
+
+    case drop_next.(%{child | remaining: min_count(gap + r, remaining)}, gap) do
       :done ->
         :done
 
       {op, child} ->
-        {op,
-         %{
-           gen
-           | children: [child],
-             engine: %{indices: rest, at: i + 1},
-             remaining: dec(gen.remaining)
-         }}
+        serve(gen, {op, %{child | remaining: sub(remaining, gap + 1)}}, r - 1, rest, i)
     end
   end
+
+  defp serve(_gen, :done, _run, _rest, _i), do: :done
+
+  defp serve(gen, {op, child}, run, rest, i) do
+    {op,
+     %{
+       gen
+       | children: [child],
+         engine: %{indices: rest, at: i + 1, run: run},
+         remaining: dec(gen.remaining)
+     }}
+  end
+
+  # How many of `indices` follow on from `next` one by one (at most `max`),
+  # plus `n`.
+  defp consecutive([next | rest], next, max, n) when max > 0,
+    do: consecutive(rest, next + 1, max - 1, n + 1)
+
+  defp consecutive(_indices, _next, _max, n), do: n
+
+  defp min_count(n, :infinity), do: n
+  defp min_count(n, r), do: min(n, r)
 
   @doc false
   # Skips n ops: forgets the first n indices (at most the take/2 budget).
@@ -73,7 +117,9 @@ defmodule Lockstep.Generator.Select do
 
   def drop(%G{engine: %{indices: indices} = engine, remaining: remaining} = gen, n) do
     n = if remaining == :infinity, do: n, else: min(n, remaining)
-    %{gen | engine: %{engine | indices: Enum.drop(indices, n)}, remaining: sub(remaining, n)}
+    # The child's ready ops are no longer the next indices' (run: 0).
+    engine = Map.put(%{engine | indices: Enum.drop(indices, n)}, :run, 0)
+    %{gen | engine: engine, remaining: sub(remaining, n)}
   end
 
   @doc false

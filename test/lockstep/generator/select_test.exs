@@ -201,4 +201,72 @@ defmodule Lockstep.Generator.SelectTest do
     error = assert_raise ArgumentError, fn -> G.select([:read], [0]) end
     assert error.message =~ "select/2 expects a generator"
   end
+
+  test "a sparse selection computes only the ops it selects: the value stays small" do
+    # Each selected op is the child's op after a drop/2 of the gap, asked
+    # with the budget of the run of consecutive indices: no full refill is
+    # prefetched and thrown away at the next gap (it was 1,024 ops, ~11 KiB
+    # in the value, per selected op).
+    indices = Enum.map(0..5, &(&1 * 2000))
+
+    for {name, gen} <- [
+          random: G.random(@pool, seed: 1),
+          register: Workloads.register(seed: 2),
+          mix:
+            G.mix([G.random(@pool, seed: 3), G.cycle([:x]), G.weighted([p: 1, q: 2], seed: 4)]),
+          zip: G.zip([G.cycle([:w]), G.integers(1..100, seed: 5)])
+        ] do
+      sel = G.select(gen, indices)
+      fresh = :erlang.external_size(sel)
+
+      {ops, _} =
+        Enum.map_reduce(indices, sel, fn _i, sel ->
+          {op, sel} = G.next(sel)
+          assert :erlang.external_size(sel) <= fresh + 256, "#{name}"
+          {op, sel}
+        end)
+
+      assert ops == Enum.map(indices, &at(gen, &1)), "#{name}"
+    end
+  end
+
+  test "runs of consecutive indices longer than one refill, gaps, budgets, finite children" do
+    indices = Enum.to_list(0..999) ++ [1500] ++ Enum.to_list(5000..5600) ++ [9000, 9002]
+
+    for {name, gen} <- [
+          random: G.random(@pool, seed: 1),
+          mix:
+            G.mix([G.random(@pool, seed: 3), G.cycle([:x]), G.weighted([p: 1, q: 2], seed: 4)]),
+          finite_mix: G.take(G.mix([G.random(@pool, seed: 3), G.counter(0)]), 5300),
+          filter: G.filter(G.integers(1..10, seed: 8), &(rem(&1, 2) == 0)),
+          concat: G.concat([G.take(G.cycle([:setup]), 1200), G.random(@pool, seed: 5)])
+        ] do
+      ops = Enum.take(gen, 9003)
+      expected = for i <- indices, i < length(ops), do: Enum.at(ops, i)
+      sel = G.select(gen, indices)
+      assert walk(sel) == expected, "#{name}: next/1"
+      assert Enum.to_list(sel) == expected, "#{name}: Enum"
+      assert walk(G.take(sel, 1300)) == Enum.take(expected, 1300), "#{name}: take"
+
+      # Mid-run, the child's own budget is its true one: what remains of a
+      # selection rebuilt from inspect-style parts is the same.
+      {_, mid} = advance(sel, 500)
+      [child] = mid.children
+      assert child.remaining == G.drop(gen, 500).remaining, "#{name}"
+      assert walk(mid) == Enum.drop(expected, 500), "#{name}: after 500"
+    end
+  end
+
+  test "selections nest no deeper than maps and mixes: 64 levels, then ArgumentError" do
+    deep = Enum.reduce(1..64, G.cycle([:x, :y]), fn _, g -> G.select(g, [0, 1, 2]) end)
+    assert Enum.to_list(deep) == [:x, :y, :x]
+
+    assert_raise ArgumentError, "select/2: generators nested deeper than 64 levels", fn ->
+      G.select(deep, [0])
+    end
+
+    assert_raise ArgumentError, ~r/nested deeper than 64 levels/, fn ->
+      Enum.reduce(1..100_000, G.cycle([:x]), fn _, g -> g |> G.select([0]) |> G.map(& &1) end)
+    end
+  end
 end
