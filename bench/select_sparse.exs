@@ -8,10 +8,12 @@ alias Lockstep.Generator.Workloads
 shapes = [
   {"random(4 ops)", fn -> G.random([:a, :b, :c, :d], seed: 1) end},
   {"register", fn -> Workloads.register(seed: 1) end},
-  {"mix of 3", fn ->
+  {"mix of 3",
+   fn ->
      G.mix([G.random([:a, :b], seed: 1), G.cycle([:x, :y]), G.weighted([a: 1, b: 3], seed: 2)])
    end},
-  {"zip of 3", fn ->
+  {"zip of 3",
+   fn ->
      G.zip([G.random([:a, :b], seed: 1), G.integers(1..100, seed: 2), G.counter(1)])
    end},
   {"map(register)", fn -> G.map(Workloads.register(seed: 1), &{:op, &1}) end}
@@ -24,7 +26,9 @@ for {name, make} <- shapes do
   sel = G.select(make.(), indices)
   us = best.(fn -> 2000 = G.each(sel, fn _ -> :ok end) end)
   plain = best.(fn -> 200_000 = G.each(G.take(make.(), 200_000), fn _ -> :ok end) end)
-  dense = best.(fn -> 20_000 = G.each(G.select(make.(), Enum.to_list(0..19_999)), fn _ -> :ok end) end)
+
+  dense =
+    best.(fn -> 20_000 = G.each(G.select(make.(), Enum.to_list(0..19_999)), fn _ -> :ok end) end)
 
   IO.puts(
     "#{String.pad_trailing(name, 16)} sparse select: #{Float.round(us / 2000, 2)} us/selected op" <>
@@ -32,13 +36,10 @@ for {name, make} <- shapes do
   )
 end
 
-nested = Enum.reduce(1..100_000, G.cycle([:x]), fn i, g ->
-  try do
-    G.select(g, [0, 1, 2, 3])
-  rescue
-    e in ArgumentError -> throw({:stopped, i, Exception.message(e)})
-  end
-end)
-
-{us, _} = :timer.tc(fn -> Enum.take(nested, 3) end)
-IO.puts("100,000 nested selects: built; Enum.take(_, 3) #{div(us, 1000)} ms")
+try do
+  nested = Enum.reduce(1..100_000, G.cycle([:x]), fn _, g -> G.select(g, [0, 1, 2, 3]) end)
+  {us, _} = :timer.tc(fn -> Enum.take(nested, 3) end)
+  IO.puts("100,000 nested selects: built; Enum.take(_, 3) #{div(us, 1000)} ms")
+rescue
+  e in ArgumentError -> IO.puts("100,000 nested selects: #{Exception.message(e)}")
+end
