@@ -1216,6 +1216,61 @@ defmodule Lockstep.Generator do
   @spec load(Path.t()) :: {:ok, t() | [t()]} | {:error, String.t()}
   def load(path), do: Lockstep.Generator.Saved.load(path)
 
+  @doc """
+  Runs a workload over many seeds inside an ExUnit test; on the first
+  failure, shrinks it and fails the test with everything needed to see
+  and replay it. Like StreamData's `check all`, but shrinking removes ops
+  and leaves every other op unchanged (op `i` depends only on
+  `(seed, stream, i)`).
+
+    * `build.(seed)` returns the workload for a seed: a finite generator,
+      or a list of them (one per worker), typically
+      `Workloads.register(seed: seed) |> take(100) |> split(3)`.
+    * `run.(gens)` runs it against the system under test. It fails by
+      raising (ExUnit assertions) or by returning `false` or
+      `{:error, reason}`; anything else passes. Like `shrink/3`'s
+      `fails?` it gets generators (drive them with `next/1`, `each/2`, …)
+      and **must be deterministic**: order the workers' ops by a seeded
+      schedule, not by timing (see `shrink/3`).
+
+  Options:
+
+    * `:iterations` — how many seeds (default 100);
+    * `:seed` — the seed the iterations' seeds are drawn from (any term;
+      iteration `i` (from 1) is given op `i - 1` of
+      `integers(0..2^64 - 1, seed: seed)`).
+      Default, or `nil`: ExUnit's `--seed` when ExUnit runs, else a drawn
+      one; printed on failure either way;
+    * `:save` — a directory: the shrunk workload is also saved there
+      (`save/2`), and the message gives the file and the
+      `mix lockstep.gen --load` line that prints it;
+    * `:max_calls`, `:max_ops` — passed to `shrink/3`.
+
+  On the first failing iteration it runs `shrink(gens, fails?, pass:
+  :generators)`, where a candidate fails when `run` fails on it the same
+  way (the same exception module, or `false`, or an error tuple), and
+  raises `ExUnit.AssertionError` whose message holds the seed and the
+  iteration, the sizes before and after, the shrunk ops of each worker
+  with their positions in its stream, the failure's own message on the
+  shrunk workload, and its `recipe/1`. When the failure cannot be shrunk
+  (`run` not deterministic, or failing with no op) the message says so.
+  Returns `:ok` when every iteration passes.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> build = fn seed -> G.random([:read, :write], seed: seed) |> G.take(20) |> G.split(2) end
+      iex> G.check(build, fn gens -> Enum.all?(gens, &(Enum.count(&1) == 20)) end, seed: 1)
+      :ok
+      iex> run = fn gens -> gens |> Enum.concat() |> Enum.count(&(&1 == :write)) < 3 end
+      iex> error = assert_raise ExUnit.AssertionError, fn -> G.check(build, run, seed: 1) end
+      iex> error.message =~ "shrunk: 40 ops -> 3 ops"
+      true
+
+  """
+  @spec check((term() -> t() | [t()]), (t() | [t()] -> term()), keyword()) :: :ok
+  def check(build, run, opts \\ []), do: Lockstep.Generator.Check.check(build, run, opts)
+
   # The engine map of a seeded leaf: its pool and the engine key of its seed.
   defp leaf_engine(ops, key, table \\ nil),
     do: %{pool: List.to_tuple(ops), key: key, stream: 0, forks: [], table: table}
