@@ -136,12 +136,17 @@ defmodule Mix.Tasks.Lockstep.Gen do
     write(Enum.join(["op" | Enum.map(0..(length(gens) - 1), &"worker #{&1}")], "\t"))
 
     # Stream.zip/1 steps the workers' generators together, chunk by chunk
-    # (each generator's Enumerable is chunked and suspendable).
+    # (each generator's Enumerable is chunked and suspendable); a worker
+    # that ends first (a loaded shrunk workload) leaves its cells empty.
     gens
+    |> Enum.map(
+      &Stream.concat(Stream.map(&1, fn op -> {:op, op} end), Stream.repeatedly(fn -> nil end))
+    )
     |> Stream.zip()
+    |> Stream.take_while(&(Tuple.to_list(&1) |> Enum.any?()))
     |> Stream.zip(numbers(from, opts))
     |> Stream.map(fn {ops, i} ->
-      [Integer.to_string(i) | Enum.map(Tuple.to_list(ops), &[?\t, inspect(&1)])] ++ [?\n]
+      [Integer.to_string(i) | Enum.map(Tuple.to_list(ops), &[?\t, cell(&1)])] ++ [?\n]
     end)
     |> Stream.chunk_every(@rows_per_write)
     |> Enum.each(&IO.write/1)
@@ -153,6 +158,9 @@ defmodule Mix.Tasks.Lockstep.Gen do
     do: micro_count(rest, Map.update(micro, kind, 1, &(&1 + 1)))
 
   defp micro_count(_op, micro), do: micro
+
+  defp cell({:op, op}), do: inspect(op)
+  defp cell(nil), do: ""
 
   # Op numbers: from K on, or the selected positions K + I.
   defp numbers(from, %{select: nil}), do: Stream.iterate(from, &(&1 + 1))
