@@ -49,19 +49,26 @@ defimpl Inspect, for: Lockstep.Generator do
       "#Lockstep.Generator<#{gen.kind} seed: ",
       to_doc(gen.seed, opts),
       stream(gen.engine.forks, opts),
-      share(gen.engine),
+      options(gen, opts),
       " at: #{Node.position(gen)}",
       remaining(gen, opts),
       ">"
     ])
   end
 
-  # A list_append's share of the values when split or given `workers:`.
-  # (Params {:list_append, keys, len, weights, skew, workers, worker[, :table]}.)
-  defp share(%{params: p}) when elem(p, 0) == :list_append and elem(p, 5) > 1,
-    do: " workers: #{elem(p, 5)} worker: #{elem(p, 6)}"
+  # Every option that changes the stream and is not the default (as
+  # recipe/1 writes it): register `values:`/`mix:`, bank `accounts:`/
+  # `max_transfer:`, list_append `keys:`/`max_txn_length:`/`key_dist:`/
+  # `mix:` and its share of the values (`workers:`/`worker:`), weights,
+  # the range of integers/2, zipf's n and skew.
+  defp options(gen, opts) do
+    opts = %{opts | charlists: :as_lists}
 
-  defp share(_engine), do: ""
+    gen
+    |> Lockstep.Generator.Recipe.leaf_options()
+    |> Enum.map(fn {key, value} -> concat([" #{key}: ", to_doc(value, opts)]) end)
+    |> concat()
+  end
 
   defp remaining(%{remaining: :infinity}, opts) do
     if opts.custom_options[:lockstep_child], do: "", else: " remaining: infinity"
@@ -80,10 +87,16 @@ defimpl Inspect, for: Lockstep.Generator do
   defp composite(%{engine: %{strategy: :random, until: until} = e} = gen, opts) do
     at = if e.frontier == nil, do: e.rpos, else: e.rpos + gen.pos - Node.buffered(gen)
 
+    weights =
+      if gen.weights,
+        do: concat([" weights: ", to_doc(gen.weights, %{opts | charlists: :as_lists})]),
+        else: ""
+
     concat([
       " random seed: ",
       to_doc(gen.seed, opts),
       stream(e.forks, opts),
+      weights,
       " at: #{at}",
       until_doc(until)
     ])

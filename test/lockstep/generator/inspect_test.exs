@@ -35,7 +35,7 @@ defmodule Lockstep.Generator.InspectTest do
                "#Lockstep.Generator<random seed: 42 at: 10 remaining: 0>"
 
       assert inspect(G.drop(weighted(), 1000)) ==
-               "#Lockstep.Generator<weighted seed: 7 at: 1000 remaining: infinity>"
+               "#Lockstep.Generator<weighted seed: 7 weights: [5, 3, 0, 1] at: 1000 remaining: infinity>"
 
       assert inspect(G.random([:a], seed: "abc")) ==
                ~s(#Lockstep.Generator<random seed: "abc" at: 0 remaining: infinity>)
@@ -46,13 +46,13 @@ defmodule Lockstep.Generator.InspectTest do
                "#Lockstep.Generator<random seed: 42 stream: 3 at: 0 remaining: infinity>"
 
       assert inspect(G.fork(weighted(), :worker_1) |> G.drop(17) |> G.take(33)) ==
-               "#Lockstep.Generator<weighted seed: 7 stream: :worker_1 at: 17 remaining: 33>"
+               "#Lockstep.Generator<weighted seed: 7 stream: :worker_1 weights: [5, 3, 0, 1] at: 17 remaining: 33>"
 
       assert inspect(G.fork(G.fork(random(), 1), "b")) ==
                ~s(#Lockstep.Generator<random seed: 42 stream: 1/"b" at: 0 remaining: infinity>)
 
       assert inspect(G.fork(G.fork(G.fork(weighted(), :a), {:w, 2}), 0)) ==
-               "#Lockstep.Generator<weighted seed: 7 stream: :a/{:w, 2}/0 at: 0 remaining: infinity>"
+               "#Lockstep.Generator<weighted seed: 7 stream: :a/{:w, 2}/0 weights: [5, 3, 0, 1] at: 0 remaining: infinity>"
 
       assert [_, second] = G.split(random(), 2)
       assert inspect(second) =~ " stream: 1 "
@@ -95,7 +95,41 @@ defmodule Lockstep.Generator.InspectTest do
 
       assert inspect(all) ==
                "#Lockstep.Generator<mix until: all next_child: 0 remaining: infinity children: " <>
-                 "[#Lockstep.Generator<weighted seed: 7 stream: 2 at: 0>]>"
+                 "[#Lockstep.Generator<weighted seed: 7 stream: 2 weights: [5, 3, 0, 1] at: 0>]>"
     end
+  end
+
+  test "every option that changes the stream is shown, defaults left out" do
+    alias Lockstep.Generator.Workloads, as: W
+
+    cases = [
+      {W.register(seed: 42, values: 1..3), "register seed: 42 values: 1..3 at: 0"},
+      {W.register(seed: 42), "register seed: 42 at: 0"},
+      {W.register(seed: 1, mix: :swarm), "register seed: 1 mix: :swarm at: 0"},
+      {W.register(seed: 1, mix: [read: 1, cas: 4]),
+       "register seed: 1 mix: [read: 1, write: 0, cas: 4] at: 0"},
+      {W.bank(seed: 1, accounts: 4, max_transfer: 100),
+       "bank seed: 1 accounts: 4 max_transfer: 100 at: 0"},
+      {W.list_append(seed: 1, keys: 3, max_txn_length: 2, key_dist: :uniform),
+       "list_append seed: 1 keys: 3 max_txn_length: 2 key_dist: :uniform at: 0"},
+      {W.list_append(seed: 1, key_dist: {:zipf, 0.5}),
+       "list_append seed: 1 key_dist: {:zipf, 0.5} at: 0"},
+      {G.integers(-5..5, seed: 2), "integers seed: 2 range: -5..5 at: 0"},
+      {G.zipf(100, seed: 3), "zipf seed: 3 n: 100 at: 0"},
+      {G.zipf(100, skew: 2, seed: 3), "zipf seed: 3 n: 100 skew: 2.0 at: 0"},
+      {G.weighted([a: 1, b: 1], seed: 1), "weighted seed: 1 weights: [1, 1] at: 0"},
+      {G.mix([G.cycle([:a]), G.cycle([:b])], strategy: :random, seed: 1, weights: [10, 13]),
+       "mix random seed: 1 weights: [10, 13] at: 0"}
+    ]
+
+    for {gen, shown} <- cases do
+      assert inspect(gen) =~ "#Lockstep.Generator<" <> shown
+    end
+
+    # Two generators that differ in their ops differ in their inspect.
+    a = W.register(seed: 42, values: 1..3)
+    b = W.register(seed: 42)
+    assert Enum.take(a, 20) != Enum.take(b, 20)
+    assert inspect(a) != inspect(b)
   end
 end
