@@ -71,8 +71,10 @@ defmodule Lockstep.Generator do
 
   ## Seeding
 
-  When a generator is created without an explicit `:seed`, it draws one from
-  64 bits — fine for one-off use, but iterations may diverge. The drawn seed is
+  When a generator is created without an explicit `:seed`, or with
+  `seed: nil` (so `seed: opts[:seed]` with no seed given draws one), it draws
+  one from 64 bits — fine for one-off use, but iterations may diverge. The
+  drawn seed is
   stored in `gen.seed` (and shown by `inspect/1`), so it can always be passed
   back to reproduce the stream. For Jepsen-style reproducibility, pass an
   explicit seed per iteration and give each worker its own stream with
@@ -217,8 +219,9 @@ defmodule Lockstep.Generator do
 
   Options:
 
-    * `:seed` — any term; see "Seeding" in the module doc. Defaults to a seed
-      derived from `:erlang.unique_integer/1`, stored in `gen.seed`.
+    * `:seed` — any term but `nil`; see "Seeding" in the module doc. Without
+      it (or with `seed: nil`), a fresh 64-bit seed is drawn and stored in
+      `gen.seed`.
 
   ## Examples
 
@@ -1297,14 +1300,15 @@ defmodule Lockstep.Generator do
   # Op index of the next op of a seeded leaf.
   def __position__(gen), do: Node.position(gen)
 
-  defp seed_opt([seed: seed], _fun), do: seed
+  # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
+  defp seed_opt([seed: seed], _fun) when seed != nil, do: seed
 
   defp seed_opt(opts, fun) do
     opts = Options.keyword!(opts, [:seed], fun)
 
-    case Keyword.fetch(opts, :seed) do
-      {:ok, seed} -> seed
-      :error -> Seed.generate()
+    case Keyword.get(opts, :seed) do
+      nil -> Seed.generate()
+      seed -> seed
     end
   end
 end

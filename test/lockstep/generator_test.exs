@@ -101,7 +101,8 @@ defmodule Lockstep.GeneratorTest do
       0,
       3.25,
       %{a: 1},
-      nil
+      [nil],
+      {nil}
     ]
 
     test "seeds of any term work, are stored as given and reproduce the stream" do
@@ -153,16 +154,36 @@ defmodule Lockstep.GeneratorTest do
       end
     end
 
-    test "seed: nil is an ordinary term seed (domain 2), not the seed 0" do
-      # `:seed` accepts any term; nil maps to {2, hash64(nil)} (STREAM.md 1).
+    test "seed: nil is no seed: a drawn 64-bit seed, recorded, like no :seed at all" do
+      alias Lockstep.Generator.Workloads
+
       pool = Enum.to_list(0..999)
-      assert Seed.key(nil) == {2, 11_353_671_396_197_061_720}
 
-      expected =
-        Native.leaf_chunk(:random, 1000, nil, {2, 11_353_671_396_197_061_720}, 0, 0, 100, nil)
+      builders = [
+        &G.random(pool, &1),
+        &G.weighted([a: 1, b: 2], &1),
+        &G.integers(1..100, &1),
+        &G.zipf(100, &1),
+        &G.mix([G.cycle([:a]), G.cycle([:b])], [strategy: :random] ++ &1),
+        &Workloads.register(&1),
+        &Workloads.bank(&1),
+        &Workloads.list_append(&1)
+      ]
 
-      assert G.random(pool, seed: nil) |> walk(100) == expected
-      assert G.random(pool, seed: nil) |> walk(100) != G.random(pool, seed: 0) |> walk(100)
+      for build <- builders do
+        a = build.(seed: nil)
+        b = build.(seed: nil)
+        assert is_integer(a.seed) and a.seed in 0..(2 ** 64 - 1)
+        # Two VMs (or two calls) do not repeat one stream.
+        assert a.seed != b.seed
+        assert Enum.take(a, 50) != Enum.take(b, 50)
+        # The drawn seed replays the stream.
+        assert Enum.take(build.(seed: a.seed), 50) == Enum.take(a, 50)
+      end
+
+      # As a fork key nil is a term like any other.
+      gen = G.random(pool, seed: 1)
+      assert Enum.take(G.fork(gen, nil), 20) == Enum.take(G.fork(gen, nil), 20)
     end
 
     test "the three domains never share a stream" do

@@ -8,7 +8,8 @@ defmodule Lockstep.Generator.Workloads do
   or `Lockstep.Generator.split/2`, droppable, and produced in batches by the
   engine.
 
-  Each takes `:seed` (any term; default derived as for `Lockstep.Generator.random/2`)
+  Each takes `:seed` (any term; without it, or with `seed: nil`, a drawn seed,
+  as for `Lockstep.Generator.random/2`)
   and `:mix`: the relative weights of its op kinds, or `:swarm` for swarm
   testing: per seed, a random non-empty subset of the kinds is enabled, each
   with a random weight in `1..8` (disabled kinds weigh 0), drawn from the
@@ -156,7 +157,13 @@ defmodule Lockstep.Generator.Workloads do
             "and at most 2^64 values, got: #{inspect(values)}"
   end
 
-  defp seed(opts), do: Keyword.get_lazy(opts, :seed, &Seed.generate/0)
+  # No :seed, or seed: nil: a drawn seed (as for Lockstep.Generator.random/2).
+  defp seed(opts) do
+    case Keyword.get(opts, :seed) do
+      nil -> Seed.generate()
+      seed -> seed
+    end
+  end
 
   # A workload: its ops built from the kind atoms, or picked from its
   # constant op table when it has one (params marked `:table`; for
