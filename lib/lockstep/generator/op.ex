@@ -12,12 +12,15 @@ defmodule Lockstep.Generator.Op do
   | bank: `{:transfer, from, to, amount}` | `:transfer` | `{from, to, amount}` |
   | Elle transaction: a list of micro-ops | `:txn` | the list |
   | `{f}` | `f` | `nil` |
+  | `%Lockstep.Generator.Keyed{key: k, op: op}` | `f(op)` | `{k, value(op)}` |
 
   Tuples follow the rule by arity: the first element, an atom, is `f`; one
   argument is the value as it is, several are a tuple of them. Any other
   term (a number from `integers/2` or `counter/1`, a binary, a tuple not
   tagged with an atom) is its own `f`, with value `nil`, so `f/1` is total:
-  `Lockstep.Generator.stats/2` counts by it.
+  `Lockstep.Generator.stats/2` counts by it. A keyed op (an op of an
+  independent workload) is its inner op's `f`, and carries its key inside
+  the value, as Jepsen's independent workloads do.
 
   ## Examples
 
@@ -34,9 +37,12 @@ defmodule Lockstep.Generator.Op do
 
   """
 
+  alias Lockstep.Generator.Keyed
+
   @doc """
   The op's function: the atom, the tuple's tag, `:txn` for a list of
-  micro-ops; any other term is its own `f`.
+  micro-ops, the inner op's `f` for a `Lockstep.Generator.Keyed` op; any
+  other term is its own `f`.
 
   ## Examples
 
@@ -48,9 +54,12 @@ defmodule Lockstep.Generator.Op do
       :txn
       iex> Lockstep.Generator.Op.f(17)
       17
+      iex> Lockstep.Generator.Op.f(%Lockstep.Generator.Keyed{key: 4, op: {:write, 1}})
+      :write
 
   """
   @spec f(term()) :: term()
+  def f(%Keyed{op: op}), do: f(op)
   def f(op) when is_atom(op), do: op
   def f(op) when is_list(op), do: :txn
   def f(op) when is_tuple(op) and tuple_size(op) > 0 and is_atom(elem(op, 0)), do: elem(op, 0)
@@ -58,8 +67,9 @@ defmodule Lockstep.Generator.Op do
 
   @doc """
   The op's value: `nil` for an atom, the argument of `{f, a}`, the tuple of
-  the arguments of `{f, a, b, …}`, the list itself for a transaction, `nil`
-  for any other term.
+  the arguments of `{f, a, b, …}`, the list itself for a transaction,
+  `{key, value(op)}` for a `Lockstep.Generator.Keyed` op, `nil` for any
+  other term.
 
   ## Examples
 
@@ -69,9 +79,12 @@ defmodule Lockstep.Generator.Op do
       [1, 2]
       iex> Lockstep.Generator.Op.value(:read)
       nil
+      iex> Lockstep.Generator.Op.value(%Lockstep.Generator.Keyed{key: 4, op: {:write, 1}})
+      {4, 1}
 
   """
   @spec value(term()) :: term()
+  def value(%Keyed{key: key, op: op}), do: {key, value(op)}
   def value(op) when is_list(op), do: op
 
   def value(op) when is_tuple(op) and tuple_size(op) > 0 and is_atom(elem(op, 0)) do
