@@ -6,12 +6,20 @@ defimpl Enumerable, for: Lockstep.Generator do
 
   @chunk 256
 
-  # Known lengths only: infinite generators, filters and random mixes that
-  # can end (:unknown) are counted by running them.
+  # Known lengths only: filters and random mixes that can end (:unknown)
+  # are counted by running them. An infinite generator has no count:
+  # running it would never return, so it raises.
   def count(gen) do
     case Driver.capacity(gen) do
-      n when is_integer(n) -> {:ok, n}
-      _infinity_or_unknown -> {:error, __MODULE__}
+      n when is_integer(n) ->
+        {:ok, n}
+
+      :infinity ->
+        raise ArgumentError,
+              "cannot count an infinite generator (no take/2 bounds it): #{inspect(gen)}"
+
+      :unknown ->
+        {:error, __MODULE__}
     end
   end
 

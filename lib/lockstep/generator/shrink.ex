@@ -276,7 +276,7 @@ defmodule Lockstep.Generator.Shrink do
   defp materialize!(gen, w, shape, max_ops) do
     name = if shape == :one, do: "gens", else: "generator #{w} of gens"
 
-    case Enumerable.count(gen) do
+    case count(gen) do
       {:ok, n} when n > max_ops ->
         raise ArgumentError,
               "shrink/3: #{name} has #{n} ops, more than :max_ops (#{max_ops})"
@@ -286,9 +286,7 @@ defmodule Lockstep.Generator.Shrink do
 
       {:error, _} ->
         if infinite?(gen) do
-          raise ArgumentError,
-                "shrink/3 expects finite generators, but #{name} is infinite " <>
-                  "(bound it with take/2): #{inspect(gen)}"
+          infinite!(name, gen)
         end
 
         ops = Enum.take(gen, max_ops + 1)
@@ -300,7 +298,23 @@ defmodule Lockstep.Generator.Shrink do
         end
 
         ops
+
+      :infinite ->
+        infinite!(name, gen)
     end
+  end
+
+  # Enumerable.count/1 raises on a generator known to be infinite.
+  defp count(gen) do
+    Enumerable.count(gen)
+  rescue
+    ArgumentError -> :infinite
+  end
+
+  defp infinite!(name, gen) do
+    raise ArgumentError,
+          "shrink/3 expects finite generators, but #{name} is infinite " <>
+            "(bound it with take/2): #{inspect(gen)}"
   end
 
   # No take/2 bound anywhere that could end it (a selection always ends).

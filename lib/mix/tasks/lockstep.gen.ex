@@ -248,7 +248,14 @@ defmodule Mix.Tasks.Lockstep.Gen do
 
   # All the ops of a finite saved workload; 20 of an infinite one.
   defp loaded_take(gens) do
-    if Enum.all?(gens, &match?({:ok, _}, Enumerable.count(&1))), do: :all, else: 20
+    if Enum.all?(gens, &finite?/1), do: :all, else: 20
+  end
+
+  defp finite?(gen) do
+    match?({:ok, _}, Enumerable.count(gen))
+  rescue
+    # Enumerable.count/1 raises on an infinite generator.
+    ArgumentError -> false
   end
 
   defp take(gen, :all), do: gen

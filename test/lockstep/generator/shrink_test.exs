@@ -314,9 +314,21 @@ defmodule Lockstep.Generator.ShrinkTest do
       error = assert_raise ArgumentError, fn -> G.shrink(gen, fn _ -> true end, max_ops: 1000) end
       assert error.message =~ "gens has 2000 ops, more than :max_ops (1000)"
 
-      # Not known ahead: a concat whose first phase never ends is run up to
-      # :max_ops + 1 ops.
+      # A concat whose first phase never ends is known to be infinite.
       endless = G.concat([G.random(@pool, seed: 1), G.take(G.cycle([:x]), 3)])
+
+      error =
+        assert_raise ArgumentError, fn -> G.shrink(endless, fn _ -> true end, max_ops: 1000) end
+
+      assert error.message =~ "gens is infinite (bound it with take/2)"
+
+      # Not known ahead: a random mix that ends with a long child is run up
+      # to :max_ops + 1 ops.
+      endless =
+        G.mix([G.random(@pool, seed: 1), G.take(G.cycle([:x]), 100_000)],
+          strategy: :random,
+          seed: 2
+        )
 
       error =
         assert_raise ArgumentError, fn -> G.shrink(endless, fn _ -> true end, max_ops: 1000) end
