@@ -168,10 +168,34 @@ defmodule Lockstep.Generator.Workloads do
   # A workload: its ops built from the kind atoms, or picked from its
   # constant op table when it has one (params marked `:table`; for
   # list_append, its read micro-ops).
-  defp workload(kind, params, kinds, nil, seed), do: G.__value__(kind, params, kinds, seed)
+  defp workload(kind, params, kinds, nil, seed), do: value(kind, params, kinds, seed)
 
   defp workload(kind, params, _kinds, table, seed),
-    do: G.__value__(kind, Tuple.append(params, :table), table, seed)
+    do: value(kind, Tuple.append(params, :table), table, seed)
+
+  defp value(kind, params, pool, seed) do
+    G.__value__(kind, params, pool, seed)
+  rescue
+    e in UndefinedFunctionError -> other_generator!(e, __STACKTRACE__)
+  end
+
+  # The `lockstep` package ships a Lockstep.Generator of its own; when its
+  # module is the one loaded (applications not started, so
+  # Coexist.prefer_ours/0 did not run), ours is not there to call.
+  defp other_generator!(%UndefinedFunctionError{module: G} = e, stack) do
+    if function_exported?(G, :__value__, 4) do
+      reraise e, stack
+    else
+      raise RuntimeError,
+            "Lockstep.Generator is another package's module (loaded from " <>
+              "#{Lockstep.Generator.Coexist.loaded_from()}), not lockstep_generator's: " <>
+              "call Lockstep.Generator.Coexist.prefer_ours/0 first. The :lockstep_generator " <>
+              "application calls it when it starts; with `mix test --no-start` or in " <>
+              "scripts that do not start it, call it yourself (test_helper.exs)"
+    end
+  end
+
+  defp other_generator!(e, stack), do: reraise(e, stack)
 
   # The :mix option as weights in `kinds` order, or :swarm; every kind
   # weighs 1 by default.
