@@ -303,6 +303,10 @@ defmodule Mix.Tasks.Lockstep.GenTest do
   test "a closed pipe (| head) ends the task quietly", %{tmp_dir: tmp} do
     err = Path.join(tmp, "stderr")
 
+    # Built first: Mix prints "Compiling …" on stdout when this env's build
+    # (the child's MIX_ENV, dev under a plain `mix test`) is stale.
+    {_, 0} = System.cmd("mix", ["compile"], stderr_to_stdout: true)
+
     {out, status} =
       System.cmd("sh", [
         "-c",
