@@ -123,7 +123,47 @@ end
 defmodule Lockstep.Generator.MixProject do
   use Mix.Project
 
+  # `mix lockstep.gen` prints ops on stdout, and only ops: when it is the
+  # task run, Mix's own messages (the first run compiles this package, and
+  # prints "==> lockstep_generator", "Compiling N files (.ex)", ...) go to
+  # stderr. This file is read before anything is compiled, as is every
+  # dependency's, so this is the one place early enough.
+  @stderr_shell Lockstep.Generator.MixProject.StderrShell
+
+  defp stderr_shell_for_lockstep_gen do
+    with ["lockstep.gen" | _] <- System.argv(),
+         Mix.Shell.IO <- Mix.shell() do
+      unless :erlang.module_loaded(@stderr_shell) do
+        Module.create(
+          @stderr_shell,
+          quote do
+            @moduledoc false
+            @behaviour Mix.Shell
+            def info(message), do: IO.puts(:stderr, IO.ANSI.format(message))
+            def error(message), do: Mix.Shell.IO.error(message)
+            def prompt(message), do: Mix.Shell.IO.prompt(message)
+            def yes?(message), do: Mix.Shell.IO.yes?(message)
+            def yes?(message, opts), do: apply(Mix.Shell.IO, :yes?, [message, opts])
+
+            def print_app do
+              if name = Mix.Shell.printable_app_name(), do: info("==> #{name}")
+              :ok
+            end
+
+            def cmd(command, opts \\ []),
+              do: Mix.Shell.cmd(command, opts, &IO.write(:stderr, &1))
+          end,
+          Macro.Env.location(__ENV__)
+        )
+      end
+
+      Mix.shell(@stderr_shell)
+    end
+  end
+
   def project do
+    stderr_shell_for_lockstep_gen()
+
     [
       app: :lockstep_generator,
       version: "0.1.0",

@@ -45,6 +45,28 @@ defmodule Lockstep.LockstepProjectTest do
     assert out =~ ~r/\n6 tests, 0 failures\n/, out
     refute out =~ "warning", out
 
+    # The task's first run compiles this package: Mix's messages go to
+    # stderr, stdout gets the ops only (`> ops.tsv`).
+    {out, status} =
+      System.cmd("sh", ["-c", "mix lockstep.gen --seed 1 --take 3 2>/dev/null"],
+        cd: @consumer,
+        env: [
+          {"MIX_ENV", "prod"},
+          {"MIX_BUILD_PATH", Path.join(tmp, "_build_prod")},
+          {"CARGO_TARGET_DIR", Path.join(@root, "target")},
+          {"MIX_EXS", nil}
+        ]
+      )
+
+    assert status == 0, out
+
+    assert [
+             "# #Lockstep.Generator<random seed: 1 at: 0 remaining: 3>",
+             "0\t" <> _,
+             "1\t" <> _,
+             "2\t" <> _
+           ] = String.split(out, "\n", trim: true)
+
     # Without lockstep (it is only: :test), as in a prod release: ours, alone.
     {out, status} =
       mix("prod", Path.join(tmp, "_build_prod"), [

@@ -94,7 +94,7 @@ defmodule Mix.Tasks.Lockstep.Gen do
 
     case parse(argv) do
       {:ok, :help} ->
-        Mix.shell().info(String.trim_trailing(@help))
+        IO.puts(String.trim_trailing(@help))
 
       {:ok, {from, gens, opts}} ->
         output(fn -> print(from, gens, opts) end)
