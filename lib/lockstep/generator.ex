@@ -2,9 +2,49 @@ defmodule Lockstep.Generator do
   @moduledoc """
   Deterministic, seeded streams of operations for Jepsen-style workloads.
 
-  A generator emits a sequence of opaque "ops" — tuples or atoms describing
-  what a worker should do next. Workers pull from generators in a loop; the
-  operations themselves are recorded via `Lockstep.History`.
+  ## The model
+
+  A generator is a plain, immutable value that describes a stream of "ops"
+  (tuples or atoms saying what a worker does next). Op `i` of a seeded
+  generator is a pure function of `(seed, stream, i)`: it does not depend on
+  the ops before it, on which process runs it, or on the machine. Everything
+  else follows from that:
+
+    * workers get independent streams with `fork/2` and `split/2`, and a run
+      is replayed from any op with `drop/2` (O(1) for leaves);
+    * `select/2` picks ops by position, and removing ops from a workload
+      leaves every other op unchanged: `shrink/3` cuts a failing workload
+      down to the ops that matter, and `check/3` runs seeds, shrinks the
+      first failure and reports it inside ExUnit;
+    * a failure is kept as source (`recipe/1`) or as a replay file
+      (`save/2`, `load/1`, `mix lockstep.gen --load`).
+
+  Workers pull ops in a loop (`next/1`, `each/2`, `reduce/3`, `Enum`); the
+  results are recorded via `Lockstep.History`.
+
+  ## Quick example
+
+  A register (an Agent here), 50 seeded ops, and the history of what each
+  op returned (in a Lockstep test, `Lockstep.History.op(history, Op.f(op),
+  Op.value(op), fn -> apply_op.(op) end)` records the same):
+
+      iex> alias Lockstep.Generator, as: G
+      iex> alias Lockstep.Generator.Op
+      iex> {:ok, reg} = Agent.start_link(fn -> nil end)
+      iex> apply_op = fn
+      ...>   :read -> Agent.get(reg, & &1)
+      ...>   {:write, v} -> Agent.update(reg, fn _ -> v end)
+      ...>   {:cas, old, new} ->
+      ...>     Agent.get_and_update(reg, fn v -> if v == old, do: {true, new}, else: {false, v} end)
+      ...> end
+      iex> gen = G.random([:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}], seed: 42) |> G.take(50)
+      iex> history =
+      ...>   G.reduce(gen, [], fn op, acc -> [{Op.f(op), Op.value(op), apply_op.(op)} | acc] end)
+      ...>   |> Enum.reverse()
+      iex> Enum.take(history, 4)
+      [{:cas, {1, 2}, false}, {:write, 1, :ok}, {:read, nil, 1}, {:write, 2, :ok}]
+      iex> length(history)
+      50
 
   ## Built-in generators
 
@@ -34,22 +74,10 @@ defmodule Lockstep.Generator do
   `each/2`, `reduce/3`, `stats/2`, and `Enumerable` (`Enum.take/2`, …).
   `Lockstep.Generator.Op` gives an op's `f` and `value` for `Lockstep.History`.
 
-  ## Quick example
+  Failures: `select/2`, `shrink/3`, `check/3`, `recipe/1`, `save/2`,
+  `load/1`.
 
-      gen =
-        Lockstep.Generator.random(
-          [:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}],
-          seed: 42
-        )
-        |> Lockstep.Generator.take(50)
-
-      alias Lockstep.Generator.Op
-
-      Lockstep.Generator.each(gen, fn op ->
-        Lockstep.History.op(history, Op.f(op), Op.value(op), fn ->
-          apply_op(reg, op)
-        end)
-      end)
+  ## Values
 
   Generators are immutable; `next/1` returns `{op, new_gen}` or `:done`. They
   DON'T allocate processes — pass a generator into a closure and the worker
@@ -282,7 +310,7 @@ defmodule Lockstep.Generator do
       [:read, :read, :read, :read, :read, :read, :read, :write]
 
   """
-  @spec weighted([{any(), pos_integer()}], keyword()) :: t()
+  @spec weighted([{any(), non_neg_integer()}], keyword()) :: t()
   def weighted(weighted_ops, opts \\ []) do
     weighted_ops = Options.ops!(weighted_ops, "weighted_ops", "weighted/2")
     seed = seed_opt(opts, "weighted/2")
@@ -357,8 +385,10 @@ defmodule Lockstep.Generator do
       child, not all zero, adding up to at most `2^64 - 1`; child `j` is drawn
       with probability `weight_j / total` (default: uniform). Stored in
       `gen.weights` and `gen.total`.
-    * `:until` — `:any` (the default): done as soon as any child is exhausted.
-      `:all`: exhausted children are skipped, and the mix is done when its last
+    * `:until` — `:any` (the default): done when the child asked (whose
+      turn it is, or the one drawn) answers `:done`, not before: a child
+      that has just given its last op does not end the mix until it is
+      asked again. `:all`: exhausted children are skipped, and the mix is done when its last
       child finishes (the reading of the `next/1` doc); with `strategy:
       :random`, a draw that lands on an exhausted child moves to the next live
       one in list order.
@@ -951,8 +981,10 @@ defmodule Lockstep.Generator do
   has no more ops, which happens when:
 
     * its `take/2` cap is used up (`remaining` is 0), whatever it wraps;
-    * a `mix/2` is done: with `until: :any` (the default) as soon as any
-      child is exhausted, with `until: :all` when every child is;
+    * a `mix/2` is done: with `until: :any` (the default) when the child it
+      asks (whose turn it is, or the one drawn) answers `:done`, so
+      `mix([take(a, 2), b])` gives `a, b, a, b`; with `until: :all` when
+      every child is exhausted;
     * a `concat/1` has run its last child to exhaustion;
     * a `zip/1` has an exhausted child;
     * a `map/2` or `filter/3` has an exhausted child.
