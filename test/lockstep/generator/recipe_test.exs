@@ -126,6 +126,35 @@ defmodule Lockstep.Generator.RecipeTest do
     end
   end
 
+  test "the cases cover every kind of generator the type names" do
+    {:ok, types} = Code.Typespec.fetch_types(G)
+    [{:t, _, _} = t] = for {:type, {:t, _, _} = t} <- types, do: t
+
+    {_, union} =
+      t
+      |> Code.Typespec.type_to_quoted()
+      |> Macro.prewalk(nil, fn
+        {:kind, union} = node, nil -> {node, union}
+        node, acc -> {node, acc}
+      end)
+
+    {_, kinds} =
+      Macro.prewalk(union, [], fn
+        atom, acc when is_atom(atom) and atom != :| -> {atom, [atom | acc]}
+        node, acc -> {node, acc}
+      end)
+
+    covered = cases() |> Enum.map(fn {_name, gen} -> kinds_in(gen) end) |> Enum.concat()
+    # No constructor makes a :transfer generator (a bank op's name).
+    missing = (kinds -- [:transfer]) -- covered
+    assert missing == [], "recipe round-trip cases miss #{inspect(missing)}"
+  end
+
+  defp kinds_in(%G{children: nil, kind: kind}), do: [kind]
+
+  defp kinds_in(%G{children: children, kind: kind}),
+    do: [kind | Enum.flat_map(children, &kinds_in/1)]
+
   test "a list of generators gives a list, per worker" do
     gens = G.split(Workloads.register(seed: 1, values: 1..3), 3)
     rebuilt = rebuild(gens)
