@@ -417,7 +417,7 @@ defmodule Lockstep.Generator.Driver do
         engine: %{engine | frontier: nil}
     }
 
-    # Only native composites buffer (Step runs the others op by op).
+    # Only native composites buffer (the others run op by op, step/2).
     %{skip(base, consumed) | remaining: gen.remaining, next_child: gen.next_child}
   end
 

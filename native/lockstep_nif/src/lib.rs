@@ -357,7 +357,7 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
     ops.encode(env)
 }
 
-/// Runs a plan (`spec`, as built by `Lockstep.Generator.Engine`, whose leaves
+/// Runs a plan (`spec`, as built by `Lockstep.Generator.Spec`, whose leaves
 /// pick from `pools`, one tuple per leaf in depth-first order) and reports
 /// what it did, so the caller writes the plan's new state back into the
 /// generator. `request`:
@@ -367,7 +367,7 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 ///   each op is followed in the list by the top mix's `next_child` after it.
 /// * `{:ops, k, record, true}` (a mix or concat at the top): as `{:ops, k,
 ///   record}`, and the index of the top child that served each op:
-///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Engine` applies the
+///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Lift` applies the
 ///   functions of map children).
 /// * `{:ops, k, record, tagged, false}`: the same with `nil` for the state
 ///   (a fold whose last ops these are has no use for it).
@@ -553,7 +553,7 @@ const MAX_KEPT_TOKENS: usize = 1 << 15;
 /// leaf by binary search. Reading a tuple copies its term handles (no
 /// `unsafe` here), O(its size): trees whose pools are large enough for that
 /// to matter run on a dirty scheduler (`run_dirty`,
-/// `plan_chunk_leaves_dirty`; see `Lockstep.Generator.Engine`).
+/// `plan_chunk_leaves_dirty`; see `Lockstep.Generator.Scheduler`).
 struct Pools<'a, 'e> {
     env: Env<'a>,
     source: Source<'a>,
