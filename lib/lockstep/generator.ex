@@ -130,6 +130,7 @@ defmodule Lockstep.Generator do
   """
 
   alias Lockstep.Generator.{
+    Boundary,
     Buffer,
     Driver,
     Native,
@@ -1350,7 +1351,7 @@ defmodule Lockstep.Generator do
 
   # The engine map of a seeded leaf: its pool and the engine key of its seed.
   defp leaf_engine(ops, key, table \\ nil),
-    do: %{pool: List.to_tuple(ops), key: key, stream: 0, forks: [], table: table}
+    do: %{pool: Boundary.pool(ops), key: key, stream: 0, forks: [], table: table}
 
   @doc """
   How often each kind of op comes in the first `n` ops of `gen`: a map from

@@ -329,6 +329,79 @@ defmodule Lockstep.HostileShapesTest do
   end
 
   # ---------------------------------------------------------------------------
+  # The canary: a VM with one normal scheduler and a process sleeping 1 ms in
+  # a loop (Lockstep.Canary); its worst lateness is how long a call held the
+  # scheduler. No public call on any of these shapes holds it past @hold_ms.
+  # On a loaded machine the OS also stalls the VM's scheduler thread now and
+  # then, which the canary sees too: a control (a call that holds nothing,
+  # measured alongside) says how much, and the bound is @hold_ms past it.
+
+  @hold_ms 5.0
+
+  @big_mix "g = G.mix([G.random(Enum.to_list(1..4_000_000), seed: 1), G.cycle([:x])])"
+
+  @canary_shapes [
+    # Short folds and next/1 over large pools (the old code read the pools on
+    # the normal scheduler: 76-104 ms; 21 ms for the constructor's tuple).
+    {"mix(random 4M, cycle): each(take 10)", @big_mix, "G.each(G.take(g, 10), fn _ -> :ok end)"},
+    {"mix(random 4M, cycle): stats(20)", @big_mix, "G.stats(g, 20)"},
+    {"mix(random 4M, cycle): next(take 20)", @big_mix, "G.next(G.take(g, 20))"},
+    {"mix(random 4M, cycle): take(20k), each(100k)", @big_mix,
+     "Enum.take(g, 20_000); G.each(G.take(g, 100_000), fn _ -> :ok end)"},
+    {"mix of 31 random(100k): each(take 20)",
+     "l = Enum.to_list(1..100_000); g = G.mix(for i <- 1..31, do: G.random(l, seed: i))",
+     "G.each(G.take(g, 20), fn _ -> :ok end)"},
+    {"random(list of 5M)", "l = Enum.to_list(1..5_000_000)", "G.random(l, seed: 1)"},
+    # The shapes above.
+    {"mix nested 63: each(20k), take(2k)",
+     "g = Enum.reduce(1..63, G.random([:a, :b, :c], seed: 1), fn _, g -> G.mix([g]) end)",
+     "G.each(G.take(g, 20_000), fn _ -> :ok end); Enum.take(g, 2_000)"},
+    {"concat nested 63: each(20k), take(2k)",
+     "g = Enum.reduce(1..63, G.random([:a, :b, :c], seed: 1), fn _, g -> G.concat([g]) end)",
+     "G.each(G.take(g, 20_000), fn _ -> :ok end); Enum.take(g, 2_000)"},
+    {"zip of 1,000 counters: each(1k), take(100)",
+     "g = G.zip(for i <- 1..1000, do: G.counter(i))",
+     "G.each(G.take(g, 1_000), fn _ -> :ok end); Enum.take(g, 100)"},
+    {"list_append(1024): each(1k), take(100)",
+     "g = Lockstep.Generator.Workloads.list_append(seed: 1, max_txn_length: 1024)",
+     "G.each(G.take(g, 1_000), fn _ -> :ok end); Enum.take(g, 100)"},
+    {"mix of 100k cycles: build, next, take(600), each(20k)", "",
+     "g = G.mix(for i <- 1..100_000, do: G.cycle([i])); G.next(g); Enum.take(g, 600); " <>
+       "G.each(G.take(g, 20_000), fn _ -> :ok end)"},
+    {"until: :all, 20k dead: each(20k), take(3k)",
+     "g = G.mix(List.duplicate(G.take(G.cycle([:x]), 0), 20_000) ++ [G.cycle([:live])], until: :all)",
+     "G.each(G.take(g, 20_000), fn _ -> :ok end); Enum.take(g, 3_000)"},
+    {"staircase(2,000) until: :all: drop(10^6)",
+     "g = G.mix(for(i <- 1..2_000, do: G.take(G.cycle([i]), i)), until: :all)",
+     "G.drop(g, 1_000_000)"}
+  ]
+
+  describe "the canary" do
+    test "sees a hold: a 20 ms non-yielding call is 20 ms late, a sleep is not" do
+      [held, slept] =
+        Lockstep.Canary.holds_ms([
+          {"l = Enum.to_list(1..8_000_000)", "List.to_tuple(l)"},
+          {"", ":timer.sleep(30)"}
+        ])
+
+      # (A sleep holds nothing: only the OS's stalls of the VM show.)
+      assert held > 5.0 and held > slept + 5.0
+    end
+
+    test "no call on a hostile shape holds the normal scheduler past 5 ms" do
+      [control | holds] =
+        [{"", ":timer.sleep(300)"} | Enum.map(@canary_shapes, fn {_, s, c} -> {s, c} end)]
+        |> Lockstep.Canary.holds_ms(5)
+
+      bound = @hold_ms + control
+
+      over = for {{name, _, _}, ms} <- Enum.zip(@canary_shapes, holds), ms > bound, do: {name, ms}
+
+      assert over == [], "held past #{bound} ms (OS noise: #{control} ms): #{inspect(over)}"
+    end
+  end
+
+  # ---------------------------------------------------------------------------
   # drop/2
 
   describe "drop/2" do

@@ -92,6 +92,17 @@ defmodule Lockstep.Generator.Boundary do
   end
 
   @doc false
+  # A leaf's pool: its ops as a tuple (a list long enough that
+  # `List.to_tuple/1`, which does not yield, would hold a normal scheduler
+  # is made one on a dirty scheduler).
+  @spec pool([term()]) :: tuple()
+  def pool(ops) do
+    if Scheduler.dirty?({:tuple, length(ops)}),
+      do: Native.tuple_dirty(ops),
+      else: List.to_tuple(ops)
+  end
+
+  @doc false
   # A cursor over the plan of `gen` (a tree the engine runs whole), decoded
   # once, the leaves' pools (depth-first) and `gen` (its tables rebuilt if
   # they were stale).

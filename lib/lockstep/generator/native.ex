@@ -14,6 +14,7 @@ defmodule Lockstep.Generator.Native do
   def table_new(_weights), do: :erlang.nif_error(:nif_not_loaded)
   def table_new_dirty(_weights), do: :erlang.nif_error(:nif_not_loaded)
   def table_live(_table), do: :erlang.nif_error(:nif_not_loaded)
+  def tuple_dirty(_list), do: :erlang.nif_error(:nif_not_loaded)
   def fork_stream(_parent, _key), do: :erlang.nif_error(:nif_not_loaded)
 
   def leaf_chunk(_kind, _n, _table, _seed, _stream, _pos, _k, _pool),

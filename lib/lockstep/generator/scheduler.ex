@@ -9,7 +9,7 @@ defmodule Lockstep.Generator.Scheduler do
   #   * reading pools: the NIF reads a pool tuple by copying its term
   #     handles, O(its size), every call that reads it;
   #
-  # and building an alias table is O(weights). Calls past these bounds run on
+  # and building an alias table is O(weights), a pool's tuple O(ops). Calls past these bounds run on
   # a dirty CPU scheduler.
 
   # Trees with more leaves than this are decoded on a dirty scheduler...
@@ -19,19 +19,27 @@ defmodule Lockstep.Generator.Scheduler do
   # Alias tables of more weights than this are built on a dirty scheduler
   # (native/lockstep_nif: SMALL_TABLE).
   @small_table 4096
+  # Lists of more elements than this become a tuple on a dirty scheduler
+  # (`List.to_tuple/1` does not yield: about 2 ns per element).
+  @big_tuple 262_144
 
   @typedoc """
   What a call does: decode a tree with these leaves' pools (one tuple per
   leaf), reading them (`:reads_pools`) or not (`:no_pools`: skips,
-  capacities, pool indices); or build a table of `n` weights.
+  capacities, pool indices); build a table of `n` weights; make a tuple of
+  `n` elements.
   """
-  @type work :: {:tree, [tuple()], :reads_pools | :no_pools} | {:table, non_neg_integer()}
+  @type work ::
+          {:tree, [tuple()], :reads_pools | :no_pools}
+          | {:table, non_neg_integer()}
+          | {:tuple, non_neg_integer()}
 
   @doc false
   # True when a call doing `work` must run on a dirty scheduler.
   @spec dirty?(work()) :: boolean()
   def dirty?({:tree, pools, reads}), do: big?(pools, reads == :reads_pools, 0, 0)
   def dirty?({:table, n}), do: n > @small_table
+  def dirty?({:tuple, n}), do: n > @big_tuple
 
   # (Stops at the first leaf past either bound: a tree of 100k leaves is not
   # walked whole on every call.)

@@ -74,6 +74,16 @@ fn fork_stream(parent: u64, key: (u64, u64)) -> u64 {
     lockstep_engine::seed::fork_stream(parent, Seed::new(key.0, key.1))
 }
 
+/// The elements of the proper list `list` as a tuple, on a dirty CPU
+/// scheduler: a pool of millions of ops becomes a tuple without holding a
+/// normal one (`:erlang.list_to_tuple/1` does not yield).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn tuple_dirty<'a>(env: Env<'a>, list: Term<'a>) -> NifResult<Term<'a>> {
+    let mut elems = Vec::with_capacity(list.list_length()?);
+    elems.extend(list.into_list_iterator()?);
+    Ok(rustler::types::tuple::make_tuple(env, &elems))
+}
+
 /// True when `table` is a live table resource of this VM (a table that travelled
 /// through `term_to_binary` into another VM is not, and must be rebuilt).
 #[rustler::nif]
