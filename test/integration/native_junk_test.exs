@@ -19,6 +19,7 @@ defmodule Lockstep.NativeJunkTest do
     table_new: 1,
     table_new_dirty: 1,
     table_live: 1,
+    tuple_dirty: 1,
     leaf_chunk: 8,
     plan_new: 2,
     plan_new_dirty: 2,
@@ -329,6 +330,21 @@ defmodule Lockstep.NativeJunkTest do
     assert {:ok, table} = Native.table_new_dirty(weights)
     assert Native.table_live(table)
     assert {:ok, _} = Native.table_new(List.duplicate(1, 4096))
+  end
+
+  test "tuple_dirty/1: a proper list's tuple, junk raises ArgumentError" do
+    for _ <- 1..@rounds do
+      term = junk()
+
+      case call(fn -> Native.tuple_dirty(term) end) do
+        {:ok, tuple} -> assert proper?(term) and tuple == List.to_tuple(term)
+        {:raised, %ArgumentError{}} -> refute proper?(term)
+      end
+    end
+
+    assert Native.tuple_dirty([]) == {}
+    list = Enum.to_list(1..300_000)
+    assert Native.tuple_dirty(list) == List.to_tuple(list)
   end
 
   test "table_live/1 with junk is a boolean, true only for live tables" do
