@@ -35,6 +35,20 @@ pub const DIRTY_SKIP_WORK_PER_NODE: u64 = 64;
 /// (whose build may take more than ~50 µs) on a dirty CPU scheduler.
 pub const SMALL_TABLE: usize = 4096;
 
+/// Terms one call may build before it has used a whole timeslice (about a
+/// millisecond): the engine's token budget per call.
+const TERMS_PER_TIMESLICE: usize = 1 << 16;
+
+/// Tells the VM what a call that built `terms` op terms cost, so the calling
+/// process yields once its timeslice is used: a loop of NIF calls (a fold)
+/// must not hold a normal scheduler for many calls in a row.
+fn charge(env: Env, terms: usize) {
+    let percent = (terms.saturating_mul(100) / TERMS_PER_TIMESLICE).min(100);
+    if percent > 0 {
+        rustler::schedule::consume_timeslice(env, percent as i32);
+    }
+}
+
 /// Decodes a proper list of u64 weights. Rustler's list iterator panics on an
 /// improper list, so properness is checked first (`enif_get_list_length` fails
 /// cleanly on one).
@@ -130,6 +144,7 @@ fn leaf_chunk<'a>(
     Ok(PICKS.with_borrow_mut(|out| {
         out.clear();
         node.fill(out, k);
+        charge(env, out.len());
         picks.encode(env, out)
     }))
 }
@@ -181,12 +196,15 @@ fn plan_chunk<'a>(
         return Err(rustler::Error::BadArg);
     }
     if batch.is_pick_only() {
-        return Ok(picks.encode(env, batch.next_chunk(k)));
+        let chunk = batch.next_chunk(k);
+        charge(env, chunk.len());
+        return Ok(picks.encode(env, chunk));
     }
     let Picks::Terms(terms) = &picks else {
         return Err(rustler::Error::BadArg);
     };
     let (n, toks) = batch.next_tokens(k);
+    charge(env, toks.len());
     Ok(ops_list(env, n, toks, terms))
 }
 
@@ -233,10 +251,12 @@ fn chunk_leaves<'a>(
         if !terms.check_parts(picks.iter().copied()) {
             return Err(rustler::Error::BadArg);
         }
+        charge(env, picks.len());
         let ops: Vec<Term> = picks.iter().map(|&i| terms.get(i)).collect();
         return Ok(ops.encode(env));
     }
     let (n, toks) = batch.next_tokens(k);
+    charge(env, toks.len());
     let picked = toks.iter().filter_map(|t| match t {
         Tok::Pick(i) => Some(*i),
         _ => None,
@@ -316,6 +336,7 @@ fn refill<'a>(
     let ncs = record.then_some(ncs.as_slice());
     let ops = if batch.is_pick_only() {
         let picks = batch.picks();
+        charge(env, picks.len());
         if !terms.check_parts(picks.iter().copied()) {
             return Err(rustler::Error::BadArg);
         }
@@ -325,6 +346,7 @@ fn refill<'a>(
         })
     } else {
         let toks = batch.toks();
+        charge(env, toks.len());
         let picked = toks.iter().filter_map(|t| match t {
             Tok::Pick(i) => Some(*i),
             _ => None,
@@ -465,6 +487,7 @@ fn run_request<'a>(
                 tags: None,
             };
             let n = batch::run_picks(&mut node, k, &mut picks, rec);
+            charge(env, picks.len());
             let mut out: Vec<u64> = Vec::with_capacity(if record { 2 * n } else { n });
             for (j, &p) in picks.iter().enumerate() {
                 out.push(p);
@@ -508,6 +531,7 @@ fn run_request<'a>(
                         tags: tagged.then_some(&mut tags),
                     };
                     let n = batch::run_picks(&mut node, k, picks, rec);
+                    charge(env, picks.len());
                     let mut picks = picks.iter();
                     out = interleaved(env, n, record.then_some(&ncs), || {
                         terms.get(picks.next().copied().unwrap_or(0))
@@ -521,6 +545,7 @@ fn run_request<'a>(
                         tags: tagged.then_some(&mut tags),
                     };
                     let n = batch::run_ops(&mut node, k, toks, rec);
+                    charge(env, toks.len());
                     let mut it = toks.iter();
                     out = interleaved(env, n, record.then_some(&ncs), || {
                         op_term(env, &mut it, &terms)
