@@ -912,21 +912,6 @@ defmodule Lockstep.Generator do
 
   """
   @spec drop(t(), non_neg_integer()) :: t()
-  # A zip past 2^64 ops (the most one engine skip takes): every child moves
-  # by the same count, so drop the children (O(1) for leaves, at any n).
-  def drop(%__MODULE__{kind: :zip} = gen, n) when is_integer(n) and n > @max_total do
-    gen = Driver.settle(gen)
-    caps = [gen.remaining | Enum.map(gen.children, &Driver.capacity/1)]
-
-    if :unknown in caps do
-      Driver.drop(gen, n)
-    else
-      m = caps |> Enum.filter(&is_integer/1) |> Enum.reduce(n, &min/2)
-      remaining = if gen.remaining == :infinity, do: :infinity, else: gen.remaining - m
-      %{gen | children: Enum.map(gen.children, &drop(&1, m)), remaining: remaining}
-    end
-  end
-
   def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Driver.drop(gen, n)
 
   def drop(%__MODULE__{}, n),
@@ -1378,12 +1363,5 @@ defmodule Lockstep.Generator do
   # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
   defp seed_opt([seed: seed], _fun) when seed != nil, do: seed
 
-  defp seed_opt(opts, fun) do
-    opts = Options.keyword!(opts, [:seed], fun)
-
-    case Keyword.get(opts, :seed) do
-      nil -> Seed.generate()
-      seed -> seed
-    end
-  end
+  defp seed_opt(opts, fun), do: opts |> Options.keyword!([:seed], fun) |> Seed.of_opts()
 end

@@ -27,20 +27,52 @@ defmodule Lockstep.Generator.Boundary do
   # `made`: the tree's `{spec, pools}` when already made (or nil).
   @spec run(G.t(), term(), {tuple(), [tuple()]} | nil) :: {G.t(), term()}
   def run(gen, request, made \\ nil) do
+    case call(gen, {:run, request, made}) do
+      {gen, {:ok, result}} -> {gen, result}
+      {_gen, {:error, reason}} -> invalid!(reason)
+    end
+  end
+
+  # One NIF call on `gen`, and the one place a stale alias table (a value
+  # from another VM) is rebuilt and the call made again: `{gen, answer}`.
+  defp call(gen, call) do
+    case nif(gen, call) do
+      {:error, :stale_table} -> call(Tables.rebuild(gen), remake(call))
+      answer -> {gen, answer}
+    end
+  end
+
+  # (A spec made from stale tables is made again.)
+  defp remake({:run, request, _made}), do: {:run, request, nil}
+  defp remake({:plan, _made}), do: {:plan, nil}
+  defp remake(call), do: call
+
+  defp nif(gen, {:run, request, made}) do
     {spec, pools} = made || Spec.tree(gen)
 
-    result =
-      case pool_reads(gen, pools, request) do
-        :normal -> Native.run(spec, pools, request)
-        :dirty -> Native.run_dirty(spec, pools, request)
-        {:indices, dirty?} -> run_picks(spec, pools, request, dirty?)
-      end
-
-    case result do
-      {:ok, result} -> {gen, result}
-      {:error, :stale_table} -> run(Tables.rebuild(gen), request)
-      {:error, reason} -> invalid!(reason)
+    case pool_reads(gen, pools, request) do
+      :normal -> Native.run(spec, pools, request)
+      :dirty -> Native.run_dirty(spec, pools, request)
+      {:indices, dirty?} -> run_picks(spec, pools, request, dirty?)
     end
+  end
+
+  defp nif(gen, {:plan, made}) do
+    {spec, pools} = made || Spec.tree(gen)
+    pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
+
+    made =
+      if Scheduler.dirty?({:tree, pools, :no_pools}),
+        do: Native.plan_new_dirty(spec, pool_len),
+        else: Native.plan_new(spec, pool_len)
+
+    with {:ok, cursor} <- made, do: {:ok, cursor, pools}
+  end
+
+  defp nif(%G{kind: kind, engine: %{pool: pool} = e} = gen, {:leaf_chunk, pos, k}) do
+    n = tuple_size(pool)
+    wire = Spec.wire(kind, n, pos)
+    Native.leaf_chunk(kind, n, Spec.table(gen), e.key, e.stream, wire, k, direct(pool, k))
   end
 
   # How a call reads the pools: on a normal scheduler, on a dirty one, or
@@ -108,18 +140,9 @@ defmodule Lockstep.Generator.Boundary do
   # they were stale).
   @spec plan(G.t(), {tuple(), [tuple()]} | nil) :: {reference(), [tuple()], G.t()}
   def plan(gen, made \\ nil) do
-    {spec, pools} = made || Spec.tree(gen)
-    pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
-
-    made =
-      if Scheduler.dirty?({:tree, pools, :no_pools}),
-        do: Native.plan_new_dirty(spec, pool_len),
-        else: Native.plan_new(spec, pool_len)
-
-    case made do
-      {:ok, cursor} -> {cursor, pools, gen}
-      {:error, :stale_table} -> plan(Tables.rebuild(gen))
-      {:error, reason} -> invalid!(reason)
+    case call(gen, {:plan, made}) do
+      {gen, {:ok, cursor, pools}} -> {cursor, pools, gen}
+      {_gen, {:error, reason}} -> invalid!(reason)
     end
   end
 
@@ -192,15 +215,9 @@ defmodule Lockstep.Generator.Boundary do
   # pool}` when the pool is large (the NIF does not read it), and the leaf.
   @spec leaf_chunk(G.t(), non_neg_integer(), non_neg_integer()) ::
           {[term()] | {[non_neg_integer()], tuple()}, G.t()}
-  def leaf_chunk(%G{kind: kind, engine: %{pool: pool} = e} = gen, pos, k) do
-    n = tuple_size(pool)
-    wire = Spec.wire(kind, n, pos)
-
-    case Native.leaf_chunk(kind, n, Spec.table(gen), e.key, e.stream, wire, k, direct(pool, k)) do
-      {:error, :stale_table} -> leaf_chunk(Tables.rebuild(gen), pos, k)
-      ops when n <= 2 * k -> {ops, gen}
-      indices -> {{indices, pool}, gen}
-    end
+  def leaf_chunk(gen, pos, k) do
+    {%G{engine: %{pool: pool}} = gen, ops} = call(gen, {:leaf_chunk, pos, k})
+    if tuple_size(pool) <= 2 * k, do: {ops, gen}, else: {{ops, pool}, gen}
   end
 
   defp direct(pool, k) when tuple_size(pool) <= 2 * k, do: pool

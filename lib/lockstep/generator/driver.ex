@@ -106,10 +106,10 @@ defmodule Lockstep.Generator.Driver do
   def next(%G{engine: %{frontier: %{cursor: _}}} = gen), do: cursor_refill(gen)
 
   # map and filter call the user's functions: op by op here.
-  def next(%G{kind: :map, children: [child], engine: %{fun: fun}} = gen) do
+  def next(%G{kind: :map, children: [child]} = gen) do
     case next(child) do
       :done -> :done
-      {op, child} -> {fun.(op), served(gen, child)}
+      {op, child} -> {Lift.map_op(gen, op), served(gen, child)}
     end
   end
 
@@ -347,6 +347,27 @@ defmodule Lockstep.Generator.Driver do
   # `gen` after n ops (or after all of them when it has fewer).
   @spec drop(G.t(), non_neg_integer()) :: G.t()
   def drop(gen, 0), do: gen
+
+  # A zip past 2^64 ops (the most one engine skip takes, which a zip holding
+  # a counter past the engine's integers cannot run at all): every child
+  # moves by the same count (skip.rs, Zip::skip), so drop the children (O(1)
+  # for leaves, at any n).
+  def drop(%G{kind: :zip} = gen, n) when n > @max_u64 do
+    gen = settle(gen)
+    caps = [gen.remaining | Enum.map(gen.children, &capacity/1)]
+
+    if :unknown in caps do
+      gen |> settle_frontier() |> skip(n) |> materialize()
+    else
+      m = caps |> Enum.filter(&is_integer/1) |> Enum.reduce(n, &min/2)
+
+      %{
+        gen
+        | children: Enum.map(gen.children, &drop(&1, m)),
+          remaining: Node.sub(gen.remaining, m)
+      }
+    end
+  end
 
   def drop(%G{children: nil, remaining: r} = gen, n) do
     n = Node.cap(n, r)
@@ -663,10 +684,10 @@ defmodule Lockstep.Generator.Driver do
        when remaining != 0,
        do: leaf_loop(gen, Node.position(gen), remaining, acc, fun)
 
-  defp fold_chunks(%G{kind: :map, children: [child], engine: %{fun: f}} = gen, acc, fun) do
+  defp fold_chunks(%G{kind: :map, children: [child]} = gen, acc, fun) do
     if Tree.runs?(child) do
       fold_chunks(Node.take(child, gen.remaining), acc, fn chunk, n, acc ->
-        fun.(Enum.map(materialize_chunk(chunk), f), n, acc)
+        fun.(Lift.map_ops(gen, materialize_chunk(chunk)), n, acc)
       end)
     else
       fold_steps(gen, acc, fun)
@@ -862,8 +883,8 @@ defmodule Lockstep.Generator.Driver do
   defp keep(_gen, [], _want, acc, kept, rejected, _used), do: {:all, acc, kept, rejected}
   defp keep(_gen, _ops, want, acc, want, _rejected, used), do: {:stop, acc, want, used, nil}
 
-  defp keep(%G{kind: :map, engine: %{fun: fun}} = gen, [op | ops], want, acc, kept, r, used),
-    do: keep(gen, ops, want, [fun.(op) | acc], kept + 1, r, used + 1)
+  defp keep(%G{kind: :map} = gen, [op | ops], want, acc, kept, r, used),
+    do: keep(gen, ops, want, [Lift.map_op(gen, op) | acc], kept + 1, r, used + 1)
 
   defp keep(%G{engine: %{pred: pred, max: max}} = gen, [op | ops], want, acc, kept, r, used) do
     if pred.(op),

@@ -61,24 +61,37 @@ defmodule Lockstep.Generator.Lift do
 
   defp map_elements(op, [], _j), do: op
 
+  @doc false
+  # The op a map's child gave through the map's function: the one place
+  # map/2 applies it, wherever the map runs (next/1, folds, supplied
+  # children, lifted trees).
+  @spec map_op(G.t(), term()) :: term()
+  def map_op(%G{kind: :map, engine: %{fun: fun}}, op), do: fun.(op)
+
+  @doc false
+  # `map_op/2` over a list of ops, in order.
+  @spec map_ops(G.t(), [term()]) :: [term()]
+  def map_ops(map, ops), do: :lists.map(&map_op(map, &1), ops)
+
   # The function of a chain of maps (innermost first), nil for no map.
-  defp chain_fun(%G{kind: :map, children: [child], engine: %{fun: fun}}) do
+  defp chain_fun(%G{kind: :map, children: [child]} = map) do
     case chain_fun(child) do
-      nil -> fun
-      inner -> fn op -> fun.(inner.(op)) end
+      nil -> &map_op(map, &1)
+      inner -> &map_op(map, inner.(&1))
     end
   end
 
   defp chain_fun(_gen), do: nil
 
   defp map_tagged([op, nc | ops], [t | tags], funs, true),
-    do: [map_op(elem(funs, t), op), nc | map_tagged(ops, tags, funs, true)]
+    do: [tagged_op(elem(funs, t), op), nc | map_tagged(ops, tags, funs, true)]
 
   defp map_tagged([op | ops], [t | tags], funs, false),
-    do: [map_op(elem(funs, t), op) | map_tagged(ops, tags, funs, false)]
+    do: [tagged_op(elem(funs, t), op) | map_tagged(ops, tags, funs, false)]
 
   defp map_tagged([], [], _funs, _record), do: []
 
-  defp map_op(nil, op), do: op
-  defp map_op(fun, op), do: fun.(op)
+  # An op of a child with no map (nil) or of a chain of maps.
+  defp tagged_op(nil, op), do: op
+  defp tagged_op(chain, op), do: chain.(op)
 end

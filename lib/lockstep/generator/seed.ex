@@ -87,6 +87,17 @@ defmodule Lockstep.Generator.Seed do
   def canonical(other), do: other
 
   @doc false
+  # The seed a constructor's options give: `:seed`, or a drawn one when it
+  # is absent or nil (`seed: nil` is no seed).
+  @spec of_opts(keyword()) :: term()
+  def of_opts(opts) do
+    case Keyword.get(opts, :seed) do
+      nil -> generate()
+      seed -> seed
+    end
+  end
+
+  @doc false
   # A fresh seed for a generator built without `:seed`: 64 bits drawn from
   # `:rand`'s exsss, seeded from node, pid, clock and
   # `:erlang.unique_integer/0` (`:rand.seed_s/1`, which leaves the process's

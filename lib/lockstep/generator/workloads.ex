@@ -158,12 +158,7 @@ defmodule Lockstep.Generator.Workloads do
   end
 
   # No :seed, or seed: nil: a drawn seed (as for Lockstep.Generator.random/2).
-  defp seed(opts) do
-    case Keyword.get(opts, :seed) do
-      nil -> Seed.generate()
-      seed -> seed
-    end
-  end
+  defp seed(opts), do: Seed.of_opts(opts)
 
   # A workload: its ops built from the kind atoms, or picked from its
   # constant op table when it has one (params marked `:table`; for

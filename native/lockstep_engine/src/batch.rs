@@ -9,7 +9,7 @@
 
 use crate::error::EngineError;
 use crate::plan::{Node, Tok};
-use crate::skip::Work;
+use crate::work::Work;
 
 /// Most ops one call produces.
 pub const MAX_CHUNK: usize = 4096;

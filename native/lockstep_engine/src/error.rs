@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+/// Deepest nesting of mixes/zips a plan accepts (keeps recursion on a
+/// scheduler's stack small and bounded, whatever term reaches the NIF).
+pub const MAX_DEPTH: usize = 64;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EngineError {
     /// A pool (or weight list) with no entries.
@@ -14,7 +18,7 @@ pub enum EngineError {
     WeightOverflow,
     /// A mix with no children.
     EmptyMix,
-    /// A mix nested deeper than [`crate::plan::MAX_DEPTH`].
+    /// A mix nested deeper than [`MAX_DEPTH`].
     TooDeep,
     /// A parameter out of its domain; the text says which.
     BadParameter(&'static str),
@@ -32,11 +36,9 @@ impl fmt::Display for EngineError {
             EngineError::ZeroTotalWeight => write!(f, "all weights are zero"),
             EngineError::WeightOverflow => write!(f, "the weights add up past 2^64 - 1"),
             EngineError::EmptyMix => write!(f, "a mix needs at least one child"),
-            EngineError::TooDeep => write!(
-                f,
-                "generators nested deeper than {} levels",
-                crate::plan::MAX_DEPTH
-            ),
+            EngineError::TooDeep => {
+                write!(f, "generators nested deeper than {MAX_DEPTH} levels")
+            }
             EngineError::BadParameter(what) => write!(f, "{what}"),
             EngineError::PoolMismatch { needed, pool } => {
                 write!(

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod batch;
+pub mod chacha;
 pub mod error;
 pub mod kinds;
 pub mod plan;
@@ -22,6 +23,7 @@ pub mod skip;
 pub mod state;
 pub mod swarm;
 pub mod words;
+pub mod work;
 pub mod zipf;
 
 pub use batch::{Batch, MAX_CHUNK};
@@ -31,7 +33,8 @@ pub use plan::{
 };
 pub use sample::AliasTable;
 pub use seed::Seed;
-pub use skip::{Count, Work};
+pub use skip::Count;
 pub use state::NodeState;
 pub use words::Words;
+pub use work::Work;
 pub use zipf::Zipf;

@@ -13,15 +13,13 @@
 use crate::error::EngineError;
 use crate::sample::{bounded, AliasTable};
 use crate::seed::Seed;
-use crate::skip::Work;
 use crate::words::Words;
+use crate::work::Work;
 use std::sync::Arc;
 
 pub use crate::kinds::{LeafKind, ListAppend, Tok};
 
-/// Deepest nesting of mixes/zips a plan accepts (keeps recursion on a
-/// scheduler's stack small and bounded, whatever term reaches the NIF).
-pub const MAX_DEPTH: usize = 64;
+pub use crate::error::MAX_DEPTH;
 
 /// Where a seeded stream stands: op `pos` of stream `stream` under `seed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -63,7 +63,7 @@ impl Seed {
 /// `parent`. A keyed PRF: same (parent, key), same stream; anything else, an
 /// unrelated stream id (distinct ids give independent ChaCha keystreams).
 pub fn fork_stream(parent: u64, key: Seed) -> u64 {
-    crate::words::block(&key.tagged_key(b"lockfork"), 0, parent)[0]
+    crate::chacha::block(&key.tagged_key(b"lockfork"), 0, parent)[0]
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! and the caller calls again.
 
 use crate::plan::{Mix, Node, Strategy, Tok, Until, Zip};
+use crate::work::Work;
 
 /// Ops a plan gives before answering "done".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,44 +44,6 @@ impl Count {
             (Count::Infinite, _) | (_, Count::Infinite) => Count::Infinite,
             (Count::Finite(a), Count::Finite(b)) => Count::Finite(a + b),
         }
-    }
-}
-
-/// A budget of work units (ops stepped, children visited, tokens made) for
-/// one NIF call, so that no call holds a scheduler for long.
-#[derive(Clone, Copy, Debug)]
-pub struct Work {
-    left: u64,
-}
-
-impl Work {
-    pub fn new(units: u64) -> Self {
-        Work { left: units }
-    }
-
-    /// No bound (for callers that bound the op count themselves).
-    pub fn unlimited() -> Self {
-        Work { left: u64::MAX }
-    }
-
-    /// Units left.
-    pub fn left(&self) -> u64 {
-        self.left
-    }
-
-    /// How many of `max` ops costing `per_op` units each fit in what is left;
-    /// at least one (a call always makes progress).
-    pub fn affordable(&self, max: usize, per_op: u64) -> usize {
-        let fit = self.left / per_op.max(1);
-        (max as u64).min(fit.max(1)) as usize
-    }
-
-    pub fn spend(&mut self, units: u64) {
-        self.left = self.left.saturating_sub(units);
-    }
-
-    pub fn exhausted(&self) -> bool {
-        self.left == 0
     }
 }
 
