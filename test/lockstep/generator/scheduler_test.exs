@@ -1,0 +1,37 @@
+defmodule Lockstep.Generator.SchedulerTest do
+  use ExUnit.Case, async: true
+
+  alias Lockstep.Generator.{Native, Scheduler}
+
+  defp pools(leaves, size), do: List.duplicate(List.to_tuple(List.duplicate(:op, size)), leaves)
+
+  test "a table build goes dirty exactly where the normal-scheduler NIF refuses it" do
+    # table_new/1 (normal scheduler) takes at most its own bound; the
+    # decision must send every longer list to table_new_dirty/1.
+    for n <- [1, 256, 4096, 4097, 10_000] do
+      weights = List.duplicate(1, n)
+      normal = match?({:ok, _}, Native.table_new(weights))
+      assert Scheduler.dirty?({:table, n}) == not normal, "n = #{n}"
+    end
+  rescue
+    ArgumentError -> :ok
+  end
+
+  test "trees: many leaves go dirty whether or not pools are read" do
+    refute Scheduler.dirty?({:tree, pools(2048, 1), :no_pools})
+    assert Scheduler.dirty?({:tree, pools(2049, 1), :no_pools})
+    assert Scheduler.dirty?({:tree, pools(2049, 1), :reads_pools})
+  end
+
+  test "trees: large pools go dirty only when the call reads them" do
+    big = pools(2, 20_000)
+    assert Scheduler.dirty?({:tree, big, :reads_pools})
+    refute Scheduler.dirty?({:tree, big, :no_pools})
+    refute Scheduler.dirty?({:tree, pools(2, 100), :reads_pools})
+  end
+
+  test "tuples: long lists only" do
+    refute Scheduler.dirty?({:tuple, 1_000})
+    assert Scheduler.dirty?({:tuple, 5_000_000})
+  end
+end
