@@ -1,4 +1,4 @@
-defmodule Lockstep.Generator.SeedMapsTest do
+defmodule Lockstep.Generator.SeedTest do
   # Seeds and fork keys with a map inside: `:erlang.phash2/2` hashes a map's
   # pairs apart from its running state, so the two salted halves of hash64
   # collide together whenever the pairs do (the 32-bit rate: 112-218 pairs of
