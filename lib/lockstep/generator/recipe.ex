@@ -82,12 +82,12 @@ defmodule Lockstep.Generator.Recipe do
   @doc false
   # {:one, plan} or {:many, [plan]}.
   @spec plans(G.t() | [G.t()]) :: {:one, tuple()} | {:many, [tuple()]}
-  def plans(%G{} = gen), do: {:one, plan(gen, [])}
+  def plans(%G{} = gen), do: {:one, plan!(gen)}
 
   def plans([_ | _] = gens) do
     {:many,
      Enum.with_index(gens, fn
-       %G{} = gen, _i -> plan(gen, [])
+       %G{} = gen, _i -> plan!(gen)
        other, i -> bad!("element #{i} of the list is not a generator: #{inspect(other)}")
      end)}
   end
@@ -96,6 +96,21 @@ defmodule Lockstep.Generator.Recipe do
     do: bad!("expects a generator or a non-empty list of generators, got: #{inspect(other)}")
 
   defp bad!(message), do: raise(ArgumentError, "recipe/1 " <> message)
+
+  # A value whose internal fields are not a generator's (hand-made, or
+  # damaged) is an ArgumentError too, not whatever its fields make fail.
+  defp plan!(gen) do
+    plan(gen, [])
+  rescue
+    e in ArgumentError ->
+      reraise e, __STACKTRACE__
+
+    e ->
+      bad!(
+        "cannot describe a #{inspect(gen.kind)} generator whose internal fields are not " <>
+          "a generator's (#{inspect(e.__struct__)})"
+      )
+  end
 
   # ----------------------------------------------------------------------
   # The one place that reads a generator's internal state: each node as a

@@ -203,6 +203,19 @@ defmodule Lockstep.Generator.RecipeTest do
     assert_raise ArgumentError, ~r/element 1/, fn -> G.recipe([G.cycle([:a]), :nope]) end
   end
 
+  test "a value with damaged internal fields is an ArgumentError" do
+    gen = G.random([:a, :b], seed: 1)
+
+    for bad <- [
+          %{gen | engine: :junk},
+          %{G.mix([gen]) | engine: %{}},
+          %{G.select(gen, [1]) | engine: %{indices: :x}},
+          %{__struct__: G, kind: :random}
+        ] do
+      assert_raise ArgumentError, ~r/recipe\/1/, fn -> G.recipe(bad) end
+    end
+  end
+
   test "terms round-trip: structs, bignums, floats, improper lists, binaries" do
     ops = [MapSet.new([1, 2]), 1..3, 2 ** 100, -0.5, [1 | 2], <<0, 255>>, "é", ~c"abc"]
     gen = G.random(ops, seed: 2 ** 64 - 1)
