@@ -133,6 +133,7 @@ defmodule Lockstep.Generator do
     Boundary,
     Buffer,
     Driver,
+    Malformed,
     Native,
     Node,
     Options,
@@ -239,6 +240,8 @@ defmodule Lockstep.Generator do
         }
 
   @max_total (1 <<< 64) - 1
+  # Most workers of one split/2 (a list built at once).
+  @max_split 1 <<< 16
   # Deepest nesting of mixes (the engine's MAX_DEPTH).
   @max_depth 64
 
@@ -781,7 +784,11 @@ defmodule Lockstep.Generator do
 
   """
   @spec take(t(), non_neg_integer()) :: t()
-  def take(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Node.take(gen, n)
+  def take(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 do
+    Node.take(gen, n)
+  rescue
+    e -> Malformed.reraise(gen, "take/2", e, __STACKTRACE__)
+  end
 
   def take(%__MODULE__{}, n) do
     raise ArgumentError, "take/2 expects n to be a non-negative integer, got: #{inspect(n)}"
@@ -824,6 +831,8 @@ defmodule Lockstep.Generator do
   @spec fork(t(), term()) :: t()
   def fork(%__MODULE__{children: nil} = gen, key) do
     %{gen | engine: fork_engine(gen.engine, key), buf: [], pos: Node.position(gen)}
+  rescue
+    e -> Malformed.reraise(gen, "fork/2", e, __STACKTRACE__)
   end
 
   def fork(%__MODULE__{} = gen, key) do
@@ -836,6 +845,8 @@ defmodule Lockstep.Generator do
       end
 
     fork_children(gen, key)
+  rescue
+    e -> Malformed.reraise(gen, "fork/2", e, __STACKTRACE__)
   end
 
   def fork(other, _key),
@@ -867,6 +878,11 @@ defmodule Lockstep.Generator do
   `[fork(gen, 0), ..., fork(gen, n - 1)]`: those forks would repeat each
   other's values. For every other tree it is exactly that list.
 
+  `n` is at most 65,536 (2^16): the list is built at once, one generator per
+  worker, and nested splits multiply up to the 2^32 above. A larger `n` is
+  an `ArgumentError`; for streams beyond that, `fork(gen, worker_key)` each
+  worker's own as it needs it.
+
   ## Examples
 
       iex> alias Lockstep.Generator, as: G
@@ -881,8 +897,16 @@ defmodule Lockstep.Generator do
 
   """
   @spec split(t(), non_neg_integer()) :: [t()]
-  def split(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 do
+  def split(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 and n <= @max_split do
     for k <- 0..(n - 1)//1, do: gen |> fork(k) |> Unique.spread(n, k)
+  rescue
+    e -> Malformed.reraise(gen, "split/2", e, __STACKTRACE__)
+  end
+
+  def split(%__MODULE__{}, n) when is_integer(n) and n > @max_split do
+    raise ArgumentError,
+          "split/2 expects n to be at most #{@max_split} (one generator per worker, " <>
+            "built at once; fork/2 gives a worker's stream by its key), got: #{n}"
   end
 
   def split(%__MODULE__{}, n),
@@ -912,7 +936,11 @@ defmodule Lockstep.Generator do
 
   """
   @spec drop(t(), non_neg_integer()) :: t()
-  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0, do: Driver.drop(gen, n)
+  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 do
+    Driver.drop(gen, n)
+  rescue
+    e -> Malformed.reraise(gen, "drop/2", e, __STACKTRACE__)
+  end
 
   def drop(%__MODULE__{}, n),
     do: raise(ArgumentError, "drop/2 expects n to be a non-negative integer, got: #{inspect(n)}")
@@ -957,6 +985,8 @@ defmodule Lockstep.Generator do
       gen ->
         gen
     end
+  rescue
+    e -> Malformed.reraise(gen, "compact/1", e, __STACKTRACE__)
   end
 
   def compact(other),
@@ -996,7 +1026,13 @@ defmodule Lockstep.Generator do
   # update per op); the rest is Lockstep.Generator.Driver's.
   Buffer.pop_clauses(:next)
 
-  def next(%__MODULE__{} = gen), do: Driver.next(gen)
+  # A malformed value (Lockstep.Generator.Malformed) fails somewhere below:
+  # only then is it looked at, and named in an ArgumentError.
+  def next(%__MODULE__{} = gen) do
+    Driver.next(gen)
+  rescue
+    e -> Malformed.reraise(gen, "next/1", e, __STACKTRACE__)
+  end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
 
@@ -1029,6 +1065,8 @@ defmodule Lockstep.Generator do
   @spec each(t(), (any() -> any())) :: non_neg_integer()
   def each(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
     Driver.each(gen, fun)
+  rescue
+    e -> Malformed.reraise(gen, "each/2", e, __STACKTRACE__)
   end
 
   def each(gen, fun), do: bad_fold!("each/2", gen, fun, 1)
@@ -1048,6 +1086,8 @@ defmodule Lockstep.Generator do
   @spec reduce(t(), acc, (any(), acc -> acc)) :: acc when acc: any()
   def reduce(%__MODULE__{} = gen, acc, fun) when is_function(fun, 2) do
     Driver.reduce(gen, acc, fun)
+  rescue
+    e -> Malformed.reraise(gen, "reduce/3", e, __STACKTRACE__)
   end
 
   def reduce(gen, _acc, fun), do: bad_fold!("reduce/3", gen, fun, 2)

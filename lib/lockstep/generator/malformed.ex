@@ -1,0 +1,139 @@
+defmodule Lockstep.Generator.Malformed do
+  @moduledoc false
+  # What a public function raises when the generator it was given is not one
+  # the constructors make: a bare `%{__struct__: Lockstep.Generator}`, or a
+  # struct whose fields were overwritten by hand or damaged in storage.
+  #
+  # Nothing checks a generator on the way in (next/1 pops its buffer with
+  # one match and the engine paths trust the fields). Instead the public
+  # functions' general clauses rescue whatever an ill-formed value makes
+  # fail deeper down (a FunctionClauseError, KeyError, ArithmeticError, ...)
+  # and call reraise/4, which looks at the value only then: if it finds a
+  # field that no constructor would have made, it raises an ArgumentError
+  # naming the function and the field; otherwise the failure was not the
+  # value's (a map/2 function that raised, a filter out of rejections) and
+  # is re-raised as it was, with its stacktrace.
+
+  alias Lockstep.Generator, as: G
+
+  @keys G.__struct__() |> Map.keys() |> Enum.sort()
+  @pick_kinds [:random, :weighted, :cycle]
+  @value_kinds [:integers, :zipf, :counter, :transfer, :register, :bank, :list_append]
+  @composite_kinds [:mix, :concat, :zip]
+  @wrap_kinds [:map, :filter, :select]
+
+  @doc false
+  @spec reraise(term(), String.t(), Exception.t(), Exception.stacktrace()) :: no_return()
+  def reraise(gen, fun, exception, stacktrace) do
+    case problem(gen) do
+      nil ->
+        Kernel.reraise(exception, stacktrace)
+
+      problem ->
+        raise ArgumentError,
+              "#{fun} expects a generator, got a malformed #{inspect(G)} " <>
+                "(#{problem}): #{inspect(gen, structs: false, limit: 8, printable_limit: 64)}"
+    end
+  end
+
+  @doc false
+  # The first field of `gen` (or of a child, with its path) that no
+  # constructor makes, described; nil when there is none.
+  @spec problem(term()) :: String.t() | nil
+  def problem(gen), do: problem(gen, "")
+
+  defp problem(%G{} = gen, path) do
+    cond do
+      (missing = @keys -- Enum.sort(Map.keys(gen))) != [] ->
+        "#{path}missing fields #{inspect(missing)}"
+
+      (field = bad_field(gen)) != nil ->
+        {name, expected} = field
+        "#{path}#{name} is #{inspect(Map.get(gen, name), limit: 8)}, expected #{expected}"
+
+      true ->
+        children_problem(gen.children, path, 0)
+    end
+  end
+
+  defp problem(other, path),
+    do: "#{String.trim_trailing(path, ".")} is #{inspect(other, limit: 8)}, not a generator"
+
+  defp bad_field(gen) do
+    Enum.find_value(
+      [
+        {:kind, gen.kind in (@pick_kinds ++ @value_kinds ++ @composite_kinds ++ @wrap_kinds),
+         "a generator kind"},
+        {:buf, is_list(gen.buf), "a list"},
+        {:pos, is_integer(gen.pos) and gen.pos >= 0, "a non-negative integer"},
+        {:remaining,
+         gen.remaining == :infinity or (is_integer(gen.remaining) and gen.remaining >= 0),
+         ":infinity or a non-negative integer"},
+        {:next_child,
+         is_nil(gen.next_child) or (is_integer(gen.next_child) and gen.next_child >= 0),
+         "nil or a non-negative integer"},
+        {:engine, is_map(gen.engine), "a map"},
+        {:children, children_ok?(gen), children_expected(gen.kind)},
+        {:engine, engine_ok?(gen.kind, gen.engine), engine_expected(gen.kind)}
+      ],
+      fn {name, ok?, expected} -> if ok?, do: nil, else: {name, expected} end
+    )
+  end
+
+  defp children_ok?(%G{kind: kind, children: children}) when kind in @composite_kinds,
+    do: is_list(children) and children != []
+
+  defp children_ok?(%G{kind: kind, children: children}) when kind in @wrap_kinds,
+    do: match?([_], children)
+
+  defp children_ok?(%G{children: children}), do: is_nil(children)
+
+  defp children_expected(kind) when kind in @composite_kinds, do: "a non-empty list of generators"
+  defp children_expected(kind) when kind in @wrap_kinds, do: "a list of one generator"
+  defp children_expected(_kind), do: "nil (a leaf)"
+
+  defp engine_ok?(_kind, engine) when not is_map(engine), do: false
+
+  defp engine_ok?(kind, engine) when kind in @pick_kinds,
+    do: seeded?(engine) and is_tuple(engine[:pool]) and tuple_size(engine[:pool]) > 0
+
+  defp engine_ok?(kind, engine) when kind in @value_kinds,
+    do: seeded?(engine) and Map.has_key?(engine, :params) and is_tuple(engine[:pool])
+
+  defp engine_ok?(kind, engine) when kind in @composite_kinds,
+    do: Enum.all?([:until, :strategy, :frontier], &Map.has_key?(engine, &1))
+
+  defp engine_ok?(:map, engine), do: is_function(engine[:fun], 1)
+
+  defp engine_ok?(:filter, engine),
+    do: is_function(engine[:pred], 1) and is_integer(engine[:max]) and engine[:max] > 0
+
+  defp engine_ok?(:select, engine) do
+    is_list(engine[:indices]) and Enum.all?(engine[:indices], &(is_integer(&1) and &1 >= 0)) and
+      is_integer(engine[:at]) and engine[:at] >= 0
+  end
+
+  defp seeded?(engine) do
+    match?({d, v} when d in 0..2 and is_integer(v) and v >= 0, engine[:key]) and
+      is_integer(engine[:stream]) and is_list(engine[:forks])
+  end
+
+  defp engine_expected(kind) when kind in @pick_kinds,
+    do: "a map with a non-empty :pool tuple, :key, :stream and :forks"
+
+  defp engine_expected(kind) when kind in @value_kinds,
+    do: "a map with :params, a :pool tuple, :key, :stream and :forks"
+
+  defp engine_expected(kind) when kind in @composite_kinds,
+    do: "a map with :until, :strategy and :frontier"
+
+  defp engine_expected(:map), do: "a map with a :fun of arity 1"
+  defp engine_expected(:filter), do: "a map with a :pred of arity 1 and a positive :max"
+  defp engine_expected(:select), do: "a map with :indices and :at"
+
+  defp children_problem([child | rest], path, i) do
+    problem(child, "#{path}children[#{i}].") || children_problem(rest, path, i + 1)
+  end
+
+  defp children_problem(_none, _path, _i), do: nil
+end
