@@ -115,6 +115,8 @@ defmodule Lockstep.Generator.RecipeTest do
       {_ops, moved} = advance(gen, k)
       rebuilt = rebuild(moved)
       assert ops(rebuilt) == ops(moved), "#{name} after #{k}: #{G.recipe(moved)}"
+      # compact/1 changes no op, and no recipe.
+      assert G.recipe(G.compact(moved)) == G.recipe(moved), "#{name} after #{k}"
     end
   end
 
