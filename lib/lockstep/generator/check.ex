@@ -130,8 +130,11 @@ defmodule Lockstep.Generator.Check do
 
     case G.shrink(gens, fails?, opts) do
       {:ok, shrunk, info} ->
-        {:failed, _kind, message} = outcome(run, shrunk)
-        {:ok, shrunk, info, message}
+        # Run once more for its message (a run that passes now is flaky).
+        case outcome(run, shrunk) do
+          {:failed, _kind, message} -> {:ok, shrunk, info, message}
+          :passed -> {:error, :flaky, info}
+        end
 
       {:error, reason, info} ->
         {:error, reason, info}

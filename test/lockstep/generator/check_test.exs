@@ -127,6 +127,25 @@ defmodule Lockstep.Generator.CheckTest do
     assert error.message =~ "not shrunk: shrink/3 expects finite generators"
   end
 
+  test "a run that passes when the shrunk workload is run for its message is flaky" do
+    # Fails on every workload of 2 writes or more until it has been called
+    # enough for the search to end, then passes.
+    run = fn gens ->
+      n = Process.get(:check_runs, 0) + 1
+      Process.put(:check_runs, n)
+      n > Process.get(:check_limit, :infinity) or writes(gens) < 2
+    end
+
+    error = assert_raise ExUnit.AssertionError, fn -> G.check(&build/1, run, seed: 1) end
+    calls = Process.get(:check_runs)
+    Process.put(:check_runs, 0)
+    # The same search, the run after it (the message's) passes.
+    Process.put(:check_limit, calls - 1)
+    assert error.message =~ "-> 2 ops"
+    error = assert_raise ExUnit.AssertionError, fn -> G.check(&build/1, run, seed: 1) end
+    assert error.message =~ "run is not deterministic"
+  end
+
   test "bad arguments are ArgumentErrors naming them" do
     assert_raise ArgumentError, ~r/build to be a function of arity 1/, fn ->
       G.check(:nope, fn _ -> true end)
