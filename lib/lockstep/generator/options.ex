@@ -13,7 +13,8 @@ defmodule Lockstep.Generator.Options do
   end
 
   def keyword!(opts, allowed, fun) do
-    unless is_list(opts) and Enum.all?(opts, &match?({key, _} when is_atom(key), &1)) do
+    # (Keyword.keyword?/1 is false on an improper list, where Enum would raise.)
+    unless Keyword.keyword?(opts) do
       raise ArgumentError, "#{fun} expects options as a keyword list, got: #{inspect(opts)}"
     end
 
