@@ -377,6 +377,20 @@ defmodule Lockstep.Generator.Driver do
 
   def drop(%G{kind: :select} = gen, n), do: Select.drop(gen, n)
 
+  # A map is one op of its child per op, and its function is pure: skipping
+  # n of its ops skips n of the child's, without computing them (when the
+  # child's length is known; a filter's is not, so that one steps).
+  def drop(%G{kind: :map, children: [child], remaining: r} = gen, n) do
+    case capacity(child) do
+      :unknown ->
+        walk(gen, n)
+
+      c ->
+        n = n |> Node.cap(r) |> Node.cap(c)
+        %{gen | children: [drop(child, n)], remaining: Node.sub(r, n)}
+    end
+  end
+
   def drop(%G{buf: [_ | _]} = gen, n) do
     b = Node.buffered(gen)
 

@@ -20,9 +20,9 @@ defmodule Lockstep.Generator.Select do
   # once in all. The child is asked as if under `take(i - at + r)`, `r` the
   # number of consecutive indices from i (at most @window, and at most the
   # selection's own take/2 budget), and its `remaining` is put back after
-  # it: a refill computes only the ops that will be selected (one op for an
-  # isolated index), never a full buffer that the next gap would throw
-  # away. Skipping (drop/2) is lazy: it forgets indices and leaves the child
+  # it (through maps, their children's too): a refill computes only the ops
+  # that will be selected (one op for an isolated index), never a full
+  # buffer that the next gap would throw away. Skipping (drop/2) is lazy: it forgets indices and leaves the child
   # where it is, the next pull drops the gap.
 
   alias Lockstep.Generator, as: G
@@ -76,17 +76,28 @@ defmodule Lockstep.Generator.Select do
   # The child's op i (after a gap of `gap`), asked with a take/2 budget of
   # the gap and the r consecutive selected ops from i only; its own budget
   # is put back after.
-  defp window(gen, %G{remaining: remaining} = child, gap, i, rest, drop_next) do
+  defp window(gen, child, gap, i, rest, drop_next) do
     r = consecutive(rest, i + 1, min_count(@window, gen.remaining) - 1, 1)
 
-    case drop_next.(%{child | remaining: min_count(gap + r, remaining)}, gap) do
-      :done ->
-        :done
-
-      {op, child} ->
-        serve(gen, {op, %{child | remaining: sub(remaining, gap + 1)}}, r - 1, rest, i)
+    case drop_next.(budget(child, gap + r), gap) do
+      :done -> :done
+      {op, moved} -> serve(gen, {op, restore(moved, child, gap + 1)}, r - 1, rest, i)
     end
   end
+
+  # The child given a take/2 budget of k, and so are the children of maps
+  # (one op of their child per op: a map's child would otherwise refill a
+  # full buffer of its own).
+  defp budget(%G{kind: :map, children: [c], remaining: r} = g, k),
+    do: %{g | remaining: min_count(k, r), children: [budget(c, k)]}
+
+  defp budget(%G{remaining: r} = g, k), do: %{g | remaining: min_count(k, r)}
+
+  # The budgets put back: each node's own, less the `used` ops it gave.
+  defp restore(%G{kind: :map, children: [c]} = moved, %G{children: [c0], remaining: r}, used),
+    do: %{moved | remaining: sub(r, used), children: [restore(c, c0, used)]}
+
+  defp restore(moved, %G{remaining: r}, used), do: %{moved | remaining: sub(r, used)}
 
   defp serve(_gen, :done, _run, _rest, _i), do: :done
 

@@ -214,7 +214,9 @@ defmodule Lockstep.Generator.SelectTest do
           register: Workloads.register(seed: 2),
           mix:
             G.mix([G.random(@pool, seed: 3), G.cycle([:x]), G.weighted([p: 1, q: 2], seed: 4)]),
-          zip: G.zip([G.cycle([:w]), G.integers(1..100, seed: 5)])
+          zip: G.zip([G.cycle([:w]), G.integers(1..100, seed: 5)]),
+          map: G.map(Workloads.register(seed: 6), &{:op, &1}),
+          map_of_map: G.map(G.map(G.random(@pool, seed: 7), &{:a, &1}), &{:b, &1})
         ] do
       sel = G.select(gen, indices)
       fresh = :erlang.external_size(sel)
@@ -268,5 +270,32 @@ defmodule Lockstep.Generator.SelectTest do
     assert_raise ArgumentError, ~r/nested deeper than 64 levels/, fn ->
       Enum.reduce(1..100_000, G.cycle([:x]), fn _, g -> g |> G.select([0]) |> G.map(& &1) end)
     end
+  end
+
+  test "a map skips by its child's drop/2: O(1) over a leaf, the same ops and budget as walking" do
+    gen = G.map(G.counter(1), &{:w, &1})
+
+    assert Enum.take(G.drop(gen, 1_000_000_000_000), 2) == [
+             w: 1_000_000_000_001,
+             w: 1_000_000_000_002
+           ]
+
+    # Past the end of a finite child: as many ops skipped as there were.
+    finite = G.take(G.map(G.take(G.random(@pool, seed: 1), 5), &{:w, &1}), 100)
+
+    walked =
+      Enum.reduce(1..10, finite, fn _, g ->
+        case G.next(g) do
+          {_op, g} -> g
+          :done -> g
+        end
+      end)
+
+    assert G.drop(finite, 10).remaining == walked.remaining
+    assert G.next(G.drop(finite, 10)) == :done
+
+    # Over a filter (its length unknown) it steps, as before.
+    filtered = G.map(G.filter(G.counter(1), &(rem(&1, 3) == 0)), & &1)
+    assert Enum.take(G.drop(filtered, 10), 2) == [33, 36]
   end
 end
