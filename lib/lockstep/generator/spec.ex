@@ -6,7 +6,7 @@ defmodule Lockstep.Generator.Spec do
   # Supply) appear as cycles over the ops pulled ahead of them.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Supply, Tree, Unique}
+  alias Lockstep.Generator.{Node, Supply, Tree, Unique}
 
   import Bitwise
   require Tree
@@ -46,10 +46,11 @@ defmodule Lockstep.Generator.Spec do
 
   # A map child of a lifted mix: the tree under it, within the map's own
   # budget.
-  defp spec(%G{kind: :map, children: [child], remaining: r}, pools) do
-    {spec, pools} = spec(child, pools)
-    {cap_spec(spec, r), pools}
-  end
+  defp spec(%G{kind: :map, children: [child], remaining: :infinity}, pools),
+    do: spec(child, pools)
+
+  defp spec(%G{kind: :map, children: [child], remaining: r}, pools),
+    do: spec(Node.take(child, r), pools)
 
   defp spec(%G{kind: :zip} = gen, pools) do
     {specs, pools} = child_specs(gen, pools)
@@ -133,19 +134,6 @@ defmodule Lockstep.Generator.Spec do
     do: Unique.wire(params, pos)
 
   defp wire_params(params, pos), do: {params, pos &&& @max_u64}
-
-  # A spec whose op budget is at most `r` (`remaining` sits at a fixed place
-  # in each kind of spec).
-  defp cap_spec(spec, :infinity), do: spec
-
-  defp cap_spec(spec, r) do
-    i = %{leaf: 6, value: 5, mix: 3, zip: 1}[elem(spec, 0)]
-    put_elem(spec, i, min_remaining(elem(spec, i), remaining(r)))
-  end
-
-  defp min_remaining(:infinity, r), do: r
-  defp min_remaining(a, :infinity), do: a
-  defp min_remaining(a, b), do: min(a, b)
 
   # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
   defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity
