@@ -39,7 +39,7 @@ defmodule M do
         do: &Native.run_dirty/3,
         else: &Native.run/3
 
-    best(fn -> {:ok, _} = run.(spec, pools, {:ops, k, false}) end)
+    best(fn -> {:ok, _} = run.(spec, pools, Lockstep.Generator.Boundary.ops(k, false)) end)
   end
 
   def chunk_call(gen) do

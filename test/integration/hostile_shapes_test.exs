@@ -10,7 +10,7 @@ defmodule Lockstep.HostileShapesTest do
   use ExUnit.Case, async: false
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Driver, Native, Scheduler, Tree, Workloads}
+  alias Lockstep.Generator.{Boundary, Driver, Native, Scheduler, Tree, Workloads}
 
   # A normal-scheduler call past this many ms is a long_schedule event.
   @long_ms 50
@@ -129,10 +129,10 @@ defmodule Lockstep.HostileShapesTest do
     {chunk_call, request} =
       cond do
         not Scheduler.dirty?({:tree, pools, :reads_pools}) ->
-          {fn -> Native.plan_chunk_leaves(cursor, 4096, leaves) end, {:ops, 256, false}}
+          {fn -> Native.plan_chunk_leaves(cursor, 4096, leaves) end, Boundary.ops(256, false)}
 
         Tree.pick_only?(gen) ->
-          {fn -> Native.plan_chunk(cursor, 4096, nil) end, {:picks, 256, false}}
+          {fn -> Native.plan_chunk(cursor, 4096, nil) end, {:picks, %{k: 256, record: false}}}
 
         true ->
           {nil, nil}

@@ -248,6 +248,10 @@ defmodule Lockstep.NativeJunkTest do
 
   # ---------------------------------------------------------------------------
 
+  # A run/3 ops request (native/lockstep_nif/src/request.rs).
+  defp ops(k, record, state \\ true),
+    do: {:ops, %{k: k, record: record, tags: false, state: state}}
+
   # Runs `fun`; returns {:ok, result} or {:raised, exception}. Anything other than
   # ArgumentError/ErlangError propagates and fails the test.
   defp call(fun) do
@@ -595,12 +599,14 @@ defmodule Lockstep.NativeJunkTest do
 
         request =
           pick([
-            {:ops, Enum.random(0..300), chance(0.5)},
-            {:ops, Enum.random(0..300), chance(0.5), false, false},
+            ops(Enum.random(0..300), chance(0.5)),
+            ops(Enum.random(0..300), chance(0.5), false),
             {:skip, Enum.random(0..100_000)},
             :capacity,
-            {:ops, 5000, false},
-            {:ops, 5, false, false, :no},
+            ops(5000, false),
+            {:ops, %{k: 5, record: false, tags: false, state: :no}},
+            {:ops, %{k: 5, record: false}},
+            {:ops, 5, false},
             {:skip, -1},
             junk(1)
           ])
@@ -614,10 +620,9 @@ defmodule Lockstep.NativeJunkTest do
           {:ok, {:ok, {ops, state}}} when is_list(ops) ->
             assert valid_spec?
             # Asked without the state: nil, and the ops the state-ful ask gives.
-            if tuple_size(request) == 5 do
+            with {:ops, %{state: false} = ask} <- request do
               assert state == nil
-              k = elem(request, 1)
-              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, k, elem(request, 2)})
+              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, %{ask | state: true}})
             end
 
             :ops
@@ -812,8 +817,8 @@ defmodule Lockstep.NativeJunkTest do
 
       request =
         pick([
-          {:ops, Enum.random(0..300), chance(0.5)},
-          {:picks, Enum.random(0..300), chance(0.5)},
+          ops(Enum.random(0..300), chance(0.5)),
+          {:picks, %{k: Enum.random(0..300), record: chance(0.5)}},
           {:skip, 77},
           :capacity,
           junk(1)

@@ -21,11 +21,34 @@ defmodule Lockstep.Generator.Boundary do
 
   @pick_kinds Tree.pick_kinds()
 
+  @typedoc """
+  A `run` request (native/lockstep_nif/src/request.rs): the plan's
+  capacity, a skip of up to n ops, or up to k ops (with `record`, each
+  followed by the top mix's next_child after it; with `tags`, which top
+  child served each; without `state`, no state after them). `{:picks, _}`
+  is made here, for trees of pool picks whose pools are not to be read.
+  """
+  @type request ::
+          :capacity
+          | {:skip, non_neg_integer()}
+          | {:ops, %{k: pos_integer(), record: boolean(), tags: boolean(), state: boolean()}}
+
+  @doc false
+  # An ops request for up to k ops (`record?`: next_child entries;
+  # options `tags:` (false), `state:` (true)).
+  @spec ops(non_neg_integer(), boolean(), keyword()) :: request()
+  def ops(k, record?, opts \\ [])
+  def ops(k, record?, []), do: {:ops, %{k: k, record: record?, tags: false, state: true}}
+  def ops(k, record?, tags: true), do: {:ops, %{k: k, record: record?, tags: true, state: true}}
+
+  def ops(k, record?, state: false),
+    do: {:ops, %{k: k, record: record?, tags: false, state: false}}
+
   @doc false
   # One `run/3` call on `gen`'s tree (see native/lockstep_nif/src/lib.rs,
   # `run`): `{gen, result}`, gen with its tables rebuilt if they were stale.
   # `made`: the tree's `{spec, pools}` when already made (or nil).
-  @spec run(G.t(), term(), {tuple(), [tuple()]} | nil) :: {G.t(), term()}
+  @spec run(G.t(), request(), {tuple(), [tuple()]} | nil) :: {G.t(), term()}
   def run(gen, request, made \\ nil) do
     case call(gen, {:run, request, made}) do
       {gen, {:ok, result}} -> {gen, result}
@@ -96,15 +119,14 @@ defmodule Lockstep.Generator.Boundary do
 
   defp schedule(work), do: if(Scheduler.dirty?(work), do: :dirty, else: :normal)
 
-  defp reads_pools?(request), do: is_tuple(request) and elem(request, 0) == :ops
+  defp reads_pools?({:ops, _ask}), do: true
+  defp reads_pools?(_request), do: false
 
-  defp untagged?({:ops, _k, _record}), do: true
-  defp untagged?({:ops, _k, _record, false}), do: true
-  defp untagged?({:ops, _k, _record, false, _state}), do: true
+  defp untagged?({:ops, %{tags: tags}}), do: not tags
   defp untagged?(_request), do: false
 
-  defp run_picks(spec, pools, request, dirty?) do
-    picks = {:picks, elem(request, 1), elem(request, 2)}
+  defp run_picks(spec, pools, {:ops, ask}, dirty?) do
+    picks = {:picks, %{k: ask.k, record: ask.record}}
 
     result =
       if dirty?,
@@ -113,10 +135,9 @@ defmodule Lockstep.Generator.Boundary do
 
     case result do
       {:ok, {picks, state}} ->
-        ops = pick_terms(picks, pick_lookup(pools), elem(request, 2))
+        ops = pick_terms(picks, pick_lookup(pools), ask.record)
         # A request without the state (the last run of a fold) gets none.
-        {:ok,
-         if(tuple_size(request) == 5 and not elem(request, 4), do: {ops, nil}, else: {ops, state})}
+        {:ok, if(ask.state, do: {ops, state}, else: {ops, nil})}
 
       error ->
         error
@@ -226,7 +247,7 @@ defmodule Lockstep.Generator.Boundary do
   # The k ops of a value leaf (integers, zipf, counter, workloads) from op
   # `pos` and how many (fewer than k past the call's token budget).
   defp value_ops(%G{engine: e} = gen, pos, k) do
-    case Native.run(Spec.value_leaf(gen, pos, k), [e.pool], {:ops, k, false}) do
+    case Native.run(Spec.value_leaf(gen, pos, k), [e.pool], ops(k, false)) do
       # A leaf's state is its op count.
       {:ok, {ops, n}} -> {ops, n}
       {:error, reason} -> invalid!(reason)

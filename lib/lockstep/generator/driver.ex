@@ -548,8 +548,7 @@ defmodule Lockstep.Generator.Driver do
     {request, k} =
       case request do
         {:skip, n} -> {{:skip, min(n, @supply_skip)}, min(n, @supply_skip)}
-        {:ops, k, _record} -> {request, k}
-        {:ops, k, _record, _tags} -> {request, k}
+        {:ops, %{k: k}} -> {request, k}
       end
 
     gen = Supply.supply(gen, k, &pull/2)
@@ -584,7 +583,7 @@ defmodule Lockstep.Generator.Driver do
   end
 
   defp with_count({:skip, _n}, n), do: {:skip, n}
-  defp with_count(request, k), do: put_elem(request, 1, k)
+  defp with_count({:ops, ask}, k), do: {:ops, %{ask | k: k}}
 
   # Up to k ops of a tree the engine runs (`{:ops, k, record}`, see run/2),
   # with the functions of a lifted mix's map children applied to the ops
@@ -609,7 +608,8 @@ defmodule Lockstep.Generator.Driver do
   # rebuilt if stale); :short when the call gave fewer (its work budget ran
   # out: ask with the state).
   defp final_run(gen, k, record?, made) do
-    with {gen, {[_ | _] = ops, _}} <- run(gen, {:ops, k, record?, false, false}, :native, made),
+    with {gen, {[_ | _] = ops, _}} <-
+           run(gen, Boundary.ops(k, record?, state: false), :native, made),
          ^k <- if(record?, do: div(length(ops), 2), else: length(ops)) do
       {:ok, ops, gen}
     else
@@ -624,10 +624,10 @@ defmodule Lockstep.Generator.Driver do
     {gen, {ops, state, tags}} =
       case lift do
         {:tags, _} ->
-          run(gen, {:ops, k, record?, true}, :lifted, made)
+          run(gen, Boundary.ops(k, record?, tags: true), :lifted, made)
 
         _ ->
-          {gen, {ops, state}} = run(gen, {:ops, k, record?}, :lifted, made)
+          {gen, {ops, state}} = run(gen, Boundary.ops(k, record?), :lifted, made)
           {gen, {ops, state, nil}}
       end
 
@@ -645,7 +645,7 @@ defmodule Lockstep.Generator.Driver do
     end
   end
 
-  defp run_ops(gen, k, record?, mode, made), do: run(gen, {:ops, k, record?}, mode, made)
+  defp run_ops(gen, k, record?, mode, made), do: run(gen, Boundary.ops(k, record?), mode, made)
 
   # ------------------------------------------------------------ folds
 

@@ -19,7 +19,7 @@ defmodule Lockstep.Generator.BoundaryTest do
     assert {ops, 50, rebuilt} = Boundary.leaf_ops(stale, 0, 50)
     assert ops == expected
     assert rebuilt.engine.table != stale.engine.table
-    assert {_gen, {^expected, _state}} = Boundary.run(G.mix([stale]), {:ops, 50, false})
+    assert {_gen, {^expected, _state}} = Boundary.run(G.mix([stale]), Boundary.ops(50, false))
     assert {_cursor, [_pool], _gen} = Boundary.plan(G.mix([stale]))
   end
 
@@ -28,8 +28,8 @@ defmodule Lockstep.Generator.BoundaryTest do
     g = G.mix([big, G.cycle([:x])])
     expected = big |> Enum.take(10) |> Enum.flat_map(&[&1, :x])
 
-    assert {_gen, {^expected, _state}} = Boundary.run(g, {:ops, 20, false})
-    assert {_gen, {^expected, nil}} = Boundary.run(g, {:ops, 20, false, false, false})
+    assert {_gen, {^expected, _state}} = Boundary.run(g, Boundary.ops(20, false))
+    assert {_gen, {^expected, nil}} = Boundary.run(g, Boundary.ops(20, false, state: false))
   end
 
   test "an engine error is an ArgumentError" do

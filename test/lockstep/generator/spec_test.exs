@@ -4,7 +4,7 @@ defmodule Lockstep.Generator.SpecTest do
   use ExUnit.Case, async: true
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Native, Spec}
+  alias Lockstep.Generator.{Boundary, Native, Spec}
 
   test "pick leaves: kind (a weighted leaf's table), pool size, key, stream, op index, budget" do
     r = G.random([:a, :b, :c], seed: 5)
@@ -52,7 +52,7 @@ defmodule Lockstep.Generator.SpecTest do
     assert key == gen.engine.key
 
     assert {:ok, {ops, 8}} =
-             Native.run(Spec.value_leaf(gen, 40, 8), [gen.engine.pool], {:ops, 8, false})
+             Native.run(Spec.value_leaf(gen, 40, 8), [gen.engine.pool], Boundary.ops(8, false))
 
     assert ops == gen |> G.drop(40) |> Enum.take(8)
   end

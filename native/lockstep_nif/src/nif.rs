@@ -1,0 +1,880 @@
+//! The entry points (see the crate doc).
+
+use crate::request::Request;
+use crate::resources::{Cursor, Table};
+use crate::spec;
+use lockstep_engine::{
+    batch, batch::Record, Batch, Count, Leaf, Node, NodeState, Position, Seed, Tok, Work, MAX_CHUNK,
+};
+use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
+
+mod atoms {
+    rustler::atoms! {
+        ok, error, stale_table, nil, ops, picks, skip, capacity, infinity, unknown,
+        produced, next_child, children, stale
+    }
+}
+
+/// Work units one `run` skip may spend (ops stepped, children visited): well
+/// under a millisecond.
+pub const SKIP_WORK: u64 = 200_000;
+
+/// Work units per plan node a `run_dirty` skip may spend: the call already
+/// costs O(nodes) to decode, so it may do that much again many times over
+/// (a round-robin `until: :all` skip does O(children) per round).
+pub const DIRTY_SKIP_WORK_PER_NODE: u64 = 64;
+
+/// Pool tables at most this long are built on a normal scheduler; longer ones
+/// (whose build may take more than ~50 µs) on a dirty CPU scheduler.
+pub const SMALL_TABLE: usize = 4096;
+
+/// Terms one call may build before it has used a whole timeslice (about a
+/// millisecond): the engine's token budget per call.
+const TERMS_PER_TIMESLICE: usize = 1 << 16;
+
+/// Tells the VM what a call that built `terms` op terms cost, so the calling
+/// process yields once its timeslice is used: a loop of NIF calls (a fold)
+/// must not hold a normal scheduler for many calls in a row.
+fn charge(env: Env, terms: usize) {
+    let percent = (terms.saturating_mul(100) / TERMS_PER_TIMESLICE).min(100);
+    if percent > 0 {
+        rustler::schedule::consume_timeslice(env, percent as i32);
+    }
+}
+
+/// Decodes a proper list of u64 weights. Rustler's list iterator panics on an
+/// improper list, so properness is checked first (`enif_get_list_length` fails
+/// cleanly on one).
+fn weights(term: Term) -> NifResult<Vec<u64>> {
+    term.list_length()?;
+    term.decode()
+}
+
+fn build_table<'a>(env: Env<'a>, weights: Vec<u64>) -> Term<'a> {
+    match lockstep_engine::AliasTable::new(&weights) {
+        Ok(table) => (atoms::ok(), ResourceArc::new(Table::new(table))).encode(env),
+        Err(e) => (atoms::error(), e.to_string()).encode(env),
+    }
+}
+
+/// Alias table for `weights` (at most `SMALL_TABLE` of them): `{:ok, table}` or
+/// `{:error, reason}`.
+#[rustler::nif]
+fn table_new<'a>(env: Env<'a>, weights: Term<'a>) -> NifResult<Term<'a>> {
+    let weights = self::weights(weights)?;
+    if weights.len() > SMALL_TABLE {
+        return Err(rustler::Error::BadArg);
+    }
+    Ok(build_table(env, weights))
+}
+
+/// Same as `table_new/1` for any number of weights, on a dirty CPU scheduler.
+#[rustler::nif(schedule = "DirtyCpu")]
+fn table_new_dirty<'a>(env: Env<'a>, weights: Term<'a>) -> NifResult<Term<'a>> {
+    Ok(build_table(env, self::weights(weights)?))
+}
+
+/// Stream id of `fork(gen, key)` for a generator on stream `parent`
+/// (`key` is the fork key's `{domain, value}`).
+#[rustler::nif]
+fn fork_stream(parent: u64, key: (u64, u64)) -> u64 {
+    lockstep_engine::seed::fork_stream(parent, Seed::new(key.0, key.1))
+}
+
+/// The elements of the proper list `list` as a tuple, on a dirty CPU
+/// scheduler: a pool of millions of ops becomes a tuple without holding a
+/// normal one (`:erlang.list_to_tuple/1` does not yield).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn tuple_dirty<'a>(env: Env<'a>, list: Term<'a>) -> NifResult<Term<'a>> {
+    let mut elems = Vec::with_capacity(list.list_length()?);
+    elems.extend(list.into_list_iterator()?);
+    Ok(rustler::types::tuple::make_tuple(env, &elems))
+}
+
+/// True when `table` is a live table resource of this VM (a table that travelled
+/// through `term_to_binary` into another VM is not, and must be rebuilt).
+#[rustler::nif]
+fn table_live(table: Term) -> bool {
+    table.decode::<ResourceArc<Table>>().is_ok()
+}
+
+/// The `k` (≤ `MAX_CHUNK`) ops from op `pos` of one leaf, as terms picked from
+/// `pool` (a tuple) or, when `pool` is `nil`, as pool indices. Returns
+/// `{:error, :stale_table}` when a weighted leaf's table is not a live
+/// resource (the one error answer every entry point shares; malformed
+/// arguments, which only a caller bug produces, raise `ArgumentError`).
+#[rustler::nif]
+#[allow(clippy::too_many_arguments)]
+fn leaf_chunk<'a>(
+    env: Env<'a>,
+    kind: Atom,
+    n: u64,
+    table: Term<'a>,
+    seed: (u64, u64),
+    stream: u64,
+    pos: u64,
+    k: usize,
+    pool: Term<'a>,
+) -> NifResult<Term<'a>> {
+    let kind = match spec::pick_kind(kind, n, table) {
+        Ok(kind) => kind,
+        Err(spec::SpecError::StaleTable) => {
+            return Ok((atoms::error(), atoms::stale_table()).encode(env))
+        }
+        Err(_) => return Err(rustler::Error::BadArg),
+    };
+    if k > MAX_CHUNK {
+        return Err(rustler::Error::BadArg);
+    }
+    let at = Position {
+        seed: Seed::new(seed.0, seed.1),
+        stream,
+        pos,
+    };
+    let mut node = Node::Leaf(Leaf::new(kind, at, None, 0));
+    let picks = pick_pool(pool)?;
+    batch::check_pool(&node, picks.len_or(n)).map_err(|_| rustler::Error::BadArg)?;
+    Ok(PICKS.with_borrow_mut(|out| {
+        out.clear();
+        node.fill(out, k);
+        charge(env, out.len());
+        picks.encode(env, out)
+    }))
+}
+
+/// A cursor over a whole plan (`spec` as built by `Lockstep.Generator.Spec.tree/1`),
+/// whose ops index a pool of `pool_len` ops: `{:ok, cursor}`, `{:error,
+/// :stale_table}` or `{:error, reason}`.
+#[rustler::nif]
+fn plan_new<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
+    new_plan(env, spec, pool_len)
+}
+
+/// `plan_new/2` on a dirty CPU scheduler, for trees so large (thousands of
+/// leaves) that decoding them takes milliseconds.
+#[rustler::nif(schedule = "DirtyCpu")]
+fn plan_new_dirty<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
+    new_plan(env, spec, pool_len)
+}
+
+fn new_plan<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
+    let made = spec::decode_plan(spec)
+        .and_then(|node| Batch::new(node, pool_len).map_err(spec::SpecError::Engine));
+    match made {
+        Ok(batch) => (atoms::ok(), ResourceArc::new(Cursor::new(batch, pool_len))).encode(env),
+        Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
+        Err(e) => (atoms::error(), e.to_string()).encode(env),
+    }
+}
+
+/// The next `k` (≤ `MAX_CHUNK`) ops of `cursor`, picked from `pool` (the flat
+/// pool as one tuple), or pool indices when `pool` is `nil` (plans of pool
+/// picks only: the pools are then not read at all, which is how large pools
+/// are served); fewer when the call's work budget is spent (at least one
+/// while the plan has ops), `[]` once the plan is exhausted. Plans with values or zips build their ops
+/// (integers, tuples, lists) here, around terms picked from `pool`.
+#[rustler::nif]
+fn plan_chunk<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pool: Term<'a>,
+) -> NifResult<Term<'a>> {
+    if k > MAX_CHUNK {
+        return Err(rustler::Error::BadArg);
+    }
+    let picks = pick_pool(pool)?;
+    let mut batch = cursor.lock();
+    if picks.len_or(u64::MAX) < cursor.pool_len() {
+        return Err(rustler::Error::BadArg);
+    }
+    if batch.is_pick_only() {
+        let chunk = batch.next_chunk(k);
+        charge(env, chunk.len());
+        return Ok(picks.encode(env, chunk));
+    }
+    let Picks::Terms(terms) = &picks else {
+        return Err(rustler::Error::BadArg);
+    };
+    let (n, toks) = batch.next_tokens(k);
+    charge(env, toks.len());
+    Ok(ops_list(env, n, toks, terms))
+}
+
+/// `plan_chunk/3` with the pool as a tuple holding each leaf's pool tuple
+/// (depth-first, as `Lockstep.Generator.Spec.tree/1` lists them), each
+/// read only when picked from (O(that pool) once per call), so no flat pool
+/// is built by the caller. Plans with large pools use `plan_chunk/3` with
+/// `nil` (pick-only plans) or the dirty variant below.
+#[rustler::nif]
+fn plan_chunk_leaves<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    chunk_leaves(env, cursor, k, pools)
+}
+
+/// `plan_chunk_leaves/3` on a dirty CPU scheduler, for plans whose pools are
+/// large (reading a leaf's tuple is O(its size)).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn plan_chunk_leaves_dirty<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    chunk_leaves(env, cursor, k, pools)
+}
+
+fn chunk_leaves<'a>(
+    env: Env<'a>,
+    cursor: ResourceArc<Cursor>,
+    k: usize,
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    if k > MAX_CHUNK {
+        return Err(rustler::Error::BadArg);
+    }
+    let terms = Pools::lazy(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let mut batch = cursor.lock();
+    if batch.is_pick_only() {
+        let picks = batch.next_chunk(k);
+        if !terms.check_parts(picks.iter().copied()) {
+            return Err(rustler::Error::BadArg);
+        }
+        charge(env, picks.len());
+        let ops: Vec<Term> = picks.iter().map(|&i| terms.get(i)).collect();
+        return Ok(ops.encode(env));
+    }
+    let (n, toks) = batch.next_tokens(k);
+    charge(env, toks.len());
+    let picked = toks.iter().filter_map(|t| match t {
+        Tok::Pick(i) => Some(*i),
+        _ => None,
+    });
+    if !terms.check_parts(picked) {
+        return Err(rustler::Error::BadArg);
+    }
+    Ok(ops_list(env, n, toks, &terms))
+}
+
+/// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
+/// `plan_chunk/3`; `[]` once the plan is done), each followed by the top
+/// mix's `next_child` after it when `record` (and the top has one):
+/// `{:ok, ops}`; with `tagged` (a mix or concat at the top), also the index
+/// of the top child that served each op: `{:ok, {ops, tags}}` (as `run/3`'s
+/// tags). `at` is how many ops the caller knows the cursor has produced;
+/// when the cursor has moved on (another holder of the same generator value
+/// refilled from it) or is not a live cursor of this VM, the answer is
+/// `{:error, :stale}` and the caller rebuilds it from the generator's
+/// fields. `pools` as for `plan_chunk_leaves/3`.
+#[rustler::nif]
+fn plan_refill<'a>(
+    env: Env<'a>,
+    cursor: Term<'a>,
+    at: u64,
+    k: usize,
+    ask: (bool, bool),
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    refill(env, cursor, at, k, ask, pools)
+}
+
+/// `plan_refill/5` on a dirty CPU scheduler, for plans whose pools are large.
+#[rustler::nif(schedule = "DirtyCpu")]
+fn plan_refill_dirty<'a>(
+    env: Env<'a>,
+    cursor: Term<'a>,
+    at: u64,
+    k: usize,
+    ask: (bool, bool),
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    refill(env, cursor, at, k, ask, pools)
+}
+
+/// `ask`: `{record, tagged}`.
+fn refill<'a>(
+    env: Env<'a>,
+    cursor: Term<'a>,
+    at: u64,
+    k: usize,
+    (record, tagged): (bool, bool),
+    pools: Term<'a>,
+) -> NifResult<Term<'a>> {
+    let stale = || Ok((atoms::error(), atoms::stale()).encode(env));
+    let Ok(cursor) = cursor.decode::<ResourceArc<Cursor>>() else {
+        return stale();
+    };
+    if k > MAX_CHUNK {
+        return Err(rustler::Error::BadArg);
+    }
+    let terms = Pools::lazy(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let mut batch = cursor.lock();
+    if batch.produced() != at {
+        return stale();
+    }
+    if tagged && !batch.has_tags() {
+        return Err(rustler::Error::BadArg);
+    }
+    let record = record && batch.has_next_child();
+    let (mut ncs, mut tags) = (Vec::new(), Vec::new());
+    let rec = Record {
+        next_childs: record.then_some(&mut ncs),
+        tags: tagged.then_some(&mut tags),
+    };
+    let n = batch.refill(k, rec);
+    let ncs = record.then_some(ncs.as_slice());
+    let ops = if batch.is_pick_only() {
+        let picks = batch.picks();
+        charge(env, picks.len());
+        if !terms.check_parts(picks.iter().copied()) {
+            return Err(rustler::Error::BadArg);
+        }
+        let mut picks = picks.iter();
+        interleaved(env, n, ncs, || {
+            terms.get(picks.next().copied().unwrap_or(0))
+        })
+    } else {
+        let toks = batch.toks();
+        charge(env, toks.len());
+        let picked = toks.iter().filter_map(|t| match t {
+            Tok::Pick(i) => Some(*i),
+            _ => None,
+        });
+        if !terms.check_parts(picked) {
+            return Err(rustler::Error::BadArg);
+        }
+        let mut toks = toks.iter();
+        interleaved(env, n, ncs, || op_term(env, &mut toks, &terms))
+    };
+    Ok(if tagged {
+        (atoms::ok(), (ops, tags)).encode(env)
+    } else {
+        (atoms::ok(), ops).encode(env)
+    })
+}
+
+/// `n` ops made by `op`, each followed by the top's `next_child` after it
+/// when `ncs` is given.
+fn interleaved<'a>(
+    env: Env<'a>,
+    n: usize,
+    ncs: Option<&[usize]>,
+    mut op: impl FnMut() -> Term<'a>,
+) -> Vec<Term<'a>> {
+    let mut out = Vec::with_capacity(if ncs.is_some() { 2 * n } else { n });
+    for j in 0..n {
+        out.push(op());
+        if let Some(&nc) = ncs.and_then(|ncs| ncs.get(j)) {
+            out.push(nc.encode(env));
+        }
+    }
+    out
+}
+
+/// The list of the `n` ops written as `toks`.
+fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> Term<'a> {
+    let mut toks = toks.iter();
+    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, terms)).collect();
+    ops.encode(env)
+}
+
+/// Runs a plan (`spec`, as built by `Lockstep.Generator.Spec`, whose leaves
+/// pick from `pools`, one tuple per leaf in depth-first order) and reports
+/// what it did, so the caller writes the plan's new state back into the
+/// generator. `request`:
+///
+/// generator. `request` is a [`Request`] (decoded by Rustler):
+///
+/// * `{:ops, %{k:, record:, tags:, state:}}`: the next (up to) `k` ops,
+///   fewer once done or when the call's token budget is spent:
+///   `{:ok, {ops, state}}`; with `record`, each op is followed in the list
+///   by the top mix's `next_child` after it; with `tags` (a mix or concat at
+///   the top), also the index of the top child that served each op:
+///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Lift` applies the
+///   functions of map children); without `state`, `nil` for the state (a
+///   fold whose last ops these are has no use for it).
+/// * `{:picks, %{k:, record:}}`: as `:ops` for a tree of pool picks only,
+///   with flat pool indices in place of the ops; `pools` is not read.
+/// * `{:skip, n}`: skips up to `n` ops within a work budget:
+///   `{:ok, {skipped, state}}` (fewer than `n` when done or out of budget).
+/// * `:capacity`: `{:ok, count | :infinity | :unknown}`.
+///
+/// `state` is per node: `0` (unchanged), a leaf's op count, or
+/// `%{produced: n, next_child: c | nil, children: [state]}` for composites.
+/// Errors: `{:error, :stale_table}` (a table resource from another VM) or
+/// `{:error, reason}` (a message naming the bad part).
+#[rustler::nif]
+fn run<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
+    run_on(env, spec, pools, request, false)
+}
+
+/// `run/3` on a dirty CPU scheduler, for trees so large (over a few thousand
+/// nodes) that decoding the spec alone takes milliseconds; its skips may
+/// spend more work per call (in proportion to the tree).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn run_dirty<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
+    run_on(env, spec, pools, request, true)
+}
+
+fn run_on<'a>(
+    env: Env<'a>,
+    spec: Term<'a>,
+    pools: Term<'a>,
+    request: Term<'a>,
+    dirty: bool,
+) -> Term<'a> {
+    match run_request(env, spec, pools, request, dirty) {
+        Ok(result) => (atoms::ok(), result).encode(env),
+        Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
+        Err(e) => (atoms::error(), e.to_string()).encode(env),
+    }
+}
+
+fn run_request<'a>(
+    env: Env<'a>,
+    spec: Term<'a>,
+    pools: Term<'a>,
+    request: Term<'a>,
+    dirty: bool,
+) -> Result<Term<'a>, spec::SpecError> {
+    use spec::SpecError::Malformed;
+    let mut node = spec::decode_plan(spec)?;
+    let request = request
+        .decode::<Request>()
+        .map_err(|_| Malformed("request"))?
+        .checked()
+        .map_err(Malformed)?;
+    match request {
+        Request::Capacity => Ok(match node.capacity() {
+            Count::Finite(n) => n.encode(env),
+            Count::Infinite => atoms::infinity().encode(env),
+            Count::Unknown => atoms::unknown().encode(env),
+        }),
+        Request::Skip(n) => {
+            let budget = if dirty {
+                SKIP_WORK.max(DIRTY_SKIP_WORK_PER_NODE * node.nodes())
+            } else {
+                SKIP_WORK
+            };
+            let skipped = node.skip(n, &mut Work::new(budget));
+            Ok((skipped, state_term(env, &node.state())).encode(env))
+        }
+        Request::Picks { k, record } => {
+            // Pick-only trees with large pools: flat pool indices, the pools
+            // not read at all (the caller maps them).
+            let record = record && node.top_next_child().is_some();
+            if !node.is_pick_only() {
+                return Err(Malformed("picks request"));
+            }
+            let mut ncs = Vec::new();
+            let mut picks = Vec::new();
+            let rec = Record {
+                next_childs: record.then_some(&mut ncs),
+                tags: None,
+            };
+            let n = batch::run_picks(&mut node, k, &mut picks, rec);
+            charge(env, picks.len());
+            let mut out: Vec<u64> = Vec::with_capacity(if record { 2 * n } else { n });
+            for (j, &p) in picks.iter().enumerate() {
+                out.push(p);
+                if let (true, Some(&nc)) = (record, ncs.get(j)) {
+                    out.push(nc as u64);
+                }
+            }
+            Ok((out, state_term(env, &node.state())).encode(env))
+        }
+        Request::Ops {
+            k,
+            record,
+            tags: tagged,
+            state: with_state,
+        } => {
+            // Only a round-robin mix or a concat at the top has a next_child.
+            let record = record && node.top_next_child().is_some();
+            // Tags: which child of the top mix served each op.
+            if tagged && !matches!(node, Node::Mix(_)) {
+                return Err(Malformed("op request"));
+            }
+            let terms = Pools::from_list(pools).ok_or(Malformed("pools"))?;
+            batch::check_pool(&node, terms.len())?;
+            let mut ncs = Vec::new();
+            let mut tags = Vec::new();
+            let mut out: Vec<Term> = Vec::new();
+            if node.is_pick_only() {
+                // Picks alone: indices, no tokens.
+                PICKS.with_borrow_mut(|picks| {
+                    picks.clear();
+                    let rec = Record {
+                        next_childs: record.then_some(&mut ncs),
+                        tags: tagged.then_some(&mut tags),
+                    };
+                    let n = batch::run_picks(&mut node, k, picks, rec);
+                    charge(env, picks.len());
+                    let mut picks = picks.iter();
+                    out = interleaved(env, n, record.then_some(&ncs), || {
+                        terms.get(picks.next().copied().unwrap_or(0))
+                    });
+                });
+            } else {
+                TOKENS.with_borrow_mut(|toks| {
+                    toks.clear();
+                    let rec = Record {
+                        next_childs: record.then_some(&mut ncs),
+                        tags: tagged.then_some(&mut tags),
+                    };
+                    let n = batch::run_ops(&mut node, k, toks, rec);
+                    charge(env, toks.len());
+                    let mut it = toks.iter();
+                    out = interleaved(env, n, record.then_some(&ncs), || {
+                        op_term(env, &mut it, &terms)
+                    });
+                    if toks.capacity() > MAX_KEPT_TOKENS {
+                        *toks = Vec::new();
+                    }
+                });
+            }
+            let state = if with_state {
+                state_term(env, &node.state())
+            } else {
+                atoms::nil().encode(env)
+            };
+            Ok(if tagged {
+                (out, state, tags).encode(env)
+            } else {
+                (out, state).encode(env)
+            })
+        }
+    }
+}
+
+thread_local! {
+    /// A scheduler thread's token buffer, reused by every `run/3` call on it
+    /// (no allocation per call for the common sizes).
+    static TOKENS: std::cell::RefCell<Vec<Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The same for pool indices (at most `MAX_CHUNK` per call).
+    static PICKS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Largest token buffer a scheduler thread keeps between calls.
+const MAX_KEPT_TOKENS: usize = 1 << 15;
+
+/// The flat pool: every leaf's pool tuple, concatenated in order. From a
+/// list of tuples (`run`) every leaf's elements are read; from a tuple of
+/// tuples with the leaves' ends known (`plan_chunk_leaves`), a leaf's tuple
+/// is read only when a pick needs it (once per call), each pick finding its
+/// leaf by binary search. Reading a tuple copies its term handles (no
+/// `unsafe` here), O(its size): trees whose pools are large enough for that
+/// to matter run on a dirty scheduler (`run_dirty`,
+/// `plan_chunk_leaves_dirty`; see `Lockstep.Generator.Scheduler`).
+struct Pools<'a, 'e> {
+    env: Env<'a>,
+    source: Source<'a>,
+    /// `ends[j]`: one past the flat index of leaf `j`'s last element.
+    ends: std::borrow::Cow<'e, [u64]>,
+}
+
+enum Source<'a> {
+    /// Every leaf's elements, concatenated in order (the flat pool).
+    Flat(Vec<Term<'a>>),
+    /// The leaf tuples, each read when first picked from.
+    Lazy {
+        outer: Vec<Term<'a>>,
+        parts: Vec<std::cell::OnceCell<Option<Vec<Term<'a>>>>>,
+    },
+}
+
+/// The elements of a tuple; `None` when `term` is not a tuple.
+fn tuple_elems(term: Term) -> Option<Vec<Term>> {
+    rustler::types::tuple::get_tuple(term).ok()
+}
+
+impl<'a, 'e> Pools<'a, 'e> {
+    /// A proper list of tuples.
+    fn from_list(list: Term<'a>) -> Option<Self> {
+        let leaves = list.list_length().ok()?;
+        // Room for a few small pools without growing (one tuple is taken
+        // whole; many leaves grow it as they come).
+        let mut flat = Vec::with_capacity(if leaves > 1 { (8 * leaves).min(256) } else { 0 });
+        let mut ends = Vec::with_capacity(leaves);
+        for tuple in list.into_list_iterator().ok()? {
+            if leaves == 1 {
+                flat = tuple_elems(tuple)?;
+            } else {
+                flat.extend(tuple_elems(tuple)?);
+            }
+            ends.push(flat.len() as u64);
+        }
+        Some(Pools {
+            env: list.get_env(),
+            source: Source::Flat(flat),
+            ends: ends.into(),
+        })
+    }
+
+    /// One tuple.
+    fn from_tuple(tuple: Term<'a>) -> Option<Self> {
+        let elems = tuple_elems(tuple)?;
+        Some(Pools {
+            env: tuple.get_env(),
+            ends: vec![elems.len() as u64].into(),
+            source: Source::Flat(elems),
+        })
+    }
+
+    /// A tuple with one tuple per leaf, whose ends are `ends`.
+    fn lazy(tuple: Term<'a>, ends: &'e [u64]) -> Option<Self> {
+        let outer = tuple_elems(tuple)?;
+        (outer.len() == ends.len()).then(|| Pools {
+            env: tuple.get_env(),
+            source: Source::Lazy {
+                parts: (0..outer.len())
+                    .map(|_| std::cell::OnceCell::new())
+                    .collect(),
+                outer,
+            },
+            ends: ends.into(),
+        })
+    }
+
+    fn len(&self) -> u64 {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    fn part_of(&self, i: u64) -> usize {
+        if self.ends.len() == 1 {
+            0
+        } else {
+            self.ends.partition_point(|&end| end <= i)
+        }
+    }
+
+    fn start(&self, j: usize) -> u64 {
+        if j == 0 {
+            0
+        } else {
+            self.ends[j - 1]
+        }
+    }
+
+    /// Leaf `j`'s elements (read on first use for lazy pools).
+    fn part(&self, j: usize) -> Option<&[Term<'a>]> {
+        match &self.source {
+            Source::Flat(flat) => Some(&flat[self.start(j) as usize..self.ends[j] as usize]),
+            Source::Lazy { outer, parts } => {
+                parts[j].get_or_init(|| tuple_elems(outer[j])).as_deref()
+            }
+        }
+    }
+
+    /// Checks that the leaf tuples that `picks` (flat indices below `len()`)
+    /// read from are tuples of the leaf's size.
+    fn check_parts(&self, picks: impl Iterator<Item = u64>) -> bool {
+        let mut last = usize::MAX;
+        for i in picks {
+            let j = self.part_of(i);
+            if j != last {
+                let size = self.ends[j] - self.start(j);
+                match self.part(j) {
+                    Some(elems) if elems.len() as u64 == size => last = j,
+                    _ => return false,
+                }
+            }
+        }
+        true
+    }
+
+    /// Element `i` of the flat pool (`i < len()`; `nil` for a leaf tuple that
+    /// `check_parts` would refuse).
+    fn get(&self, i: u64) -> Term<'a> {
+        if let Source::Flat(flat) = &self.source {
+            return match flat.get(i as usize) {
+                Some(&term) => term,
+                None => atoms::nil().encode(self.env),
+            };
+        }
+        let j = self.part_of(i);
+        let k = (i - self.start(j)) as usize;
+        match self.part(j) {
+            Some(elems) if k < elems.len() => elems[k],
+            _ => atoms::nil().encode(self.env),
+        }
+    }
+}
+
+fn state_term<'a>(env: Env<'a>, state: &NodeState) -> Term<'a> {
+    match state {
+        NodeState::Unchanged => 0u64.encode(env),
+        NodeState::Leaf { produced } => produced.encode(env),
+        NodeState::Mix {
+            produced,
+            next_child,
+            children,
+        } => composite_term(env, *produced, *next_child, children),
+        NodeState::Zip { produced, children } => composite_term(env, *produced, None, children),
+    }
+}
+
+fn composite_term<'a>(
+    env: Env<'a>,
+    produced: u64,
+    next_child: Option<usize>,
+    children: &[NodeState],
+) -> Term<'a> {
+    // Cell by cell from the last: no buffer for the list.
+    let children = children
+        .iter()
+        .rev()
+        .fold(Term::list_new_empty(env), |list, c| {
+            list.list_prepend(state_term(env, c))
+        });
+    let keys = [atoms::produced(), atoms::next_child(), atoms::children()];
+    let values = [produced.encode(env), next_child.encode(env), children];
+    Term::map_from_arrays(env, &keys, &values).unwrap_or_else(|_| atoms::nil().encode(env))
+}
+
+/// Lists up to this long are built without a heap buffer.
+const SHORT_LIST: usize = 16;
+
+/// Builds one op from its tokens (depth bounded by the plan's, at most
+/// `MAX_DEPTH` zips plus a list-append's two list levels).
+fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, '_>) -> Term<'a> {
+    match toks.next() {
+        Some(Tok::Pick(i)) => pool.get(*i),
+        Some(Tok::Int(v)) => v.encode(env),
+        // Small tuples through Rustler's tuple encoders (stack arrays); a
+        // general make_tuple allocates twice per op.
+        Some(Tok::Tuple(2)) => {
+            let a = item(env, toks, pool);
+            (a, item(env, toks, pool)).encode(env)
+        }
+        Some(Tok::Tuple(3)) => {
+            let a = item(env, toks, pool);
+            let b = item(env, toks, pool);
+            (a, b, item(env, toks, pool)).encode(env)
+        }
+        Some(Tok::Tuple(4)) => {
+            let a = item(env, toks, pool);
+            let b = item(env, toks, pool);
+            let c = item(env, toks, pool);
+            (a, b, c, item(env, toks, pool)).encode(env)
+        }
+        Some(Tok::Tuple(n)) => {
+            let items: Vec<Term> = (0..*n).map(|_| item(env, toks, pool)).collect();
+            rustler::types::tuple::make_tuple(env, &items)
+        }
+        // Short lists (list-append transactions and their micro-ops) are
+        // built on the stack, cell by cell: no allocation per list.
+        Some(Tok::List(n)) if *n as usize <= SHORT_LIST => {
+            let n = *n as usize;
+            let empty = Term::list_new_empty(env);
+            let mut items = [empty; SHORT_LIST];
+            for slot in &mut items[..n] {
+                item_into(env, toks, pool, slot);
+            }
+            items[..n]
+                .iter()
+                .rev()
+                .fold(empty, |list, &item| list.list_prepend(item))
+        }
+        Some(Tok::List(n)) => (0..*n)
+            .map(|_| item(env, toks, pool))
+            .collect::<Vec<Term>>()
+            .encode(env),
+        None => atoms::nil().encode(env),
+    }
+}
+
+/// An element of a tuple or list: picks and integers here, without a call
+/// (most elements are), nested tuples and lists by [`op_term`].
+#[inline(always)]
+fn item<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, '_>) -> Term<'a> {
+    match toks.as_slice().first() {
+        Some(Tok::Pick(i)) => {
+            toks.next();
+            pool.get(*i)
+        }
+        Some(Tok::Int(v)) => {
+            toks.next();
+            v.encode(env)
+        }
+        _ => op_term(env, toks, pool),
+    }
+}
+
+/// [`item`] written into `slot` (a nested list or tuple is built straight
+/// into its parent's slot rather than returned and copied).
+#[inline(always)]
+fn item_into<'a>(
+    env: Env<'a>,
+    toks: &mut std::slice::Iter<Tok>,
+    pool: &Pools<'a, '_>,
+    slot: &mut Term<'a>,
+) {
+    match toks.as_slice().first() {
+        Some(Tok::Pick(i)) => {
+            toks.next();
+            *slot = pool.get(*i);
+        }
+        Some(Tok::Int(v)) => {
+            toks.next();
+            *slot = v.encode(env);
+        }
+        _ => op_term_into(env, toks, pool, slot),
+    }
+}
+
+#[inline(never)]
+fn op_term_into<'a>(
+    env: Env<'a>,
+    toks: &mut std::slice::Iter<Tok>,
+    pool: &Pools<'a, '_>,
+    slot: &mut Term<'a>,
+) {
+    *slot = op_term(env, toks, pool);
+}
+
+/// Where ops come from: the terms of a pool (one tuple, or a list of tuples
+/// making up the flat pool, read in place), or bare indices.
+enum Picks<'a> {
+    Terms(Pools<'a, 'static>),
+    Indices,
+}
+
+fn pick_pool(pool: Term) -> NifResult<Picks> {
+    if pool.is_tuple() {
+        Pools::from_tuple(pool)
+            .map(Picks::Terms)
+            .ok_or(rustler::Error::BadArg)
+    } else if pool.is_atom() && pool.decode::<Atom>()? == atoms::nil() {
+        Ok(Picks::Indices)
+    } else {
+        Err(rustler::Error::BadArg)
+    }
+}
+
+impl<'a> Picks<'a> {
+    fn len_or(&self, n: u64) -> u64 {
+        match self {
+            Picks::Terms(terms) => terms.len(),
+            Picks::Indices => n,
+        }
+    }
+
+    /// `ops` as a list; indices were checked against the pool beforehand.
+    fn encode(&self, env: Env<'a>, ops: &[u64]) -> Term<'a> {
+        match self {
+            Picks::Terms(terms) => ops
+                .iter()
+                .map(|&i| terms.get(i))
+                .collect::<Vec<Term>>()
+                .encode(env),
+            Picks::Indices => ops.encode(env),
+        }
+    }
+}
+
+rustler::init!("Elixir.Lockstep.Generator.Native");

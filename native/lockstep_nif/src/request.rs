@@ -1,0 +1,72 @@
+//! What a `run` call is asked for, as Rustler decodes it from the terms
+//! `Lockstep.Generator.Boundary` sends, and the checks that do not need the
+//! plan (tested here, in pure Rust).
+
+use lockstep_engine::MAX_CHUNK;
+
+/// A `run` request:
+///
+/// * `:capacity`: the ops the plan gives before it is done;
+/// * `{:skip, n}`: skip up to `n` ops within a work budget;
+/// * `{:picks, %{k: k, record: r}}`: the next (up to) `k` ops of a tree of
+///   pool picks only, as flat pool indices (the pools are not read); with
+///   `record`, each followed by the top mix's `next_child` after it;
+/// * `{:ops, %{k: k, record: r, tags: t, state: s}}`: the next (up to) `k`
+///   ops; with `tags` (a mix or concat at the top) also which top child
+///   served each; without `state`, no state after them (a fold's last ops).
+#[cfg_attr(not(test), derive(rustler::NifTaggedEnum))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    Capacity,
+    Skip(u64),
+    Picks {
+        k: usize,
+        record: bool,
+    },
+    Ops {
+        k: usize,
+        record: bool,
+        tags: bool,
+        state: bool,
+    },
+}
+
+impl Request {
+    /// The request if it asks for at most `MAX_CHUNK` ops, else the name of
+    /// what is wrong.
+    pub fn checked(self) -> Result<Request, &'static str> {
+        match self {
+            Request::Picks { k, .. } | Request::Ops { k, .. } if k > MAX_CHUNK => Err("op count"),
+            request => Ok(request),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_counts_past_a_chunk_are_refused() {
+        let ops = |k| Request::Ops {
+            k,
+            record: false,
+            tags: false,
+            state: true,
+        };
+        assert_eq!(ops(MAX_CHUNK).checked(), Ok(ops(MAX_CHUNK)));
+        assert_eq!(ops(MAX_CHUNK + 1).checked(), Err("op count"));
+        let picks = |k| Request::Picks { k, record: true };
+        assert_eq!(picks(0).checked(), Ok(picks(0)));
+        assert_eq!(picks(MAX_CHUNK + 1).checked(), Err("op count"));
+    }
+
+    #[test]
+    fn skips_and_capacities_take_any_count() {
+        assert_eq!(
+            Request::Skip(u64::MAX).checked(),
+            Ok(Request::Skip(u64::MAX))
+        );
+        assert_eq!(Request::Capacity.checked(), Ok(Request::Capacity));
+    }
+}
