@@ -20,6 +20,8 @@ defmodule Lockstep.NativeJunkTest do
     table_new_dirty: 1,
     table_live: 1,
     tuple_dirty: 1,
+    call: 1,
+    call_dirty: 1,
     leaf_chunk: 8,
     plan_new: 2,
     plan_new_dirty: 2,
@@ -334,6 +336,41 @@ defmodule Lockstep.NativeJunkTest do
     assert {:ok, table} = Native.table_new_dirty(weights)
     assert Native.table_live(table)
     assert {:ok, _} = Native.table_new(List.duplicate(1, 4096))
+  end
+
+  test "call/1 and call_dirty/1 with junk tags and junk arguments raise ArgumentError" do
+    tags = [
+      :table_new,
+      :table_live,
+      :tuple,
+      :fork_stream,
+      :plan_new,
+      :plan_chunk,
+      :plan_chunk_leaves,
+      :plan_refill,
+      :run,
+      :nope
+    ]
+
+    for _ <- 1..@rounds do
+      term =
+        if chance(0.7),
+          do: List.to_tuple([pick(tags) | for(_ <- 0..Enum.random(0..6)//1, do: junk(2))]),
+          else: junk()
+
+      for nif <- [&Native.call/1, &Native.call_dirty/1] do
+        case call(fn -> nif.(term) end) do
+          {:ok, _answer} -> :ok
+          {:raised, e} -> assert %ArgumentError{} = e
+        end
+      end
+    end
+
+    # A well-formed call answers as the named function does.
+    assert Native.call({:fork_stream, 0, {0, 1}}) == Native.fork_stream(0, {0, 1})
+    assert Native.call({:table_live, make_ref()}) == false
+    assert_raise ArgumentError, fn -> Native.call({:table_new, List.duplicate(1, 5000)}) end
+    assert {:ok, _table} = Native.call_dirty({:table_new, List.duplicate(1, 5000)})
   end
 
   test "tuple_dirty/1: a proper list's tuple, junk raises ArgumentError" do

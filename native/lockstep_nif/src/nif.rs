@@ -42,6 +42,59 @@ fn charge(env: Env, terms: usize) {
     }
 }
 
+/// Every call but the two hot ones (`leaf_chunk`, `run`) comes through
+/// [`call`] (normal scheduler) or [`call_dirty`] (dirty CPU scheduler),
+/// tagged with what it asks for; each variant's arguments are decoded, as
+/// before, by the function it names.
+#[derive(rustler::NifTaggedEnum)]
+enum Call<'a> {
+    TableNew(Term<'a>),
+    TableLive(Term<'a>),
+    Tuple(Term<'a>),
+    ForkStream(Term<'a>, Term<'a>),
+    PlanNew(Term<'a>, Term<'a>),
+    PlanChunk(Term<'a>, Term<'a>, Term<'a>),
+    PlanChunkLeaves(Term<'a>, Term<'a>, Term<'a>),
+    PlanRefill(Term<'a>, Term<'a>, Term<'a>, Term<'a>, Term<'a>),
+    Run(Term<'a>, Term<'a>, Term<'a>),
+}
+
+/// A [`Call`] on a normal scheduler (bounded work; a table of at most
+/// `SMALL_TABLE` weights).
+#[rustler::nif]
+fn call<'a>(env: Env<'a>, what: Term<'a>) -> NifResult<Term<'a>> {
+    dispatch(env, what, false)
+}
+
+/// A [`Call`] on a dirty CPU scheduler: what may take longer than a
+/// normal scheduler may be held (large trees, pools, tables, tuples).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn call_dirty<'a>(env: Env<'a>, what: Term<'a>) -> NifResult<Term<'a>> {
+    dispatch(env, what, true)
+}
+
+fn dispatch<'a>(env: Env<'a>, what: Term<'a>, dirty: bool) -> NifResult<Term<'a>> {
+    let what: Call = what.decode().map_err(|_| rustler::Error::BadArg)?;
+    match what {
+        Call::TableNew(weights) if dirty => table_new_dirty(env, weights),
+        Call::TableNew(weights) => table_new(env, weights),
+        Call::TableLive(table) => Ok(table_live(table).encode(env)),
+        Call::Tuple(list) => tuple_dirty(env, list),
+        Call::ForkStream(parent, key) => {
+            Ok(fork_stream(parent.decode()?, key.decode()?).encode(env))
+        }
+        Call::PlanNew(spec, pool_len) => Ok(new_plan(env, spec, pool_len.decode()?)),
+        Call::PlanChunk(cursor, k, pool) => plan_chunk(env, cursor.decode()?, k.decode()?, pool),
+        Call::PlanChunkLeaves(cursor, k, pools) => {
+            chunk_leaves(env, cursor.decode()?, k.decode()?, pools)
+        }
+        Call::PlanRefill(cursor, at, k, ask, pools) => {
+            refill(env, cursor, at.decode()?, k.decode()?, ask.decode()?, pools)
+        }
+        Call::Run(spec, pools, request) => Ok(run_on(env, spec, pools, request, dirty)),
+    }
+}
+
 /// Decodes a proper list of u64 weights. Rustler's list iterator panics on an
 /// improper list, so properness is checked first (`enif_get_list_length` fails
 /// cleanly on one).
@@ -59,7 +112,6 @@ fn build_table<'a>(env: Env<'a>, weights: Vec<u64>) -> Term<'a> {
 
 /// Alias table for `weights` (at most `SMALL_TABLE` of them): `{:ok, table}` or
 /// `{:error, reason}`.
-#[rustler::nif]
 fn table_new<'a>(env: Env<'a>, weights: Term<'a>) -> NifResult<Term<'a>> {
     let weights = self::weights(weights)?;
     if weights.len() > SMALL_TABLE {
@@ -69,14 +121,12 @@ fn table_new<'a>(env: Env<'a>, weights: Term<'a>) -> NifResult<Term<'a>> {
 }
 
 /// Same as `table_new/1` for any number of weights, on a dirty CPU scheduler.
-#[rustler::nif(schedule = "DirtyCpu")]
 fn table_new_dirty<'a>(env: Env<'a>, weights: Term<'a>) -> NifResult<Term<'a>> {
     Ok(build_table(env, self::weights(weights)?))
 }
 
 /// Stream id of `fork(gen, key)` for a generator on stream `parent`
 /// (`key` is the fork key's `{domain, value}`).
-#[rustler::nif]
 fn fork_stream(parent: u64, key: (u64, u64)) -> u64 {
     lockstep_engine::seed::fork_stream(parent, Seed::new(key.0, key.1))
 }
@@ -84,7 +134,6 @@ fn fork_stream(parent: u64, key: (u64, u64)) -> u64 {
 /// The elements of the proper list `list` as a tuple, on a dirty CPU
 /// scheduler: a pool of millions of ops becomes a tuple without holding a
 /// normal one (`:erlang.list_to_tuple/1` does not yield).
-#[rustler::nif(schedule = "DirtyCpu")]
 fn tuple_dirty<'a>(env: Env<'a>, list: Term<'a>) -> NifResult<Term<'a>> {
     let mut elems = Vec::with_capacity(list.list_length()?);
     elems.extend(list.into_list_iterator()?);
@@ -93,7 +142,6 @@ fn tuple_dirty<'a>(env: Env<'a>, list: Term<'a>) -> NifResult<Term<'a>> {
 
 /// True when `table` is a live table resource of this VM (a table that travelled
 /// through `term_to_binary` into another VM is not, and must be rebuilt).
-#[rustler::nif]
 fn table_live(table: Term) -> bool {
     table.decode::<ResourceArc<Table>>().is_ok()
 }
@@ -144,19 +192,9 @@ fn leaf_chunk<'a>(
 
 /// A cursor over a whole plan (`spec` as built by `Lockstep.Generator.Spec.tree/1`),
 /// whose ops index a pool of `pool_len` ops: `{:ok, cursor}`, `{:error,
-/// :stale_table}` or `{:error, reason}`.
-#[rustler::nif]
-fn plan_new<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
-    new_plan(env, spec, pool_len)
-}
-
-/// `plan_new/2` on a dirty CPU scheduler, for trees so large (thousands of
-/// leaves) that decoding them takes milliseconds.
-#[rustler::nif(schedule = "DirtyCpu")]
-fn plan_new_dirty<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
-    new_plan(env, spec, pool_len)
-}
-
+/// :stale_table}` or `{:error, reason}` (`{:plan_new, spec, pool_len}`;
+/// on a dirty scheduler for trees so large that decoding them takes
+/// milliseconds).
 fn new_plan<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
     let made = spec::decode_plan(spec)
         .and_then(|node| Batch::new(node, pool_len).map_err(spec::SpecError::Engine));
@@ -173,7 +211,6 @@ fn new_plan<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
 /// are served); fewer when the call's work budget is spent (at least one
 /// while the plan has ops), `[]` once the plan is exhausted. Plans with values or zips build their ops
 /// (integers, tuples, lists) here, around terms picked from `pool`.
-#[rustler::nif]
 fn plan_chunk<'a>(
     env: Env<'a>,
     cursor: ResourceArc<Cursor>,
@@ -199,33 +236,6 @@ fn plan_chunk<'a>(
     let (n, toks) = batch.next_tokens(k);
     charge(env, toks.len());
     Ok(ops_list(env, n, toks, terms))
-}
-
-/// `plan_chunk/3` with the pool as a tuple holding each leaf's pool tuple
-/// (depth-first, as `Lockstep.Generator.Spec.tree/1` lists them), each
-/// read only when picked from (O(that pool) once per call), so no flat pool
-/// is built by the caller. Plans with large pools use `plan_chunk/3` with
-/// `nil` (pick-only plans) or the dirty variant below.
-#[rustler::nif]
-fn plan_chunk_leaves<'a>(
-    env: Env<'a>,
-    cursor: ResourceArc<Cursor>,
-    k: usize,
-    pools: Term<'a>,
-) -> NifResult<Term<'a>> {
-    chunk_leaves(env, cursor, k, pools)
-}
-
-/// `plan_chunk_leaves/3` on a dirty CPU scheduler, for plans whose pools are
-/// large (reading a leaf's tuple is O(its size)).
-#[rustler::nif(schedule = "DirtyCpu")]
-fn plan_chunk_leaves_dirty<'a>(
-    env: Env<'a>,
-    cursor: ResourceArc<Cursor>,
-    k: usize,
-    pools: Term<'a>,
-) -> NifResult<Term<'a>> {
-    chunk_leaves(env, cursor, k, pools)
 }
 
 fn chunk_leaves<'a>(
@@ -269,33 +279,9 @@ fn chunk_leaves<'a>(
 /// when the cursor has moved on (another holder of the same generator value
 /// refilled from it) or is not a live cursor of this VM, the answer is
 /// `{:error, :stale}` and the caller rebuilds it from the generator's
-/// fields. `pools` as for `plan_chunk_leaves/3`.
-#[rustler::nif]
-fn plan_refill<'a>(
-    env: Env<'a>,
-    cursor: Term<'a>,
-    at: u64,
-    k: usize,
-    ask: (bool, bool),
-    pools: Term<'a>,
-) -> NifResult<Term<'a>> {
-    refill(env, cursor, at, k, ask, pools)
-}
-
-/// `plan_refill/5` on a dirty CPU scheduler, for plans whose pools are large.
-#[rustler::nif(schedule = "DirtyCpu")]
-fn plan_refill_dirty<'a>(
-    env: Env<'a>,
-    cursor: Term<'a>,
-    at: u64,
-    k: usize,
-    ask: (bool, bool),
-    pools: Term<'a>,
-) -> NifResult<Term<'a>> {
-    refill(env, cursor, at, k, ask, pools)
-}
-
-/// `ask`: `{record, tagged}`.
+/// fields. `pools` as for `plan_chunk_leaves/3`. `ask`: `{record, tagged}`
+/// (`{:plan_refill, cursor, at, k, ask, pools}`; on a dirty scheduler for
+/// plans whose pools are large).
 fn refill<'a>(
     env: Env<'a>,
     cursor: Term<'a>,
@@ -410,14 +396,6 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 #[rustler::nif]
 fn run<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
     run_on(env, spec, pools, request, false)
-}
-
-/// `run/3` on a dirty CPU scheduler, for trees so large (over a few thousand
-/// nodes) that decoding the spec alone takes milliseconds; its skips may
-/// spend more work per call (in proportion to the tree).
-#[rustler::nif(schedule = "DirtyCpu")]
-fn run_dirty<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
-    run_on(env, spec, pools, request, true)
 }
 
 fn run_on<'a>(
