@@ -27,14 +27,26 @@ defmodule Lockstep.Generator.Driver do
   # before it, so the exact state behind a partly used buffer is the
   # children's state advanced by the ops already popped (`settle/1`).
   # Trees of @cursor_leaves leaves or more refill from a cursor instead
-  # (`engine.frontier` is then `%{cursor:, pools:, at:, dirty:, lift:}`):
+  # (`engine.frontier` is then a Lockstep.Generator.Cursor):
   # the children stay as they were when the cursor was made and `pos`
   # counts every op made since, so the same `settle/1` gives the exact
   # state. Supplied children (Lockstep.Generator.Supply) may lag further;
   # `settle/1` writes them back too.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Boundary, Buffer, Filter, Lift, Node, Select, Spec, Supply, Tree}
+
+  alias Lockstep.Generator.{
+    Boundary,
+    Buffer,
+    Cursor,
+    Filter,
+    Lift,
+    Node,
+    Select,
+    Spec,
+    Supply,
+    Tree
+  }
 
   import Bitwise
   require Buffer
@@ -103,7 +115,7 @@ defmodule Lockstep.Generator.Driver do
 
   # A tree refilling from a cursor is one the engine runs: no need to walk
   # it again.
-  def next(%G{engine: %{frontier: %{cursor: _}}} = gen), do: cursor_refill(gen)
+  def next(%G{engine: %{frontier: %Cursor{}}} = gen), do: cursor_refill(gen)
 
   # map and filter call the user's functions: op by op here.
   def next(%G{kind: :map, children: [child]} = gen) do
@@ -219,10 +231,9 @@ defmodule Lockstep.Generator.Driver do
     {cursor, pools, gen} = Boundary.plan(gen, made)
     e = gen.engine
 
-    frontier = %{
-      cursor: cursor,
+    frontier = %Cursor{
+      ref: cursor,
       pools: List.to_tuple(pools),
-      at: 0,
       dirty: Boundary.dirty_refills?(pools),
       lift: Lift.of(gen, mode)
     }
@@ -230,7 +241,7 @@ defmodule Lockstep.Generator.Driver do
     %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
   end
 
-  defp cursor_refill(%G{engine: %{frontier: %{cursor: cursor, at: at} = f}} = gen) do
+  defp cursor_refill(%G{engine: %{frontier: %Cursor{ref: cursor, at: at} = f}} = gen) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
     ask = {record?, match?({:tags, _}, f.lift)}
@@ -257,7 +268,7 @@ defmodule Lockstep.Generator.Driver do
 
   defp cursor_refilled(_gen, []), do: :done
 
-  defp cursor_refilled(%G{engine: %{frontier: %{at: at} = f} = e} = gen, ops) do
+  defp cursor_refilled(%G{engine: %{frontier: %Cursor{at: at} = f} = e} = gen, ops) do
     at = at + if is_integer(gen.next_child), do: div(length(ops), 2), else: length(ops)
     engine = %{e | frontier: %{f | at: at}, refills: e.refills + 1}
     next(%{gen | buf: ops, pos: at, engine: engine})
@@ -458,7 +469,7 @@ defmodule Lockstep.Generator.Driver do
 
   # Writes a finished refill's state into the children (buffer used up).
   defp settle_frontier(%G{engine: %{frontier: nil}} = gen), do: gen
-  defp settle_frontier(%G{engine: %{frontier: %{cursor: _}}} = gen), do: rebase(gen)
+  defp settle_frontier(%G{engine: %{frontier: %Cursor{}}} = gen), do: rebase(gen)
   defp settle_frontier(%G{engine: %{frontier: :final}} = gen), do: rebase(gen)
 
   defp settle_frontier(%G{engine: %{frontier: state} = engine} = gen) do

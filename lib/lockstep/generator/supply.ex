@@ -18,24 +18,30 @@ defmodule Lockstep.Generator.Supply do
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.Tree
 
-  @typedoc """
-  An entry: `ops`, the next ops of the child after `behind` ops, `left`
-  of them; `tail`, the child after them (nil before the first pull);
-  `done` once the child answered :done after them; `error`, what pulling
-  the next one raised. `behind`: ops the engine took from the child since
-  `children` last held its exact state (written out by the driver's
-  materialize, so the hot path never walks a child twice). Only two states
-  of the child are kept: one per op would hold nested lookaheads over and
-  over, which `:erlang.term_to_binary/1` would copy out.
-  """
-  @type entry :: %{
-          ops: [term()],
-          left: non_neg_integer(),
-          tail: G.t() | nil,
-          done: boolean(),
-          error: {atom(), term(), list()} | nil,
-          behind: non_neg_integer()
-        }
+  defmodule Entry do
+    @moduledoc false
+    # What was pulled ahead of one supplied child: `ops`, its next ops after
+    # `behind` ops, `left` of them; `tail`, the child after them (nil before
+    # the first pull); `done` once the child answered :done after them;
+    # `error`, what pulling the next one raised. `behind`: ops the engine
+    # took from the child since `children` last held its exact state
+    # (written out by materialize/2, so the hot path never walks a child
+    # twice). Only two states of the child are kept: one per op would hold
+    # nested lookaheads over and over, which `:erlang.term_to_binary/1`
+    # would copy out.
+    defstruct ops: [], left: 0, tail: nil, done: false, error: nil, behind: 0
+
+    @type t :: %__MODULE__{
+            ops: [term()],
+            left: non_neg_integer(),
+            tail: Lockstep.Generator.t() | nil,
+            done: boolean(),
+            error: {atom(), term(), list()} | nil,
+            behind: non_neg_integer()
+          }
+  end
+
+  @type entry :: Entry.t()
 
   @doc false
   # Tops up every supplied child of `gen` to at least k ops ahead (or all it
@@ -61,7 +67,7 @@ defmodule Lockstep.Generator.Supply do
     %{gen | engine: %{e | ahead: ahead}}
   end
 
-  defp new_entry, do: %{ops: [], left: 0, tail: nil, done: false, error: nil, behind: 0}
+  defp new_entry, do: %Entry{}
 
   defp top_up(_child, %{left: left} = entry, k, _pull) when left >= k, do: entry
   defp top_up(_child, %{done: true} = entry, _k, _pull), do: entry
@@ -90,7 +96,7 @@ defmodule Lockstep.Generator.Supply do
   # A supplied child after the engine took n of its ops: the state kept
   # after the last one pulled when it took them all, else the same child,
   # `behind` n more.
-  @spec take(G.t(), non_neg_integer(), map()) :: {G.t(), map()}
+  @spec take(G.t(), non_neg_integer(), entry()) :: {G.t(), entry()}
   def take(child, 0, entry), do: {child, entry}
 
   def take(_child, n, %{left: n, tail: tail} = entry),
@@ -121,7 +127,7 @@ defmodule Lockstep.Generator.Supply do
   # The engine leaf of an entry, `{spec, pool}`: a cycle over the pulled
   # ops, with one op more when pulling the next raised (the engine serving
   # it is how a call is seen to reach the error).
-  @spec leaf(map()) :: {tuple(), tuple()}
+  @spec leaf(entry()) :: {tuple(), tuple()}
   def leaf(%{ops: ops, left: n, error: error}) do
     pool = if n == 0, do: {nil}, else: List.to_tuple(ops)
     budget = if error == nil, do: n, else: n + 1

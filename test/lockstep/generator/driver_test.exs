@@ -18,16 +18,16 @@ defmodule Lockstep.Generator.DriverTest do
     end
   end
 
-  defp cursor(%G{engine: %{frontier: %{cursor: _} = f}}), do: f
+  defp cursor(%G{engine: %{frontier: %Lockstep.Generator.Cursor{} = f}}), do: f
   defp cursor(_gen), do: nil
 
   test "trees of 32 leaves or more keep one cursor across refills; smaller trees none" do
     {_, g} = advance(G.mix(for i <- 1..40, do: G.random([:a, i], seed: i)), 100)
-    %{cursor: c, at: at} = cursor(g)
+    %{ref: c, at: at} = cursor(g)
     # Refills of 64 then 1,024 ops.
     assert at == 64 + 1024
     {_, g} = advance(g, 1000)
-    assert %{cursor: ^c, at: 2112} = cursor(g)
+    assert %{ref: ^c, at: 2112} = cursor(g)
 
     small = G.mix(for i <- 1..31, do: G.random([:a, :b], seed: i))
     {_, small} = advance(small, 100)
@@ -96,7 +96,7 @@ defmodule Lockstep.Generator.DriverTest do
     assert a == b
     assert head ++ a == Enum.take(reduce_list(g), 3100)
     # The second holder made a cursor of its own.
-    refute cursor(a_gen).cursor == cursor(b_gen).cursor
+    refute cursor(a_gen).ref == cursor(b_gen).ref
     assert walk(a_gen) == walk(b_gen)
   end
 
@@ -104,7 +104,7 @@ defmodule Lockstep.Generator.DriverTest do
     {_, g1} = advance(wide(:random), 500)
     # As after :erlang.term_to_binary/1 into another VM: the reference no
     # longer names a live cursor.
-    foreign = put_in(g1.engine.frontier.cursor, make_ref())
+    foreign = put_in(g1.engine.frontier.ref, make_ref())
     assert walk(foreign, 3000) == walk(g1, 3000)
     roundtrip = g1 |> :erlang.term_to_binary() |> :erlang.binary_to_term()
     assert walk(roundtrip, 3000) == walk(g1, 3000)
