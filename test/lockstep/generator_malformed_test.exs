@@ -76,6 +76,19 @@ defmodule Lockstep.GeneratorMalformedTest do
       end
     end
 
+    # Enum too (Enumerable's reduce, count and slice).
+    for {name, gen} <- malformed(), call <- [&Enum.take(&1, 3), &Enum.at(&1, 5)] do
+      try do
+        call.(gen)
+      rescue
+        e in ArgumentError ->
+          assert e.message =~ "expects a generator, got a malformed", "#{name} Enum"
+
+        e ->
+          flunk("#{name} Enum: #{inspect(e.__struct__)}: #{Exception.message(e)}")
+      end
+    end
+
     # The bare struct fails in all of them.
     for {fun, call} <- calls() do
       assert_raise ArgumentError,
