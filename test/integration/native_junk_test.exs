@@ -251,8 +251,7 @@ defmodule Lockstep.NativeJunkTest do
   # ---------------------------------------------------------------------------
 
   # A run/3 ops request (native/lockstep_nif/src/request.rs).
-  defp ops(k, record, state \\ true),
-    do: {:ops, %{k: k, record: record, tags: false, state: state}}
+  defp ops(k, record, state \\ true), do: {:ops, k, record, false, state}
 
   # Runs `fun`; returns {:ok, result} or {:raised, exception}. Anything other than
   # ArgumentError/ErlangError propagates and fails the test.
@@ -641,7 +640,7 @@ defmodule Lockstep.NativeJunkTest do
             {:skip, Enum.random(0..100_000)},
             :capacity,
             ops(5000, false),
-            {:ops, %{k: 5, record: false, tags: false, state: :no}},
+            {:ops, 5, false, false, :no},
             {:ops, %{k: 5, record: false}},
             {:ops, 5, false},
             {:skip, -1},
@@ -657,9 +656,9 @@ defmodule Lockstep.NativeJunkTest do
           {:ok, {:ok, {ops, state}}} when is_list(ops) ->
             assert valid_spec?
             # Asked without the state: nil, and the ops the state-ful ask gives.
-            with {:ops, %{state: false} = ask} <- request do
+            with {:ops, k, record, tags, false} <- request do
               assert state == nil
-              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, %{ask | state: true}})
+              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, k, record, tags, true})
             end
 
             :ops
@@ -855,7 +854,7 @@ defmodule Lockstep.NativeJunkTest do
       request =
         pick([
           ops(Enum.random(0..300), chance(0.5)),
-          {:picks, %{k: Enum.random(0..300), record: chance(0.5)}},
+          {:picks, Enum.random(0..300), chance(0.5)},
           {:skip, 77},
           :capacity,
           junk(1)

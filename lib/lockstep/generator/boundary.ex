@@ -31,18 +31,17 @@ defmodule Lockstep.Generator.Boundary do
   @type request ::
           :capacity
           | {:skip, non_neg_integer()}
-          | {:ops, %{k: pos_integer(), record: boolean(), tags: boolean(), state: boolean()}}
+          | {:ops, k :: non_neg_integer(), record :: boolean(), tags :: boolean(),
+             state :: boolean()}
 
   @doc false
   # An ops request for up to k ops (`record?`: next_child entries;
   # options `tags:` (false), `state:` (true)).
   @spec ops(non_neg_integer(), boolean(), keyword()) :: request()
   def ops(k, record?, opts \\ [])
-  def ops(k, record?, []), do: {:ops, %{k: k, record: record?, tags: false, state: true}}
-  def ops(k, record?, tags: true), do: {:ops, %{k: k, record: record?, tags: true, state: true}}
-
-  def ops(k, record?, state: false),
-    do: {:ops, %{k: k, record: record?, tags: false, state: false}}
+  def ops(k, record?, []), do: {:ops, k, record?, false, true}
+  def ops(k, record?, tags: true), do: {:ops, k, record?, true, true}
+  def ops(k, record?, state: false), do: {:ops, k, record?, false, false}
 
   @doc false
   # One `run/3` call on `gen`'s tree (see native/lockstep_nif/src/lib.rs,
@@ -119,14 +118,14 @@ defmodule Lockstep.Generator.Boundary do
 
   defp schedule(work), do: if(Scheduler.dirty?(work), do: :dirty, else: :normal)
 
-  defp reads_pools?({:ops, _ask}), do: true
+  defp reads_pools?({:ops, _k, _record, _tags, _state}), do: true
   defp reads_pools?(_request), do: false
 
-  defp untagged?({:ops, %{tags: tags}}), do: not tags
+  defp untagged?({:ops, _k, _record, tags, _state}), do: not tags
   defp untagged?(_request), do: false
 
-  defp run_picks(spec, pools, {:ops, ask}, dirty?) do
-    picks = {:picks, %{k: ask.k, record: ask.record}}
+  defp run_picks(spec, pools, {:ops, k, record, _tags, with_state}, dirty?) do
+    picks = {:picks, k, record}
 
     result =
       if dirty?,
@@ -135,9 +134,9 @@ defmodule Lockstep.Generator.Boundary do
 
     case result do
       {:ok, {picks, state}} ->
-        ops = pick_terms(picks, pick_lookup(pools), ask.record)
+        ops = pick_terms(picks, pick_lookup(pools), record)
         # A request without the state (the last run of a fold) gets none.
-        {:ok, if(ask.state, do: {ops, state}, else: {ops, nil})}
+        {:ok, if(with_state, do: {ops, state}, else: {ops, nil})}
 
       error ->
         error

@@ -559,7 +559,7 @@ defmodule Lockstep.Generator.Driver do
     {request, k} =
       case request do
         {:skip, n} -> {{:skip, min(n, @supply_skip)}, min(n, @supply_skip)}
-        {:ops, %{k: k}} -> {request, k}
+        {:ops, k, _record, _tags, _state} -> {request, k}
       end
 
     gen = Supply.supply(gen, k, &pull/2)
@@ -594,7 +594,7 @@ defmodule Lockstep.Generator.Driver do
   end
 
   defp with_count({:skip, _n}, n), do: {:skip, n}
-  defp with_count({:ops, ask}, k), do: {:ops, %{ask | k: k}}
+  defp with_count({:ops, _k, record, tags, state}, k), do: {:ops, k, record, tags, state}
 
   # Up to k ops of a tree the engine runs (`{:ops, k, record}`, see run/2),
   # with the functions of a lifted mix's map children applied to the ops

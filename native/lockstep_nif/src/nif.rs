@@ -375,7 +375,7 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 ///
 /// generator. `request` is a [`Request`] (decoded by Rustler):
 ///
-/// * `{:ops, %{k:, record:, tags:, state:}}`: the next (up to) `k` ops,
+/// * `{:ops, k, record, tags, state}`: the next (up to) `k` ops,
 ///   fewer once done or when the call's token budget is spent:
 ///   `{:ok, {ops, state}}`; with `record`, each op is followed in the list
 ///   by the top mix's `next_child` after it; with `tags` (a mix or concat at
@@ -383,7 +383,7 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 ///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Lift` applies the
 ///   functions of map children); without `state`, `nil` for the state (a
 ///   fold whose last ops these are has no use for it).
-/// * `{:picks, %{k:, record:}}`: as `:ops` for a tree of pool picks only,
+/// * `{:picks, k, record}`: as `:ops` for a tree of pool picks only,
 ///   with flat pool indices in place of the ops; `pools` is not read.
 /// * `{:skip, n}`: skips up to `n` ops within a work budget:
 ///   `{:ok, {skipped, state}}` (fewer than `n` when done or out of budget).
@@ -441,7 +441,7 @@ fn run_request<'a>(
             let skipped = node.skip(n, &mut Work::new(budget));
             Ok((skipped, state_term(env, &node.state())).encode(env))
         }
-        Request::Picks { k, record } => {
+        Request::Picks(k, record) => {
             // Pick-only trees with large pools: flat pool indices, the pools
             // not read at all (the caller maps them).
             let record = record && node.top_next_child().is_some();
@@ -465,12 +465,7 @@ fn run_request<'a>(
             }
             Ok((out, state_term(env, &node.state())).encode(env))
         }
-        Request::Ops {
-            k,
-            record,
-            tags: tagged,
-            state: with_state,
-        } => {
+        Request::Ops(k, record, tagged, with_state) => {
             // Only a round-robin mix or a concat at the top has a next_child.
             let record = record && node.top_next_child().is_some();
             // Tags: which child of the top mix served each op.
