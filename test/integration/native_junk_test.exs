@@ -30,6 +30,8 @@ defmodule Lockstep.NativeJunkTest do
     plan_chunk_leaves_dirty: 3,
     plan_refill: 5,
     plan_refill_dirty: 5,
+    plan_seek: 2,
+    plan_seek_dirty: 2,
     run_dirty: 3,
     fork_stream: 2,
     run: 3
@@ -347,6 +349,7 @@ defmodule Lockstep.NativeJunkTest do
       :plan_chunk,
       :plan_chunk_leaves,
       :plan_refill,
+      :plan_seek,
       :run,
       :nope
     ]
@@ -837,6 +840,55 @@ defmodule Lockstep.NativeJunkTest do
 
         {:raised, %ArgumentError{}} ->
           refute valid? and cur == cursor and at == 0 and pools == good
+          assert {:raised, %ArgumentError{}} = dirty
+      end
+    end
+  end
+
+  test "plan_seek/2 with junk: a cursor at the position asked, :stale, or an ArgumentError" do
+    leaf = fn n, r -> {:leaf, :cycle, n, {0, 0}, 0, 0, r} end
+    # Round-robin over three cycles (the last one finite: 40 ops in all,
+    # the mix done at op 38).
+    spec = {:mix, :any, 0, :infinity, [leaf.(2, :infinity), leaf.(1, :infinity), leaf.(3, 12)]}
+    good = {{:a, :b}, {:c}, {:d, :e, :f}}
+
+    stream =
+      for j <- 0..37,
+          do: elem(elem(good, rem(j, 3)), rem(div(j, 3), tuple_size(elem(good, rem(j, 3)))))
+
+    for _ <- 1..@rounds do
+      {:ok, cursor} = Native.plan_new(spec, 6)
+      made = Enum.random(0..10)
+      {:ok, _} = Native.plan_refill(cursor, 0, made, {false, false}, good)
+      at = if chance(0.9), do: Enum.random(0..45), else: pick([@max_u64, -1, :x, 1.5])
+      cur = if chance(0.9), do: cursor, else: pick([make_ref(), :cursor, junk(1)])
+      dirty = call(fn -> Native.plan_seek_dirty(cur, at) end)
+
+      case call(fn -> Native.plan_seek(cur, at) end) do
+        {:ok, {:ok, sought}} when cur != cursor ->
+          # Junk holding a live cursor (of another plan).
+          assert live_cursor?(cur) and is_reference(sought)
+
+        {:ok, {:ok, sought}} ->
+          assert at in 0..38
+          # The cursor itself when at or behind it (the dirty twin call,
+          # made first, moved it on already), else one of its own.
+          if at >= made, do: assert(sought == cursor), else: refute(sought == cursor)
+          k = Enum.random(1..50)
+          {:ok, ops} = Native.plan_refill(sought, at, k, {false, false}, good)
+          assert ops == stream |> Enum.drop(at) |> Enum.take(k)
+          assert {:ok, {:ok, _}} = dirty
+
+        {:ok, {:more, _sought}} ->
+          # Past the plan's end: the rest skipped, then stale.
+          assert (cur == cursor or live_cursor?(cur)) and is_integer(at)
+          if cur == cursor, do: assert(at > 38)
+
+        {:ok, {:error, :stale}} ->
+          assert cur != cursor or (is_integer(at) and at > 38)
+
+        {:raised, %ArgumentError{}} ->
+          refute cur == cursor and is_integer(at) and at in 0..@max_u64
           assert {:raised, %ArgumentError{}} = dirty
       end
     end

@@ -198,6 +198,22 @@ defmodule Lockstep.Generator.Boundary do
   end
 
   @doc false
+  # A cursor over the same plan as `cursor`, standing after `at` ops (the
+  # engine's skip from the plan as it was made; no tree described or
+  # decoded), on the scheduler of its refills: `{:ok, cursor}`, or
+  # `{:error, :stale}` when `cursor` is not of this VM.
+  @spec cursor_seek(reference(), non_neg_integer(), boolean()) ::
+          {:ok, reference()} | {:error, :stale}
+  def cursor_seek(cursor, at, dirty?) do
+    seek = if dirty?, do: Native.plan_seek_dirty(cursor, at), else: Native.plan_seek(cursor, at)
+
+    case seek do
+      {:more, cursor} -> cursor_seek(cursor, at, dirty?)
+      answer -> answer
+    end
+  end
+
+  @doc false
   # True when a cursor's refills read its pools on a dirty scheduler.
   @spec dirty_refills?([tuple()]) :: boolean()
   def dirty_refills?(pools), do: Scheduler.dirty?({:tree, pools, :reads_pools})

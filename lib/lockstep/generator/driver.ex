@@ -226,7 +226,9 @@ defmodule Lockstep.Generator.Driver do
   # it was made, `pos` counts the ops it has produced since, so the exact
   # state is still the children advanced by `pos` less the ops buffered
   # (`settle/1`). A cursor that has moved on (another holder of the same
-  # value refilled from it) or is not of this VM is made again from them.
+  # value refilled from it) is replaced by one over the same decoded plan,
+  # moved to `at` by the engine's skip; one not of this VM is made again
+  # from them.
   defp start_cursor(gen, mode, made) do
     {cursor, pools, gen} = Boundary.plan(gen, made)
     e = gen.engine
@@ -241,7 +243,12 @@ defmodule Lockstep.Generator.Driver do
     %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
   end
 
-  defp cursor_refill(%G{engine: %{frontier: %Cursor{ref: cursor, at: at} = f}} = gen) do
+  # (`sought`: :made when the cursor was just sought, and is stale again
+  # only if another process raced for it: then it is made again.)
+  defp cursor_refill(
+         %G{engine: %{frontier: %Cursor{ref: cursor, at: at} = f}} = gen,
+         sought \\ nil
+       ) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
     ask = {record?, match?({:tags, _}, f.lift)}
@@ -249,6 +256,17 @@ defmodule Lockstep.Generator.Driver do
     case Boundary.cursor_refill(cursor, at, k, ask, f.pools, f.dirty) do
       {:ok, {ops, tags}} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, tags, record?))
       {:ok, ops} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, nil, record?))
+      {:error, :stale} when sought == :made -> restart_cursor(gen)
+      {:error, :stale} -> seek_cursor(gen)
+    end
+  end
+
+  # The cursor has moved on (another holder of this value refilled from
+  # it): one of our own over the same decoded plan, at `at`; made again
+  # from the children only when it is not of this VM.
+  defp seek_cursor(%G{engine: %{frontier: %Cursor{ref: cursor, at: at} = f} = e} = gen) do
+    case Boundary.cursor_seek(cursor, at, f.dirty) do
+      {:ok, cursor} -> cursor_refill(%{gen | engine: %{e | frontier: %{f | ref: cursor}}}, :made)
       {:error, :stale} -> restart_cursor(gen)
     end
   end

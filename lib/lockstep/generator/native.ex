@@ -61,6 +61,13 @@ defmodule Lockstep.Generator.Native do
     do: call_dirty({:plan_refill, cursor, at, k, ask, pools})
 
   @doc false
+  # A cursor standing where `cursor`'s plan stands after `at` ops (itself,
+  # or one of its own over the same decoded plan): `{:ok, cursor}`,
+  # `{:more, cursor}` (call again with it) or `{:error, :stale}`.
+  def plan_seek(cursor, at), do: call({:plan_seek, cursor, at})
+  def plan_seek_dirty(cursor, at), do: call_dirty({:plan_seek, cursor, at})
+
+  @doc false
   # run/3 on a dirty scheduler (large trees; larger skip budgets).
   def run_dirty(spec, pools, request), do: call_dirty({:run, spec, pools, request})
 end

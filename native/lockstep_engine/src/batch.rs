@@ -102,7 +102,8 @@ fn append<T>(out: &mut Vec<T>, items: Vec<T>) {
 }
 
 /// A plan being drained chunk by chunk, with its output buffers reused.
-#[derive(Debug)]
+/// A clone is an independent batch at the same position.
+#[derive(Clone, Debug)]
 pub struct Batch {
     node: Node,
     pick_only: bool,
@@ -160,6 +161,16 @@ impl Batch {
         };
         self.produced += n as u64;
         n
+    }
+
+    /// Skips up to `n` ops within `work` (as [`Node::skip`]: fewer when the
+    /// plan is done first or the budget runs out), counted as produced: a
+    /// batch made from a plan and skipped `n` ops stands where one that
+    /// produced those `n` ops stands. Returns how many were skipped.
+    pub fn skip(&mut self, n: u64, work: &mut Work) -> u64 {
+        let k = self.node.skip(n, work);
+        self.produced += k;
+        k
     }
 
     /// The pool indices of the last [`Batch::refill`] of a pick-only plan.
@@ -366,6 +377,53 @@ mod tests {
                 (got_picks, got_toks, got_ncs, got_tags),
                 (picks, toks, ncs, tags)
             );
+        }
+    }
+
+    #[test]
+    fn a_skipped_batch_continues_as_one_that_produced_the_ops() {
+        // Countable (round-robin: skipped arithmetically) and not (a random
+        // mix: skipped by stepping), picks and tokens.
+        let plans = || {
+            let kids = || vec![random(3, Some(40)), cycle(2, Some(25)), random(5, None)];
+            let at = Position {
+                seed: Seed::from_u64(3),
+                stream: 1,
+                pos: 0,
+            };
+            let strategy = Strategy::Random {
+                at,
+                picker: crate::plan::Picker::Uniform,
+            };
+            let values = vec![
+                random(3, None),
+                leaf(LeafKind::integers(1, 9).unwrap(), None),
+            ];
+            vec![
+                Mix::new(kids(), 1, Some(300), Until::All).unwrap(),
+                Mix::with_strategy(kids(), 0, Some(300), Until::All, strategy).unwrap(),
+                Mix::new(values, 0, Some(300), Until::Any).unwrap(),
+            ]
+        };
+        let ops = |batch: &mut Batch, k| {
+            batch.refill(k, Record::default());
+            (batch.picks().to_vec(), batch.toks().to_vec())
+        };
+        for (a, b) in plans().into_iter().zip(plans()) {
+            let mut made = Batch::new(Node::Mix(a), 100).unwrap();
+            ops(&mut made, 70);
+            let expected = ops(&mut made, 50);
+            let mut skipped = Batch::new(Node::Mix(b), 100).unwrap();
+            // A budget that runs out on the way: skips resume.
+            let mut left = 70;
+            while left > 0 {
+                let k = skipped.skip(left, &mut Work::new(8));
+                assert!(k > 0);
+                left -= k;
+            }
+            assert_eq!(skipped.produced(), 70);
+            assert_eq!(ops(&mut skipped, 50), expected);
+            assert_eq!(skipped.produced(), made.produced());
         }
     }
 

@@ -11,7 +11,7 @@ use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 mod atoms {
     rustler::atoms! {
         ok, error, stale_table, nil, ops, picks, skip, capacity, infinity, unknown,
-        produced, next_child, children, stale
+        produced, next_child, children, stale, more
     }
 }
 
@@ -56,6 +56,7 @@ enum Call<'a> {
     PlanChunk(Term<'a>, Term<'a>, Term<'a>),
     PlanChunkLeaves(Term<'a>, Term<'a>, Term<'a>),
     PlanRefill(Term<'a>, Term<'a>, Term<'a>, Term<'a>, Term<'a>),
+    PlanSeek(Term<'a>, Term<'a>),
     Run(Term<'a>, Term<'a>, Term<'a>),
 }
 
@@ -91,6 +92,7 @@ fn dispatch<'a>(env: Env<'a>, what: Term<'a>, dirty: bool) -> NifResult<Term<'a>
         Call::PlanRefill(cursor, at, k, ask, pools) => {
             refill(env, cursor, at.decode()?, k.decode()?, ask.decode()?, pools)
         }
+        Call::PlanSeek(cursor, at) => Ok(seek(env, cursor, at.decode()?, dirty)),
         Call::Run(spec, pools, request) => Ok(run_on(env, spec, pools, request, dirty)),
     }
 }
@@ -196,10 +198,10 @@ fn leaf_chunk<'a>(
 /// on a dirty scheduler for trees so large that decoding them takes
 /// milliseconds).
 fn new_plan<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
-    let made = spec::decode_plan(spec)
-        .and_then(|node| Batch::new(node, pool_len).map_err(spec::SpecError::Engine));
+    let made = spec::decode_plan(spec);
+    let made = made.and_then(|node| Cursor::new(node, pool_len).map_err(spec::SpecError::Engine));
     match made {
-        Ok(batch) => (atoms::ok(), ResourceArc::new(Cursor::new(batch, pool_len))).encode(env),
+        Ok(cursor) => (atoms::ok(), ResourceArc::new(cursor)).encode(env),
         Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
         Err(e) => (atoms::error(), e.to_string()).encode(env),
     }
@@ -341,6 +343,70 @@ fn refill<'a>(
     } else {
         (atoms::ok(), ops).encode(env)
     })
+}
+
+/// A cursor that stands where `cursor`'s plan stands after `at` ops (`at`
+/// at most the ops it has made, as a holder of a generator value whose
+/// cursor has moved on knows it), for `plan_refill`: `cursor` itself when
+/// it is there, else one of its own over the same decoded plan (shared, not
+/// decoded again), moved there by the engine's skip. `{:ok, cursor}`;
+/// `{:more, cursor}` when the call's skip budget ran out first (call again
+/// with that cursor); `{:error, :stale}` when `cursor` is not a live cursor
+/// of this VM (the caller makes one from the generator's fields).
+/// (`{:plan_seek, cursor, at}`; on a dirty scheduler where the refills are.)
+fn seek<'a>(env: Env<'a>, cursor: Term<'a>, at: u64, dirty: bool) -> Term<'a> {
+    let stale = || (atoms::error(), atoms::stale()).encode(env);
+    let Ok(mut cursor) = cursor.decode::<ResourceArc<Cursor>>() else {
+        return stale();
+    };
+    let budget = if dirty {
+        SKIP_WORK.max(DIRTY_SKIP_WORK_PER_NODE * cursor.nodes())
+    } else {
+        SKIP_WORK
+    };
+    let mut work = Work::new(budget);
+    // A cursor not past `at` is moved on in place (no value refills from
+    // a cursor at a position it has not reached); one past it gets a
+    // cursor of its own.
+    let in_place = {
+        let mut batch = cursor.lock();
+        if batch.produced() <= at {
+            Some(skip_to(&mut batch, at, &mut work))
+        } else {
+            None
+        }
+    };
+    let answer = match in_place {
+        Some(answer) => answer,
+        None => {
+            cursor = ResourceArc::new(cursor.restart());
+            skip_to(&mut cursor.lock(), at, &mut work)
+        }
+    };
+    let Some(answer) = answer else {
+        // Done before `at`: not the plan the value was made from.
+        return stale();
+    };
+    if !dirty {
+        let used = budget - work.left();
+        rustler::schedule::consume_timeslice(env, (used * 100 / SKIP_WORK).clamp(1, 100) as i32);
+    }
+    (answer, cursor).encode(env)
+}
+
+/// Skips `batch` on towards op `at` (not past it) within `work`: `:ok` once
+/// there, `:more` when the budget ran out first, `None` when the plan is
+/// done before `at`.
+fn skip_to(batch: &mut Batch, at: u64, work: &mut Work) -> Option<Atom> {
+    let left = at - batch.produced();
+    let skipped = batch.skip(left, work);
+    if skipped == left {
+        Some(atoms::ok())
+    } else if skipped > 0 {
+        Some(atoms::more())
+    } else {
+        None
+    }
 }
 
 /// `n` ops made by `op`, each followed by the top's `next_child` after it

@@ -1,7 +1,8 @@
 //! NIF resources. Both are caches that the Elixir side can rebuild from plain
-//! struct fields: a `Table` from a generator's weights, a `Cursor` from its plan.
+//! struct fields: a `Table` from a generator's weights, a `Cursor` from its plan
+//! (its children as they were, and the ops made since).
 
-use lockstep_engine::{AliasTable, Batch};
+use lockstep_engine::{AliasTable, Batch, EngineError, Node};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A built alias table, shared by every generator value derived from one
@@ -21,38 +22,75 @@ impl Table {
     }
 }
 
-/// A plan being drained by one `each/2` or `reduce/3` call.
-pub struct Cursor {
-    batch: Mutex<Batch>,
+/// A decoded plan as it stood when it was made: immutable, shared (through
+/// `Arc`) by every cursor made from it, so that a holder of a generator value
+/// whose cursor has moved on gets a cursor of its own from the plan
+/// (a clone and a skip: [`Cursor::seek`]) rather than describing and
+/// decoding the whole tree again.
+struct Plan {
+    start: Batch,
     pool_len: u64,
+    /// Nodes in the plan (how much work a skip of it may spend).
+    nodes: u64,
     /// One past each leaf's last flat-pool index (depth-first), to find the
     /// leaf pool of a flat index when pools come as a tuple of tuples.
     leaf_ends: Vec<u64>,
+}
+
+/// A position in a plan: drained by one `each/2` or `reduce/3` call, or
+/// refilling next/1's buffer (where it is only a cache: the generator's
+/// fields define the stream).
+pub struct Cursor {
+    plan: Arc<Plan>,
+    batch: Mutex<Batch>,
 }
 
 #[rustler::resource_impl]
 impl rustler::Resource for Cursor {}
 
 impl Cursor {
-    pub fn new(batch: Batch, pool_len: u64) -> Self {
-        Cursor {
-            leaf_ends: batch.leaf_ends(),
-            batch: Mutex::new(batch),
+    /// A cursor at the start of the plan `node` (its flat-pool indices below
+    /// `pool_len`).
+    pub fn new(node: Node, pool_len: u64) -> Result<Self, EngineError> {
+        let nodes = node.nodes();
+        let batch = Batch::new(node, pool_len)?;
+        let plan = Plan {
+            start: batch.clone(),
+            nodes,
             pool_len,
+            leaf_ends: batch.leaf_ends(),
+        };
+        Ok(Cursor {
+            plan: Arc::new(plan),
+            batch: Mutex::new(batch),
+        })
+    }
+
+    /// A cursor of its own over the same plan, at the start (skip it with
+    /// [`Cursor::lock`] and `Batch::skip`).
+    pub fn restart(&self) -> Self {
+        Cursor {
+            plan: Arc::clone(&self.plan),
+            batch: Mutex::new(self.plan.start.clone()),
         }
     }
 
     pub fn leaf_ends(&self) -> &[u64] {
-        &self.leaf_ends
+        &self.plan.leaf_ends
     }
 
     pub fn pool_len(&self) -> u64 {
-        self.pool_len
+        self.plan.pool_len
+    }
+
+    pub fn nodes(&self) -> u64 {
+        self.plan.nodes
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Batch> {
-        // A panic cannot leave a batch half-written in a way that matters: the
-        // cursor belongs to one each/reduce call, which fails with it.
+        // A panic cannot leave a batch half-written in a way that matters: a
+        // fold's cursor fails with its call; a refill cursor is a cache whose
+        // holders check its position before every refill.
         self.batch.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -88,7 +88,7 @@ defmodule Lockstep.Generator.DriverTest do
     assert_raise RuntimeError, "boom", fn -> walk(g) end
   end
 
-  test "two holders of the same value get the same ops (the second rebuilds the cursor)" do
+  test "two holders of the same value get the same ops (the second has a cursor of its own)" do
     g = wide()
     {head, g1} = advance(g, 100)
     {a, a_gen} = advance(g1, 3000)
@@ -98,6 +98,85 @@ defmodule Lockstep.Generator.DriverTest do
     # The second holder made a cursor of its own.
     refute cursor(a_gen).ref == cursor(b_gen).ref
     assert walk(a_gen) == walk(b_gen)
+  end
+
+  # What `fun` calls, run in a process of its own (traced; no other process
+  # is): `{its result, [{module, function, arity}]}`.
+  defp calls_made(mfas, fun) do
+    for mfa <- mfas, do: :erlang.trace_pattern(mfa, true, [:local])
+    parent = self()
+
+    pid =
+      spawn(fn ->
+        receive do
+          :go -> send(parent, {:result, self(), fun.()})
+        end
+      end)
+
+    :erlang.trace(pid, true, [:call, {:tracer, self()}])
+    send(pid, :go)
+    result = receive do: ({:result, ^pid, result} -> result)
+    ref = :erlang.trace_delivered(pid)
+    receive do: ({:trace_delivered, ^pid, ^ref} -> :ok)
+    for mfa <- mfas, do: :erlang.trace_pattern(mfa, false, [:local])
+    {result, traced_calls(pid, [])}
+  end
+
+  defp traced_calls(pid, acc) do
+    receive do
+      {:trace, ^pid, :call, {m, f, args}} -> traced_calls(pid, [{m, f, length(args)} | acc])
+    after
+      0 -> Enum.reverse(acc)
+    end
+  end
+
+  @rebuild [
+    {Lockstep.Generator.Spec, :tree, 1},
+    {Lockstep.Generator.Native, :plan_new, 2},
+    {Lockstep.Generator.Native, :plan_new_dirty, 2}
+  ]
+  @seek [
+    {Lockstep.Generator.Native, :plan_seek, 2},
+    {Lockstep.Generator.Native, :plan_seek_dirty, 2}
+  ]
+
+  test "a holder of a value whose cursor moved on seeks the decoded plan: no tree described or decoded" do
+    shapes = [
+      # A round-robin mix (skipped arithmetically), a random one (skipped by
+      # stepping), maps (tagged ops), and one wide enough for dirty refills.
+      {G.mix(for i <- 1..40, do: G.random([:a, :b, {:w, i}], seed: i)), 100, 3000},
+      {G.mix(for(i <- 1..40, do: G.cycle([i, -i])), strategy: :random, seed: 9), 1100, 2000},
+      {G.mix(for(i <- 1..36, do: G.map(G.random([:a, :b], seed: i), &{i, &1}))), 70, 2000},
+      {G.mix(for i <- 1..2100, do: G.random([:a, {:w, i}], seed: i)), 5000, 2100}
+    ]
+
+    for {g, n, more} <- shapes do
+      {head, g1} = advance(g, n)
+      # The owner moves the cursor on...
+      {a, _} = advance(g1, more)
+      # ...so another holder of g1 finds it past its position.
+      {{b, b_gen}, calls} = calls_made(@rebuild ++ @seek, fn -> advance(g1, more) end)
+      assert b == a
+      assert head ++ b == reduce_list(G.take(g, n + more))
+      assert [{_, seek, 2}] = calls
+      assert seek in [:plan_seek, :plan_seek_dirty]
+      refute cursor(b_gen).ref == cursor(g1).ref
+      # Its own cursor, which the owner's refills do not move.
+      {_, _} = advance(g1, more)
+      assert walk(b_gen, 1500) == walk(G.drop(g, n + more), 1500)
+    end
+  end
+
+  test "seeking far into a plan skipped op by op takes several bounded calls" do
+    g = G.mix(for(i <- 1..40, do: G.cycle([i, -i])), strategy: :random, seed: 9)
+    {_, g1} = advance(g, 150_000)
+    # Past g1's buffer: a refill.
+    {a, _} = advance(g1, 2000)
+    {{b, _}, calls} = calls_made(@rebuild ++ @seek, fn -> advance(g1, 2000) end)
+    assert b == a
+    assert a == walk(G.drop(g, 150_000), 2000)
+    assert length(calls) > 1
+    assert Enum.all?(calls, &(&1 in @seek))
   end
 
   test "a value whose cursor is not of this VM continues identically" do

@@ -1,0 +1,100 @@
+# Sharing a mid-stream value of a wide tree: what next/1 costs its owner,
+# a holder of the same value whose cursor has moved on, and 200 processes
+# holding it at once, while a probe times a trivial dirty NIF call and a
+# 1 ms sleep in other processes.
+#
+#   mix run bench/shared_wide.exs [leaves] [ops per holder] [holders]
+#
+# Defaults: a mix of 100,000 seeded random leaves, 4,096 ops per holder, 200
+# holders. The owner's per-op cost is measured after its first next/1 (which
+# builds the plan); a holder's includes everything it does, its first refill
+# too. "cpu/op" for the 200 is their wall time times the schedulers, over
+# all their ops.
+alias Lockstep.Generator, as: G
+alias Lockstep.Generator.Native
+
+defmodule SharedWide do
+  def pull(gen, 0), do: gen
+
+  def pull(gen, n) do
+    {_op, gen} = G.next(gen)
+    pull(gen, n - 1)
+  end
+
+  def us(f) do
+    {t, v} = :timer.tc(f)
+    {t, v}
+  end
+
+  # Worst time of a trivial dirty NIF call, called every ms until told to stop.
+  def dirty_probe(parent, worst \\ 0) do
+    receive do
+      :stop -> send(parent, {:dirty, worst})
+    after
+      1 ->
+        {t, _} = :timer.tc(fn -> Native.call_dirty({:fork_stream, 1, {2, 3}}) end)
+        dirty_probe(parent, max(worst, t))
+    end
+  end
+
+  # Worst lateness of a 1 ms sleep (the one in progress when stopped counts).
+  def sleeper(parent, worst \\ 0) do
+    t0 = System.monotonic_time(:microsecond)
+
+    receive do
+      :stop ->
+        late = System.monotonic_time(:microsecond) - t0 - 1000
+        send(parent, {:sleep, max(worst, late)})
+    after
+      1 ->
+        late = System.monotonic_time(:microsecond) - t0 - 1000
+        sleeper(parent, max(worst, late))
+    end
+  end
+end
+
+[leaves, n, holders] =
+  case System.argv() do
+    [] -> [100_000, 4096, 200]
+    args -> Enum.map(args, &String.to_integer/1) ++ Enum.drop([100_000, 4096, 200], length(args))
+  end
+
+gen = G.mix(for i <- 1..leaves, do: G.random([i, -i, {:w, i}], seed: i))
+{first, {_op, owner}} = SharedWide.us(fn -> G.next(gen) end)
+# A mid-stream value: some ops into its second refill.
+shared = SharedWide.pull(owner, 100)
+
+# The owner goes on from it (its cursor is its own)...
+{t_owner, _} = SharedWide.us(fn -> SharedWide.pull(shared, n) end)
+# ...so the same value in another hand finds the cursor moved on.
+{t_holder, _} = SharedWide.us(fn -> SharedWide.pull(shared, n) end)
+
+IO.puts("mix of #{leaves} leaves, #{n} ops per holder, #{holders} holders")
+IO.puts("first next/1: #{Float.round(first / 1000, 1)} ms")
+IO.puts("owner:  #{Float.round(t_owner / n, 2)} us/op")
+IO.puts("holder: #{Float.round(t_holder / n, 2)} us/op")
+
+parent = self()
+probe = spawn(fn -> SharedWide.dirty_probe(parent) end)
+sleeper = spawn(fn -> SharedWide.sleeper(parent) end)
+Process.sleep(20)
+
+{t_all, _} =
+  SharedWide.us(fn ->
+    1..holders
+    |> Enum.map(fn _ -> Task.async(fn -> SharedWide.pull(shared, n) end) end)
+    |> Task.await_many(:infinity)
+  end)
+
+send(probe, :stop)
+send(sleeper, :stop)
+dirty = receive do: ({:dirty, w} -> w)
+sleep = receive do: ({:sleep, w} -> w)
+cores = :erlang.system_info(:schedulers_online)
+
+IO.puts(
+  "#{holders} holders: #{Float.round(t_all / 1_000_000, 2)} s total, " <>
+    "#{Float.round(t_all * cores / (holders * n), 2)} cpu us/op; " <>
+    "dirty call worst #{Float.round(dirty / 1000, 1)} ms; " <>
+    "1 ms sleep worst late #{Float.round(sleep / 1000, 1)} ms"
+)
