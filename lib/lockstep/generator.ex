@@ -188,7 +188,8 @@ defmodule Lockstep.Generator do
     * `kind` — `:random`, `:cycle`, `:weighted` or `:mix` for the documented
       constructors; the added ones use `:concat`, `:zip`, `:map`, `:filter`,
       `:integers`, `:zipf`, `:counter`, the workloads `:register`, `:bank`
-      and `:list_append`; `select/2` makes `:select`.
+      and `:list_append`; `select/2` makes `:select`, `independent/2`
+      `:independent`.
     * `ops` — the pool of ops as given (for `:weighted`, the ops without their
       weights); `nil` for `:mix`.
     * `weights` — the integer weights, in the order of `ops` (`:weighted` only).
@@ -230,7 +231,8 @@ defmodule Lockstep.Generator do
             | :register
             | :bank
             | :list_append
-            | :select,
+            | :select
+            | :independent,
           next_child: non_neg_integer() | nil,
           ops: [any()] | nil,
           remaining: non_neg_integer() | :infinity,
@@ -829,6 +831,9 @@ defmodule Lockstep.Generator do
 
   """
   @spec fork(t(), term()) :: t()
+  def fork(%__MODULE__{kind: :independent} = gen, key),
+    do: Lockstep.Generator.Independent.fork(gen, key, &fork/2)
+
   def fork(%__MODULE__{children: nil} = gen, key) do
     %{gen | engine: fork_engine(gen.engine, key), buf: [], pos: Node.position(gen)}
   rescue
@@ -897,6 +902,9 @@ defmodule Lockstep.Generator do
 
   """
   @spec split(t(), non_neg_integer()) :: [t()]
+  def split(%__MODULE__{kind: :independent} = gen, n) when is_integer(n) and n >= 0,
+    do: Lockstep.Generator.Independent.split(gen, n)
+
   def split(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 and n <= @max_split do
     for k <- 0..(n - 1)//1, do: gen |> fork(k) |> Unique.spread(n, k)
   rescue
@@ -914,6 +922,76 @@ defmodule Lockstep.Generator do
 
   def split(other, _n),
     do: raise(ArgumentError, "split/2 expects a generator, got: #{inspect(other)}")
+
+  @doc """
+  Independent keys (as Jepsen's `jepsen.independent`): a workload spread
+  over many keys, so that each key's sub-history is short enough for a
+  linearizability checker on its own
+  (`Lockstep.Generator.Independent.subhistories/1` splits a history back).
+
+  Ops are `%Lockstep.Generator.Keyed{key: k, op: op}`; key `k`'s ops are
+  those of `fork(template, k)`, from the template's position. Options:
+
+    * `keys:` a non-empty list or range of distinct keys, or `:infinity`
+      (default: `0, 1, 2, …`); when a list runs out, the workers are done;
+    * `per_key:` ops on each key in total, over all the workers that share
+      it (default 20; at most the template's length);
+    * `concurrency:` workers per key (default 1);
+    * `final:` ops each worker of a key issues after its share (for example
+      `[:read]`; default `[]`);
+    * `seed:` the template's seed, if given (seed the template itself).
+
+  Without `split/2` one worker takes every key in order: the `per_key` ops
+  of key 0, its `final` ops, then key 1, …. `split(gen, w)` (`w` a positive
+  multiple of `concurrency` `c`; otherwise an `ArgumentError` naming both)
+  puts the workers in `G = w / c` groups of `c`: worker `i` is member
+  `rem(i, c)` of group `div(i, c)`; group `g` works on the keys at
+  positions `g, g + G, …` one after the other; member `j` takes the ops at
+  positions `j, j + c, …` below `per_key` of each key, then the `final`
+  ops. Every key's ops number exactly `per_key + c · length(final)`.
+
+  Op `i` of a worker is arithmetic on `i` and one op of a forked template,
+  so `drop/2` is O(1) and the engine runs it (docs/STREAM.md, "Independent
+  keys"). The template must be one the engine runs natively: seeded leaves,
+  workloads, and mixes, concats, zips and takes of them; a template with a
+  `map/2`, `filter/3` or `select/2` is an `ArgumentError`. `only_keys/2`
+  restricts a workload to some keys; `shrink/3` removes whole keys first.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> alias Lockstep.Generator.{Keyed, Workloads}
+      iex> gen = G.independent(Workloads.register(seed: 1), keys: [:a, :b], per_key: 2)
+      iex> Enum.map(gen, & &1.key)
+      [:a, :a, :b, :b]
+      iex> [w0, w1] = G.split(gen, 2)
+      iex> {Enum.count(w0), Enum.count(w1)}
+      {2, 2}
+      iex> %Keyed{key: :b} = hd(Enum.to_list(w1))
+      iex> G.split(G.independent(G.counter(0), concurrency: 3), 4)
+      ** (ArgumentError) split/2 of an independent workload expects the workers (4) to be a positive multiple of its concurrency (3)
+
+  """
+  @spec independent(t(), keyword()) :: t()
+  def independent(template, opts \\ []), do: Lockstep.Generator.Independent.new(template, opts)
+
+  @doc """
+  The ops of an independent workload's worker (`independent/2`, `split/2`)
+  on those of its keys that are in `keys`, from its first op: its other
+  keys' ops are not computed. The ops on each kept key are the same as in
+  the whole workload.
+
+  ## Examples
+
+      iex> alias Lockstep.Generator, as: G
+      iex> gen = G.independent(G.random([:x, :y], seed: 3), keys: 0..9, per_key: 3)
+      iex> only = G.only_keys(gen, [7, 2])
+      iex> Enum.to_list(only) == Enum.filter(gen, &(&1.key in [2, 7]))
+      true
+
+  """
+  @spec only_keys(t(), [term()]) :: t()
+  def only_keys(gen, keys), do: Lockstep.Generator.Independent.only_keys(gen, keys)
 
   @doc """
   Skips `n` ops: the same as calling `next/1` `n` times (stopping at `:done`),

@@ -241,6 +241,16 @@ defmodule Lockstep.Generator.Boundary do
     end
   end
 
+  # An independent workload: its template (any native tree) in one call.
+  # (A stale table in its template is rebuilt and the call made again.)
+  def leaf_ops(%G{kind: :independent} = gen, pos, k) do
+    case nif(gen, {:run, ops(k, false), Spec.independent(gen, pos, k)}) do
+      {:ok, {ops, n}} -> {ops, n, gen}
+      {:error, :stale_table} -> leaf_ops(Tables.rebuild(gen), pos, k)
+      {:error, reason} -> invalid!(reason)
+    end
+  end
+
   def leaf_ops(gen, pos, k) do
     {ops, n} = value_ops(gen, pos, k)
     {ops, n, gen}

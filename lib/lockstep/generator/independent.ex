@@ -10,7 +10,222 @@ defmodule Lockstep.Generator.Independent do
   `{key, value}`. `subhistories/1` splits the recorded history back by key.
   """
 
+  alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.{Driver, Options, Seed, Tree}
+
   @types [:invoke, :ok, :fail, :info]
+  @max_u64 Bitwise.bsl(1, 64) - 1
+
+  @doc false
+  # independent/2 (see Lockstep.Generator.independent/2): one worker that
+  # takes every key in order.
+  @spec new(G.t(), keyword()) :: G.t()
+  def new(%G{} = template, opts) do
+    fun = "independent/2"
+    opts = Options.keyword!(opts, [:keys, :per_key, :concurrency, :final, :seed], fun)
+    template = template!(template, Keyword.get(opts, :seed))
+    keys = keys!(Keyword.get(opts, :keys, :infinity))
+    per_key = Options.int!(opts, :per_key, 20, 0..@max_u64, fun)
+    c = Options.int!(opts, :concurrency, 1, 1..65_536, fun)
+    final = final!(Keyword.get(opts, :final, []))
+    per_key!(template, per_key)
+
+    engine = %{
+      template: template,
+      keys: keys,
+      fork_keys: fork_keys(keys),
+      key_pool: key_pool(keys),
+      per_key: per_key,
+      concurrency: c,
+      final: final,
+      final_pool: List.to_tuple(final),
+      lanes: 1,
+      groups: 1,
+      group: 0,
+      member: 0
+    }
+
+    %{%G{kind: nil} | kind: :independent, seed: template.seed, engine: engine}
+    |> with_total()
+  end
+
+  def new(template, _opts) do
+    raise ArgumentError,
+          "independent/2 expects a generator as its template, got: #{inspect(template)}"
+  end
+
+  defp template!(template, seed) do
+    template = G.compact(template)
+
+    unless Tree.native?(template) do
+      raise ArgumentError,
+            "independent/2 expects a template the engine runs natively (seeded leaves, " <>
+              "workloads, and mixes, concats, zips and takes of them; no map, filter or " <>
+              "select), got: #{inspect(template)}"
+    end
+
+    # seed: re-seeds nothing; it is checked and kept as the workload's seed.
+    if seed != nil and seed != template.seed do
+      raise ArgumentError,
+            "independent/2: seed: #{inspect(seed)} differs from the template's seed " <>
+              "#{inspect(template.seed)}; seed the template itself"
+    end
+
+    template
+  end
+
+  defp keys!(:infinity), do: :infinity
+
+  defp keys!(%Range{} = range) do
+    if Enum.empty?(range), do: bad_keys!(range)
+    Enum.to_list(range)
+  end
+
+  defp keys!([_ | _] = keys) do
+    if length(Enum.uniq(keys)) != length(keys), do: bad_keys!(keys)
+    keys
+  end
+
+  defp keys!(other), do: bad_keys!(other)
+
+  defp bad_keys!(keys) do
+    raise ArgumentError,
+          "independent/2 expects keys: to be :infinity or a non-empty list or range of " <>
+            "distinct keys, got: #{inspect(keys, limit: 10)}"
+  end
+
+  defp final!(final) when is_list(final) do
+    if Enum.all?(final, &(not match?(%G{}, &1))), do: final, else: bad_final!(final)
+  rescue
+    Protocol.UndefinedError -> bad_final!(final)
+  end
+
+  defp final!(final), do: bad_final!(final)
+
+  defp bad_final!(final) do
+    raise ArgumentError,
+          "independent/2 expects final: to be a list of ops, got: #{inspect(final, limit: 10)}"
+  end
+
+  defp per_key!(template, per_key) do
+    case Driver.capacity(template) do
+      n when is_integer(n) and n < per_key ->
+        raise ArgumentError,
+              "independent/2: per_key: #{per_key} is more than the template's #{n} ops"
+
+      _ ->
+        :ok
+    end
+  end
+
+  defp fork_keys(:infinity), do: :naturals
+  defp fork_keys(keys), do: Enum.map(keys, &Seed.key/1)
+
+  defp key_pool(:infinity), do: {}
+  defp key_pool(keys), do: List.to_tuple(keys)
+
+  # Ops of one worker on one key: its share of per_key, then the finals.
+  @doc false
+  @spec per_slot(map()) :: non_neg_integer()
+  def per_slot(%{per_key: p, lanes: c, member: j, final: final}) do
+    shares = if j < p, do: div(p - j + c - 1, c), else: 0
+    shares + length(final)
+  end
+
+  # remaining: every op of the worker's keys.
+  defp with_total(%G{engine: e} = gen) do
+    total =
+      case {e.keys, per_slot(e)} do
+        {_, 0} -> 0
+        {:infinity, _} -> :infinity
+        {keys, l} -> slots(length(keys), e.groups, e.group) * l
+      end
+
+    %{gen | remaining: total, pos: 0, buf: []}
+  end
+
+  defp slots(n, groups, group) when group < n, do: div(n - group + groups - 1, groups)
+  defp slots(_n, _groups, _group), do: 0
+
+  @doc false
+  # split/2 of an independent workload: workers in groups of `concurrency`.
+  @spec split(G.t(), non_neg_integer()) :: [G.t()]
+  def split(%G{engine: %{concurrency: c} = e} = gen, w) do
+    cond do
+      e.groups != 1 or e.lanes != 1 or Lockstep.Generator.Node.position(gen) != 0 ->
+        raise ArgumentError,
+              "split/2 of an independent workload expects it unsplit and at its first op, " <>
+                "got: #{inspect(gen)}"
+
+      rem(w, c) != 0 or w == 0 ->
+        raise ArgumentError,
+              "split/2 of an independent workload expects the workers (#{w}) to be a " <>
+                "positive multiple of its concurrency (#{c})"
+
+      true ->
+        groups = div(w, c)
+
+        for i <- 0..(w - 1) do
+          engine = %{e | lanes: c, groups: groups, group: div(i, c), member: rem(i, c)}
+          with_total(%{gen | engine: engine})
+        end
+    end
+  end
+
+  @doc false
+  # fork/2: the template forked (every key's stream moves with it).
+  @spec fork(G.t(), term(), (G.t(), term() -> G.t())) :: G.t()
+  def fork(%G{engine: e} = gen, key, fork) do
+    pos = Lockstep.Generator.Node.position(gen)
+    %{gen | engine: %{e | template: fork.(e.template, key)}, buf: [], pos: pos}
+  end
+
+  @doc false
+  # only_keys/2: the worker's ops on those of its keys that are in `keys`,
+  # from its first op.
+  @spec only_keys(G.t(), [term()]) :: G.t()
+  def only_keys(%G{kind: :independent, engine: e} = gen, keys) when is_list(keys) do
+    wanted = MapSet.new(keys)
+
+    mine =
+      case e.keys do
+        :infinity ->
+          keys
+          |> Enum.filter(&(is_integer(&1) and &1 >= 0 and rem(&1 - e.group, e.groups) == 0))
+          |> Enum.sort()
+          |> Enum.uniq()
+
+        all ->
+          all |> Enum.drop(e.group) |> Enum.take_every(e.groups) |> Enum.filter(&(&1 in wanted))
+      end
+
+    case mine do
+      [] ->
+        %{gen | remaining: 0, pos: 0, buf: []}
+
+      mine ->
+        engine = %{
+          e
+          | keys: mine,
+            fork_keys: fork_keys(mine),
+            key_pool: key_pool(mine),
+            groups: 1,
+            group: 0
+        }
+
+        with_total(%{gen | engine: engine})
+    end
+  end
+
+  def only_keys(%G{kind: :independent}, keys) do
+    raise ArgumentError, "only_keys/2 expects keys to be a list, got: #{inspect(keys, limit: 10)}"
+  end
+
+  def only_keys(gen, _keys) do
+    raise ArgumentError,
+          "only_keys/2 expects an independent workload (independent/2), got: " <>
+            inspect(gen, limit: 10)
+  end
 
   @doc """
   Splits a recorded history by key: `%{key => events}`.

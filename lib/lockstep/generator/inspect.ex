@@ -31,6 +31,31 @@ defimpl Inspect, for: Lockstep.Generator do
     ])
   end
 
+  # independent/2: its options (as given), its share after split/2, the
+  # template.
+  def inspect(%{kind: :independent, engine: e} = gen, opts) do
+    child_opts = %{opts | custom_options: Keyword.put(opts.custom_options, :lockstep_child, true)}
+    lopts = %{opts | charlists: :as_lists}
+
+    share =
+      if e.groups == 1 and e.lanes == 1,
+        do: "",
+        else: " group: #{e.group} of #{e.groups} member: #{e.member}"
+
+    concat([
+      "#Lockstep.Generator<independent keys: ",
+      keys_doc(e.keys, lopts),
+      " per_key: #{e.per_key} concurrency: #{e.concurrency}",
+      if(e.final == [], do: "", else: concat([" final: ", to_doc(e.final, lopts)])),
+      share,
+      " at: #{Node.position(gen)}",
+      remaining(gen, opts),
+      " template: ",
+      @protocol.inspect(e.template, child_opts),
+      ">"
+    ])
+  end
+
   def inspect(%{kind: :cycle} = gen, opts) do
     "#Lockstep.Generator<cycle ops: #{length(gen.ops)} at: #{Node.position(gen)}" <>
       remaining(gen, opts) <> ">"
@@ -103,6 +128,10 @@ defimpl Inspect, for: Lockstep.Generator do
   end
 
   defp composite(_gen, _opts), do: ""
+
+  defp keys_doc(:infinity, _opts), do: "infinity"
+  defp keys_doc(keys, opts) when length(keys) <= 8, do: to_doc(keys, opts)
+  defp keys_doc(keys, opts), do: concat(["#{length(keys)} keys from ", to_doc(hd(keys), opts)])
 
   defp until_doc(:all), do: " until: all"
   defp until_doc(:any), do: ""

@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.Recipe do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Driver
+  alias Lockstep.Generator.{Driver, Node}
 
   @default_max_rejections 1_000_000
 
@@ -70,7 +70,7 @@ defmodule Lockstep.Generator.Recipe do
   #   plan :: {call, args, opts, steps}
   #   call :: :random | :cycle | :weighted | :integers | :zipf | :counter
   #         | :register | :bank | :list_append      (Workloads)
-  #         | :mix | :concat | :zip | :map | :filter | :select
+  #         | :mix | :concat | :zip | :map | :filter | :select | :independent
   #   args :: by call: [ops] (random, cycle), [weighted_ops], [lo, hi]
   #           (integers), [n] (zipf), [start] (counter), [] (workloads),
   #           [[plan]] (mix, concat, zip), [plan, {mod, fun, 1}] (map,
@@ -262,6 +262,27 @@ defmodule Lockstep.Generator.Recipe do
   # A plan of one generator. `strip` is the fork path (newest first) that
   # an enclosing random mix's own `fork/2` calls give every node below it:
   # written once, after that mix, and left out below.
+  # independent/2: the template's plan, the options as given, the worker's
+  # place (split), position and budget.
+  defp plan(%G{kind: :independent, engine: e} = gen, strip) do
+    keys = if e.keys == :infinity, do: [], else: [keys: e.keys]
+    final = if e.final == [], do: [], else: [final: e.final]
+    opts = keys ++ [per_key: e.per_key, concurrency: e.concurrency] ++ final
+    Enum.each(opts, &literal!/1)
+
+    split =
+      if e.groups == 1 and e.lanes == 1,
+        do: [],
+        else: [{:split, e.groups * e.lanes, e.group * e.lanes + e.member}]
+
+    at = G.__position__(gen)
+    natural = Lockstep.Generator.Independent.new(e.template, opts)
+    natural = if split == [], do: natural, else: build_step(hd(split), natural)
+    taken = if gen.remaining == Node.sub(natural.remaining, at), do: [], else: take_step(gen.remaining)
+
+    {:independent, [plan(e.template, strip)], opts, split ++ at_step(:drop, at) ++ taken}
+  end
+
   defp plan(%G{children: nil} = gen, strip) do
     node = describe(gen)
     {call, args, opts} = node.args
@@ -407,6 +428,7 @@ defmodule Lockstep.Generator.Recipe do
     do: [expr(plan), inspect(Function.capture(m, f, 1))]
 
   defp args_source(:select, [plan, indices]), do: [expr(plan), term(indices)]
+  defp args_source(:independent, [plan]), do: [expr(plan)]
   defp args_source(_call, args), do: Enum.map(args, &term/1)
 
   defp step_source({:fork, key}, source), do: "#{source} |> G.fork(#{term(key)})"
@@ -477,6 +499,9 @@ defmodule Lockstep.Generator.Recipe do
   defp construct(:map, [plan, mfa], []), do: G.map(build_plan(plan), capture!(mfa))
   defp construct(:filter, [plan, mfa], opts), do: G.filter(build_plan(plan), capture!(mfa), opts)
   defp construct(:select, [plan, indices], []), do: G.select(build_plan(plan), indices)
+
+  defp construct(:independent, [plan], opts) when is_list(opts),
+    do: G.independent(build_plan(plan), opts)
   defp construct(call, args, opts), do: invalid!({call, args, opts})
 
   defp capture!({m, f, 1}) when is_atom(m) and is_atom(f) do

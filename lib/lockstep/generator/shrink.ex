@@ -27,7 +27,7 @@ defmodule Lockstep.Generator.Shrink do
   # the same answers of `fails?` give the same calls and the same result.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Options, ShrinkInfo}
+  alias Lockstep.Generator.{Keyed, Options, ShrinkInfo}
 
   import Bitwise
 
@@ -79,7 +79,7 @@ defmodule Lockstep.Generator.Shrink do
 
     {st, stopped_early} =
       try do
-        {levels(st, power_of_two(max(longest, 1), 1)), false}
+        {st |> whole_keys() |> levels(power_of_two(max(longest, 1), 1)), false}
       catch
         {__MODULE__, :stop, st} -> {st, true}
       end
@@ -202,6 +202,40 @@ defmodule Lockstep.Generator.Shrink do
         end
     end
   end
+
+  # Independent keys (Lockstep.Generator.Keyed ops): each key's ops out of
+  # every worker at once, one call per key, before the chunks; a failure
+  # confined to one key keeps that key alone.
+  defp whole_keys(st) do
+    keys =
+      for {list, w} <- Enum.with_index(Tuple.to_list(st.kept)),
+          i <- list,
+          match?(%Keyed{}, elem(elem(st.tables, w), i)),
+          uniq: true,
+          do: elem(elem(st.tables, w), i).key
+
+    Enum.reduce(keys, st, fn key, st ->
+      kept =
+        st.kept
+        |> Tuple.to_list()
+        |> Enum.with_index()
+        |> Enum.map(fn {list, w} ->
+          table = elem(st.tables, w)
+          Enum.reject(list, &match?(%Keyed{key: ^key}, elem(table, &1)))
+        end)
+        |> List.to_tuple()
+
+      removed = kept_count(st.kept) - kept_count(kept)
+
+      cond do
+        removed == 0 -> st
+        test(st, kept) -> %{st | kept: kept, calls: st.calls + 1, removed: st.removed + removed}
+        true -> %{st | calls: st.calls + 1}
+      end
+    end)
+  end
+
+  defp kept_count(kept), do: kept |> Tuple.to_list() |> Enum.map(&length/1) |> Enum.sum()
 
   defp cut(list, i, c) do
     {pre, rest} = Enum.split(list, i)

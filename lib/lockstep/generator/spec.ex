@@ -28,6 +28,19 @@ defmodule Lockstep.Generator.Spec do
     {:value, params, e.key, e.stream, wpos, k}
   end
 
+  @doc false
+  # An independent workload's spec for `k` ops from op `pos`, and its pools:
+  # the template's, the key terms, the final ops.
+  @spec independent(G.t(), non_neg_integer(), non_neg_integer() | :infinity) ::
+          {tuple(), [tuple()]}
+  def independent(%G{engine: e}, pos, k), do: independent_spec(e, pos, k, [])
+
+  defp independent_spec(e, pos, k, tail) do
+    {template, pools} = spec(e.template, [e.key_pool, e.final_pool | tail])
+    layout = {e.per_key, e.lanes, length(e.final), e.groups, e.group, e.member}
+    {{:independent, template, e.fork_keys, layout, pos &&& @max_u64, remaining(k)}, pools}
+  end
+
   # (Leaves read their fields in one match: a tree's spec is made on every
   # refill of a small tree.)
   defp spec(%G{kind: kind, pos: pos, buf: buf, remaining: r} = gen, tail)
@@ -38,6 +51,9 @@ defmodule Lockstep.Generator.Spec do
     {{:leaf, leaf_kind(gen), n, key, stream, wire(kind, n, pos - length(buf)), remaining(r)},
      [pool | tail]}
   end
+
+  defp spec(%G{kind: :independent, remaining: r, engine: e} = gen, tail),
+    do: independent_spec(e, Node.position(gen), r, tail)
 
   defp spec(%G{children: nil, pos: pos, buf: buf, remaining: r, engine: e}, tail) do
     {params, at} = wire_params(e.params, pos - length(buf))

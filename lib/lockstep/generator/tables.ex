@@ -46,6 +46,9 @@ defmodule Lockstep.Generator.Tables do
     end
   end
 
+  def rebuild(%G{kind: :independent, engine: %{template: t} = engine} = gen),
+    do: %{gen | engine: %{engine | template: rebuild(t)}}
+
   def rebuild(gen), do: rebuild_children(gen)
 
   defp rebuild_children(%G{children: [_ | _] = children} = gen),

@@ -20,6 +20,10 @@ pub enum Tok {
     Int(i128),
     Tuple(u32),
     List(u32),
+    /// `%Lockstep.Generator.Keyed{key: k, op: op}` of the next two items.
+    Keyed,
+    /// `nil`.
+    Nil,
 }
 
 /// Largest integer a value kind may produce (keeps every sum inside i128 and

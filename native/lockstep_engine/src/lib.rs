@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod chacha;
 pub mod error;
+pub mod independent;
 pub mod kinds;
 pub mod plan;
 pub mod sample;
@@ -28,6 +29,7 @@ pub mod zipf;
 
 pub use batch::{Batch, MAX_CHUNK};
 pub use error::EngineError;
+pub use independent::{Independent, Keys, Layout};
 pub use plan::{
     Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Strategy, Tok, Until, Zip,
 };

@@ -11,6 +11,7 @@
 //! ([`Node::fill_tokens`]).
 
 use crate::error::EngineError;
+use crate::independent::Independent;
 use crate::sample::{bounded, AliasTable};
 use crate::seed::Seed;
 use crate::words::Words;
@@ -717,6 +718,7 @@ pub enum Node {
     Leaf(Leaf),
     Mix(Mix),
     Zip(Zip),
+    Independent(Independent),
 }
 
 impl Node {
@@ -726,6 +728,7 @@ impl Node {
             Node::Leaf(leaf) => leaf.exhausted(),
             Node::Mix(mix) => mix.exhausted(),
             Node::Zip(zip) => zip.exhausted(),
+            Node::Independent(ind) => ind.exhausted(),
         }
     }
 
@@ -734,7 +737,7 @@ impl Node {
         match self {
             Node::Leaf(leaf) => leaf.kind.is_pick(),
             Node::Mix(mix) => mix.children.iter().all(Node::is_pick_only),
-            Node::Zip(_) => false,
+            Node::Zip(_) | Node::Independent(_) => false,
         }
     }
 
@@ -760,7 +763,9 @@ impl Node {
                 Node::Leaf(leaf) => leaf.pick_one(out, work),
                 child => child.fill_within(out, 1, work),
             }),
-            Node::Zip(_) => unreachable!("fill() on a zip; the batch checks is_pick_only"),
+            Node::Zip(_) | Node::Independent(_) => {
+                unreachable!("fill() on a zip or keys; the batch checks is_pick_only")
+            }
         }
     }
 
@@ -790,6 +795,7 @@ impl Node {
                 }
                 n
             }
+            Node::Independent(ind) => ind.fill_tokens_within(out, max, work),
         }
     }
 
@@ -797,6 +803,7 @@ impl Node {
     pub fn pool_end(&self) -> u64 {
         match self {
             Node::Leaf(leaf) => leaf.pool_end(),
+            Node::Independent(ind) => ind.pool_end(),
             _ => self
                 .children()
                 .iter()
@@ -835,12 +842,14 @@ impl Node {
                     .collect();
                 Node::Zip(zip)
             }
+            // Its keys fork the template's positions themselves.
+            Node::Independent(ind) => Node::Independent(ind),
         }
     }
 
     pub(crate) fn children(&self) -> &[Node] {
         match self {
-            Node::Leaf(_) => &[],
+            Node::Leaf(_) | Node::Independent(_) => &[],
             Node::Mix(mix) => &mix.children,
             Node::Zip(zip) => &zip.children,
         }
@@ -851,12 +860,16 @@ impl Node {
     pub fn leaf_ends(&self, out: &mut Vec<u64>) {
         match self {
             Node::Leaf(leaf) => out.push(leaf.pool_end()),
+            Node::Independent(ind) => ind.leaf_ends(out),
             _ => self.children().iter().for_each(|c| c.leaf_ends(out)),
         }
     }
 
     /// Number of nodes in the plan.
     pub fn nodes(&self) -> u64 {
+        if let Node::Independent(ind) = self {
+            return 1 + ind.template().nodes();
+        }
         1 + self.children().iter().map(Node::nodes).sum::<u64>()
     }
 
@@ -864,6 +877,7 @@ impl Node {
     pub fn depth(&self) -> usize {
         match self {
             Node::Leaf(_) => 0,
+            Node::Independent(ind) => 1 + ind.template().depth(),
             _ => 1 + self.children().iter().map(Node::depth).max().unwrap_or(0),
         }
     }

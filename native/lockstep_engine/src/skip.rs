@@ -57,13 +57,14 @@ impl Node {
                 .iter()
                 .fold(Count::of(zip.remaining), |c, child| c.min(child.capacity())),
             Node::Mix(mix) => mix.capacity(),
+            Node::Independent(ind) => Count::of(ind.remaining()),
         }
     }
 
     /// True when skipping is arithmetic all the way down (no random mix).
     fn countable(&self) -> bool {
         match self {
-            Node::Leaf(_) => true,
+            Node::Leaf(_) | Node::Independent(_) => true,
             Node::Mix(mix) if mix.is_random() => false,
             _ => self.children().iter().all(Node::countable),
         }
@@ -80,6 +81,7 @@ impl Node {
             Node::Leaf(leaf) => leaf.skip(n),
             Node::Zip(zip) => zip.skip(n, work),
             Node::Mix(mix) => mix.skip(n, work),
+            Node::Independent(ind) => ind.skip(n),
         }
     }
 }

@@ -31,6 +31,7 @@ impl Node {
             Node::Leaf(leaf) => leaf.produced,
             Node::Mix(mix) => mix.produced,
             Node::Zip(zip) => zip.produced,
+            Node::Independent(ind) => ind.produced,
         }
     }
 
@@ -42,6 +43,9 @@ impl Node {
         match self {
             Node::Leaf(leaf) => NodeState::Leaf {
                 produced: leaf.produced,
+            },
+            Node::Independent(ind) => NodeState::Leaf {
+                produced: ind.produced,
             },
             Node::Mix(mix) => NodeState::Mix {
                 produced: mix.produced,

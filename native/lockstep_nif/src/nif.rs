@@ -11,7 +11,9 @@ use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 mod atoms {
     rustler::atoms! {
         ok, error, stale_table, nil, ops, picks, skip, capacity, infinity, unknown,
-        produced, next_child, children, stale, more
+        produced, next_child, children, stale, more, key, op,
+        struct_field = "__struct__",
+        keyed = "Elixir.Lockstep.Generator.Keyed",
     }
 }
 
@@ -784,6 +786,14 @@ fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, 
     match toks.next() {
         Some(Tok::Pick(i)) => pool.get(*i),
         Some(Tok::Int(v)) => v.encode(env),
+        Some(Tok::Nil) => atoms::nil().encode(env),
+        Some(Tok::Keyed) => {
+            let key = item(env, toks, pool);
+            let op = item(env, toks, pool);
+            let keys = [atoms::struct_field(), atoms::key(), atoms::op()];
+            let values = [atoms::keyed().encode(env), key, op];
+            Term::map_from_arrays(env, &keys, &values).unwrap_or_else(|_| atoms::nil().encode(env))
+        }
         // Small tuples through Rustler's tuple encoders (stack arrays); a
         // general make_tuple allocates twice per op.
         Some(Tok::Tuple(2)) => {

@@ -18,12 +18,16 @@
 //!     strategy: :round_robin | :concat | {:random, :uniform | table, seed, stream, pos}
 //! `table` is a table resource or a list of at most `INLINE_TABLE` weights.
 //! {:zip, remaining, [spec]}
+//! {:independent, template, keys, layout, pos, remaining}
+//!     keys: :naturals | [{domain, value}]  (the fork seeds of listed keys)
+//!     layout: {per_key, concurrency, final_len, groups, group, member}
+//!     pools: the template's, then the key terms, then the final ops
 //! ```
 //! `seed` is `{domain, value}`; `remaining` a non-negative integer or `:infinity`.
 
 use lockstep_engine::plan::MAX_DEPTH;
 use lockstep_engine::{
-    EngineError, Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Seed, Strategy, Until,
+    EngineError, Independent, Keys, Layout, Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Seed, Strategy, Until,
     Zip, Zipf,
 };
 use rustler::{Atom, ResourceArc, Term};
@@ -35,7 +39,7 @@ mod atoms {
     rustler::atoms! {
         leaf, value, mix, zip, random, cycle, weighted, any, all, infinity, nil,
         integers, counter, zipf, transfer, list_append, round_robin, concat, uniform,
-        register, bank, swarm, table
+        register, bank, swarm, table, independent, naturals
     }
 }
 
@@ -214,6 +218,9 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
             let strategy = strategy(rem)?;
             return mix(params, seed, stream, pos, strategy, depth, offset);
         }
+        if tag == atoms::independent() {
+            return independent(params, seed, stream, pos, rem, depth, offset);
+        }
         return Err(SpecError::Malformed("node"));
     }
     if let Ok((tag, kind, n, seed, stream, pos, rem)) =
@@ -242,6 +249,63 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
         }
         _ => Err(SpecError::Malformed("node")),
     }
+}
+
+/// `{:independent, template, keys, layout, pos, remaining}`.
+fn independent(
+    template: Term,
+    keys: Term,
+    layout: Term,
+    pos: Term,
+    rem: Term,
+    depth: usize,
+    offset: &mut u64,
+) -> Result<Node, SpecError> {
+    let template = decode(template, depth + 1, offset)?;
+    let keys = if keys.decode::<Atom>().ok() == Some(atoms::naturals()) {
+        Keys::Naturals
+    } else {
+        let n = keys.list_length().map_err(|_| SpecError::Malformed("keys"))?;
+        let mut seeds = Vec::with_capacity(n);
+        for key in keys
+            .into_list_iterator()
+            .map_err(|_| SpecError::Malformed("keys"))?
+        {
+            let (domain, value): (u64, u64) = field(key, "keys")?;
+            seeds.push(Seed::new(domain, value));
+        }
+        if seeds.is_empty() {
+            return Err(SpecError::Malformed("keys"));
+        }
+        let keys = Keys::Listed {
+            offset: *offset,
+            seeds,
+        };
+        *offset += n as u64;
+        keys
+    };
+    let (per_key, concurrency, final_len, groups, group, member): (u64, u64, u64, u64, u64, u64) =
+        field(layout, "layout")?;
+    let layout = Layout {
+        per_key,
+        concurrency,
+        final_len,
+        groups,
+        group,
+        member,
+    };
+    let final_offset = *offset;
+    let node = Independent::new(
+        template,
+        keys,
+        layout,
+        final_offset,
+        field(pos, "pos")?,
+        remaining(rem)?,
+    )
+    .ok_or(SpecError::Malformed("layout"))?;
+    *offset = node.pool_end();
+    Ok(Node::Independent(node))
 }
 
 /// `{:mix, until, next_child, remaining, children[, strategy]}`.

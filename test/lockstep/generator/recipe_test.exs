@@ -63,6 +63,20 @@ defmodule Lockstep.Generator.RecipeTest do
       take: G.take(leaves[:bank], 25),
       drop: G.drop(leaves[:random], 1_000_000_000_000),
       fork: leaves[:list_append] |> G.fork(:w1) |> G.fork({:iter, 3}),
+      independent: G.independent(leaves[:register], per_key: 7, final: [:read]),
+      independent_split:
+        G.mix([leaves[:cycle], leaves[:zipf]])
+        |> G.independent(keys: [:a, {:b, 2}, "c", 4, 5], per_key: 5, concurrency: 2)
+        |> G.fork(:iter)
+        |> G.split(4)
+        |> Enum.at(3),
+      independent_only_keys:
+        G.independent(leaves[:list_append], keys: 0..40, per_key: 3, concurrency: 3)
+        |> G.split(6)
+        |> Enum.at(4)
+        |> G.only_keys([1, 3, 5, 7, 9, 11, 40]),
+      independent_in_mix:
+        G.mix([leaves[:cycle], G.independent(leaves[:counter], keys: 1..9, per_key: 4)]),
       split_counter: G.counter(5) |> G.split(3) |> Enum.at(2) |> G.split(2) |> Enum.at(1),
       split_list_append: leaves[:list_append] |> G.split(4) |> Enum.at(3),
       mix_in_mix:
