@@ -107,7 +107,17 @@ defmodule Lockstep.Generator.Independent do
           "independent/2 expects final: to be a list of ops, got: #{inspect(final, limit: 10)}"
   end
 
+  # A random-strategy mix skips by stepping: a key's skips (up to per_key
+  # template ops per op) are bounded so an engine call stays short.
+  @max_stepped_per_key 65_536
+
   defp per_key!(template, per_key) do
+    if per_key > @max_stepped_per_key and random_mix?(template) do
+      raise ArgumentError,
+            "independent/2: per_key: #{per_key} is more than #{@max_stepped_per_key} for a " <>
+              "template holding a strategy: :random mix (which skips op by op)"
+    end
+
     case Driver.capacity(template) do
       n when is_integer(n) and n < per_key ->
         raise ArgumentError,
@@ -117,6 +127,10 @@ defmodule Lockstep.Generator.Independent do
         :ok
     end
   end
+
+  defp random_mix?(%G{kind: :mix, engine: %{strategy: :random}}), do: true
+  defp random_mix?(%G{children: [_ | _] = cs}), do: Enum.any?(cs, &random_mix?/1)
+  defp random_mix?(_gen), do: false
 
   defp fork_keys(:infinity), do: :naturals
   defp fork_keys(keys), do: Enum.map(keys, &Seed.key/1)

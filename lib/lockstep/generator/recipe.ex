@@ -278,7 +278,9 @@ defmodule Lockstep.Generator.Recipe do
     at = G.__position__(gen)
     natural = Lockstep.Generator.Independent.new(e.template, opts)
     natural = if split == [], do: natural, else: build_step(hd(split), natural)
-    taken = if gen.remaining == Node.sub(natural.remaining, at), do: [], else: take_step(gen.remaining)
+
+    taken =
+      if gen.remaining == Node.sub(natural.remaining, at), do: [], else: take_step(gen.remaining)
 
     {:independent, [plan(e.template, strip)], opts, split ++ at_step(:drop, at) ++ taken}
   end
@@ -502,6 +504,7 @@ defmodule Lockstep.Generator.Recipe do
 
   defp construct(:independent, [plan], opts) when is_list(opts),
     do: G.independent(build_plan(plan), opts)
+
   defp construct(call, args, opts), do: invalid!({call, args, opts})
 
   defp capture!({m, f, 1}) when is_atom(m) and is_atom(f) do

@@ -46,7 +46,7 @@ impl Layout {
 
     /// Ops this worker has on each key: its shares, then the final ops.
     pub fn per_slot(&self) -> u64 {
-        self.shares() + self.final_len
+        self.shares().saturating_add(self.final_len)
     }
 
     fn valid(&self) -> bool {
@@ -115,7 +115,7 @@ impl Independent {
 
     /// One past the last flat-pool index (the final ops' end).
     pub fn pool_end(&self) -> u64 {
-        self.final_offset + self.layout.final_len
+        self.final_offset.saturating_add(self.layout.final_len)
     }
 
     /// One past each pool's end: the template's leaves, the keys, the finals.
@@ -154,10 +154,15 @@ impl Independent {
             .wrapping_add(slot.wrapping_mul(self.layout.groups))
     }
 
-    fn key_seed(&self, index: u64) -> Seed {
+    /// The fork seed of the key at `index`, or `None` past a listed key
+    /// list (where the worker is done).
+    fn key_seed(&self, index: u64) -> Option<Seed> {
         match &self.keys {
-            Keys::Naturals => Seed::from_u64(index),
-            Keys::Listed { seeds, .. } => seeds[(index as usize).min(seeds.len() - 1)],
+            Keys::Naturals => Some(Seed::from_u64(index)),
+            Keys::Listed { seeds, .. } => usize::try_from(index)
+                .ok()
+                .and_then(|i| seeds.get(i))
+                .copied(),
         }
     }
 
@@ -169,14 +174,15 @@ impl Independent {
     }
 
     /// The template forked for key slot `slot`, at template position `at`.
-    fn forked_at(&mut self, slot: u64, at: u64, work: &mut Work) -> &mut Node {
+    fn forked_at(&mut self, slot: u64, seed: Seed, at: u64, work: &mut Work) -> &mut Node {
         let reusable = matches!(&self.current, Some(c) if c.slot == slot && c.next <= at);
         if !reusable {
-            let seed = self.key_seed(self.key_index(slot));
-            let node = (*self.template).clone().map_positions(&mut |p: Position| Position {
-                stream: fork_stream(p.stream, seed),
-                ..p
-            });
+            let node = (*self.template)
+                .clone()
+                .map_positions(&mut |p: Position| Position {
+                    stream: fork_stream(p.stream, seed),
+                    ..p
+                });
             work.spend(node.nodes());
             self.current = Some(Current {
                 slot,
@@ -185,10 +191,17 @@ impl Independent {
             });
         }
         let current = self.current.as_mut().expect("set above");
-        // Skips of the template within a key are bounded by per_key.
+        // A skip within the key (at most per_key ops: O(1) for leaves and
+        // countable trees; a random mix steps, and the Elixir side bounds
+        // per_key for those). The call's budget is charged; past it the skip
+        // still completes, so the op is given, and the call stops after it.
         let mut gap = at - current.next;
         while gap > 0 {
-            let skipped = current.node.skip(gap, &mut Work::unlimited());
+            let skipped = if work.exhausted() {
+                current.node.skip(gap, &mut Work::unlimited())
+            } else {
+                current.node.skip(gap, work)
+            };
             if skipped == 0 {
                 break;
             }
@@ -213,11 +226,16 @@ impl Independent {
         while n < max && (n == 0 || !work.exhausted()) && !self.exhausted() {
             let (slot, place) = (self.pos / per_slot, self.pos % per_slot);
             let index = self.key_index(slot);
+            let Some(seed) = self.key_seed(index) else {
+                // Past the listed keys (a remaining that says otherwise).
+                self.remaining = Some(0);
+                break;
+            };
             out.push(Tok::Keyed);
             out.push(self.key_token(index));
             if place < shares {
                 let at = self.layout.member + place * self.layout.concurrency;
-                let node = self.forked_at(slot, at, work);
+                let node = self.forked_at(slot, seed, at, work);
                 if node.fill_tokens_within(out, 1, work) == 0 {
                     // A template shorter than per_key (checked on the Elixir
                     // side): the op is nil rather than a broken term.
@@ -254,7 +272,9 @@ mod tests {
     fn shares_cover_every_position_once() {
         for per_key in 0..12 {
             for c in 1..5 {
-                let total: u64 = (0..c).map(|j| layout(per_key, c, 0, 1, 0, j).shares()).sum();
+                let total: u64 = (0..c)
+                    .map(|j| layout(per_key, c, 0, 1, 0, j).shares())
+                    .sum();
                 assert_eq!(total, per_key);
             }
         }
@@ -292,7 +312,10 @@ mod tests {
         for start in [0u64, 1, 2, 7, 13] {
             let mut b = worker(l, None);
             b.skip(start, &mut Work::unlimited());
-            assert_eq!(ops(&mut b, 5), all[start as usize..start as usize + 5].to_vec());
+            assert_eq!(
+                ops(&mut b, 5),
+                all[start as usize..start as usize + 5].to_vec()
+            );
         }
     }
 

@@ -15,7 +15,9 @@
 mod common;
 
 use lockstep_engine::seed::fork_stream;
-use lockstep_engine::{Batch, Independent, Keys, Layout, Leaf, LeafKind, Node, Position, Seed, Tok};
+use lockstep_engine::{
+    Batch, Independent, Keys, Layout, Leaf, LeafKind, Node, Position, Seed, Tok,
+};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -27,8 +27,8 @@
 
 use lockstep_engine::plan::MAX_DEPTH;
 use lockstep_engine::{
-    EngineError, Independent, Keys, Layout, Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Seed, Strategy, Until,
-    Zip, Zipf,
+    EngineError, Independent, Keys, Layout, Leaf, LeafKind, ListAppend, Mix, Node, Picker,
+    Position, Seed, Strategy, Until, Zip, Zipf,
 };
 use rustler::{Atom, ResourceArc, Term};
 use std::fmt;
@@ -265,7 +265,9 @@ fn independent(
     let keys = if keys.decode::<Atom>().ok() == Some(atoms::naturals()) {
         Keys::Naturals
     } else {
-        let n = keys.list_length().map_err(|_| SpecError::Malformed("keys"))?;
+        let n = keys
+            .list_length()
+            .map_err(|_| SpecError::Malformed("keys"))?;
         let mut seeds = Vec::with_capacity(n);
         for key in keys
             .into_list_iterator()

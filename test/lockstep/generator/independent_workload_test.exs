@@ -309,6 +309,16 @@ defmodule Lockstep.Generator.IndependentWorkloadTest do
         G.independent(G.take(template(), 5), per_key: 9)
       end
 
+      rmix = G.mix([template(), G.cycle([:x])], strategy: :random, seed: 1)
+
+      assert_raise ArgumentError,
+                   ~r/per_key: 65537 is more than 65536 .* strategy: :random/,
+                   fn ->
+                     G.independent(rmix, per_key: 65_537)
+                   end
+
+      assert G.independent(rmix, per_key: 65_536).remaining == :infinity
+
       assert_raise ArgumentError, ~r/seed: 3 differs/, fn ->
         G.independent(template(), seed: 3)
       end
