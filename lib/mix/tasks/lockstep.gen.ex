@@ -28,13 +28,20 @@ defmodule Mix.Tasks.Lockstep.Gen do
     * `--workers N` — one column per worker `0..N-1`: `split(gen, N)` (each
       worker has its own random choices, and its own counter and
       list-append values: no value is appended by two workers)
+    * `--independent` — independent keys: `independent(gen, …)` of the
+      pool or workload (its template), ops printed as `{key, op}`; with
+      `--per-key N` (ops per key, default 20), `--concurrency C` (workers
+      per key, default 1; `--workers` must be a multiple of it), `--keys N`
+      (keys `0..N-1`; default `0, 1, 2, …`) and `--final OP,OP…` (each
+      worker's last ops on a key, e.g. `read`)
     * `--select I,J,…` — only the ops at those positions (0-based, strictly
       increasing, from `--from K` when given: ops K + I, K + J, …), as
       `select(drop(gen, K), [I, J, …])`, for each worker; rows are numbered
       by position (K + I), and a `# select [I, J, …]` line heads them
     * `--stats` — instead of the ops, a histogram of their counts by
       `Lockstep.Generator.Op.f/1` (all workers together; for list-append
-      transactions, also their micro-ops: `append`, `r`)
+      transactions, also their micro-ops: `append`, `r`; for independent
+      keys, also by key)
     * `--load PATH` — the workload saved by `Lockstep.Generator.save/2`
       (or by `Lockstep.Generator.check/3`'s `save:` option): one column
       per worker when it is a list; all its ops unless `--take` is given.
@@ -55,6 +62,7 @@ defmodule Mix.Tasks.Lockstep.Gen do
       mix lockstep.gen --seed 42 --workers 2 --select 3,17,42
       mix lockstep.gen --workload register --mix swarm --seed 5 --take 5
       mix lockstep.gen --load failures/check_register_1234.lsg
+      mix lockstep.gen --workload register --independent --per-key 20 --concurrency 3 --workers 6
 
   Only the rows go to stdout (`> ops.tsv` keeps just them); messages, and
   Mix's output when it compiles this package for the task, go to stderr.
@@ -63,7 +71,7 @@ defmodule Mix.Tasks.Lockstep.Gen do
   use Mix.Task
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Coexist, Stats, Workloads}
+  alias Lockstep.Generator.{Coexist, Keyed, Stats, Workloads}
 
   @switches [
     kind: :string,
@@ -76,12 +84,18 @@ defmodule Mix.Tasks.Lockstep.Gen do
     select: :string,
     mix: :string,
     load: :string,
+    independent: :boolean,
+    per_key: :string,
+    concurrency: :string,
+    keys: :string,
+    final: :string,
     stats: :boolean,
     help: :boolean
   ]
   @default_pool ~w(read write:1 write:2 cas:1:2)
   @usage "usage: mix lockstep.gen [--kind random|cycle|weighted | --workload register|list_append|bank] " <>
            "[--mix swarm] [--seed SEED] [--take N] [--from K] [--fork KEY | --workers N] " <>
+           "[--independent [--per-key N] [--concurrency C] [--keys N] [--final OP,...]] " <>
            "[--select I,J,...] [--stats] [--load PATH] [OP ...] " <>
            "(mix lockstep.gen --help for more)"
   # Rows per write: bounded memory whatever --take is.
@@ -107,12 +121,18 @@ defmodule Mix.Tasks.Lockstep.Gen do
   defp print(_from, gens, %{stats: true}) do
     Enum.each(header(gens), &write/1)
 
-    {counts, micro} =
-      Enum.reduce(gens, {%{}, %{}}, &G.reduce(&1, &2, fn op, acc -> count(op, acc) end))
+    {counts, micro, keys} =
+      Enum.reduce(gens, {%{}, %{}, %{}}, &G.reduce(&1, &2, fn op, acc -> count(op, acc) end))
 
     total = counts |> Map.values() |> Enum.sum()
     write("# #{total} ops by Lockstep.Generator.Op.f/1")
     Enum.each(Stats.histogram(counts), &write/1)
+
+    # Independent keys: their ops by key too.
+    if map_size(keys) > 0 do
+      write("# #{map_size(keys)} keys: ops by key")
+      Enum.each(Stats.histogram(keys), &write/1)
+    end
 
     # Transactions (list-append): their micro-ops by kind too.
     if map_size(micro) > 0 do
@@ -126,7 +146,7 @@ defmodule Mix.Tasks.Lockstep.Gen do
 
     gen
     |> Stream.zip(numbers(from, opts))
-    |> Stream.map(fn {op, i} -> [Integer.to_string(i), ?\t, inspect(op), ?\n] end)
+    |> Stream.map(fn {op, i} -> [Integer.to_string(i), ?\t, show(op), ?\n] end)
     |> Stream.chunk_every(@rows_per_write)
     |> Enum.each(&IO.write/1)
   end
@@ -152,15 +172,23 @@ defmodule Mix.Tasks.Lockstep.Gen do
     |> Enum.each(&IO.write/1)
   end
 
-  defp count(op, {counts, micro}), do: {Stats.count(op, counts), micro_count(op, micro)}
+  defp count(%Keyed{key: key, op: inner} = op, {counts, micro, keys}),
+    do: {Stats.count(op, counts), micro_count(inner, micro), Map.update(keys, key, 1, &(&1 + 1))}
+
+  defp count(op, {counts, micro, keys}),
+    do: {Stats.count(op, counts), micro_count(op, micro), keys}
 
   defp micro_count([[kind | _] | rest], micro),
     do: micro_count(rest, Map.update(micro, kind, 1, &(&1 + 1)))
 
   defp micro_count(_op, micro), do: micro
 
-  defp cell({:op, op}), do: inspect(op)
+  defp cell({:op, op}), do: show(op)
   defp cell(nil), do: ""
+
+  # A keyed op as `{key, op}`.
+  defp show(%Keyed{key: key, op: op}), do: inspect({key, op})
+  defp show(op), do: inspect(op)
 
   # Op numbers: from K on, or the selected positions K + I.
   defp numbers(from, %{select: nil}), do: Stream.iterate(from, &(&1 + 1))
@@ -269,7 +297,8 @@ defmodule Mix.Tasks.Lockstep.Gen do
          :ok <- check(!(select && opts[:take]), "--select and --take exclude each other"),
          :ok <- check(!(opts[:fork] && workers), "--fork and --workers exclude each other"),
          :ok <- workload_alone(opts, ops),
-         {:ok, gen} <- make(opts[:workload], Keyword.get(opts, :kind, "random"), ops, opts) do
+         {:ok, gen} <- make(opts[:workload], Keyword.get(opts, :kind, "random"), ops, opts),
+         {:ok, gen} <- independent(gen, opts) do
       gen = if key = opts[:fork], do: G.fork(gen, seed(key)), else: gen
       gens = if workers, do: G.split(gen, workers), else: [gen]
       # A selection is as long as its indices: no take/2 on it.
@@ -279,6 +308,29 @@ defmodule Mix.Tasks.Lockstep.Gen do
     end
   rescue
     e in ArgumentError -> {:error, Exception.message(e)}
+  end
+
+  @independent_opts [:per_key, :concurrency, :keys, :final]
+
+  defp independent(gen, opts) do
+    given = Enum.find(@independent_opts, &Keyword.has_key?(opts, &1))
+
+    cond do
+      !opts[:independent] and given ->
+        {:error, "--#{String.replace(Atom.to_string(given), "_", "-")} goes with --independent"}
+
+      !opts[:independent] ->
+        {:ok, gen}
+
+      true ->
+        with {:ok, per_key} <- int(opts, :per_key, 20, 0, "a non-negative integer"),
+             {:ok, c} <- int(opts, :concurrency, 1, 1, "an integer of at least 1"),
+             {:ok, n} <- int(opts, :keys, nil, 1, "an integer of at least 1") do
+          keys = if n, do: [keys: Enum.to_list(0..(n - 1))], else: []
+          final = if f = opts[:final], do: Enum.map(String.split(f, ","), &op!/1), else: []
+          {:ok, G.independent(gen, keys ++ [per_key: per_key, concurrency: c, final: final])}
+        end
+    end
   end
 
   # "--seed" with no value is reported by OptionParser as an unknown switch.

@@ -394,5 +394,61 @@ defmodule Mix.Tasks.Lockstep.GenTest do
     assert Enum.any?(lines, &(&1 =~ ~r/^r\s+#{micro[:r]}\s/))
   end
 
+  describe "--independent" do
+    test "keyed ops as {key, op}, one column per worker, as split/2 of independent/2" do
+      args = ~w(--workload register --independent --per-key 20 --concurrency 3 --workers 6)
+      lines = run(args ++ ~w(--seed 4 --take 10))
+      {headers, [columns | rows]} = Enum.split_while(lines, &String.starts_with?(&1, "#"))
+      assert length(headers) == 6
+      assert hd(headers) =~ "independent keys: infinity per_key: 20 concurrency: 3 group: 0 of 2"
+      assert columns == "op\tworker 0\tworker 1\tworker 2\tworker 3\tworker 4\tworker 5"
+
+      workers =
+        Workloads.register(seed: 4)
+        |> G.independent(per_key: 20, concurrency: 3)
+        |> G.split(6)
+        |> Enum.map(&Enum.take(&1, 10))
+
+      parsed =
+        for row <- rows do
+          [_i | cells] = String.split(row, "\t")
+          Enum.map(cells, &eval/1)
+        end
+
+      expected =
+        workers
+        |> Enum.map(fn ops -> Enum.map(ops, &{&1.key, &1.op}) end)
+        |> Enum.zip_with(& &1)
+
+      assert parsed == expected
+      # Group 0 on key 0, group 1 on key 1.
+      assert Enum.map(hd(parsed), &elem(&1, 0)) == [0, 0, 0, 1, 1, 1]
+    end
+
+    test "--keys, --final, and --stats counts per key as well as per f" do
+      lines =
+        run(
+          ~w(--workload register --independent --per-key 10 --concurrency 2 --workers 4 --keys 5 --final read --seed 2 --take 1000 --stats)
+        )
+
+      assert "# 5 keys: ops by key" in lines
+      # Every key: 10 ops + one final read from each of its 2 workers.
+      for k <- 0..4, do: assert(Enum.any?(lines, &(&1 =~ ~r/^#{k}\s+12\s/)), "key #{k}")
+      assert "# 60 ops by Lockstep.Generator.Op.f/1" in lines
+    end
+
+    test "usage errors" do
+      message = fn args -> assert_raise(Mix.Error, fn -> run(args) end).message end
+
+      assert message.(~w(--workload register --per-key 3)) =~ "--per-key goes with --independent"
+
+      assert message.(~w(--workload register --independent --concurrency 3 --workers 4)) =~
+               "workers (4) to be a positive multiple of its concurrency (3)"
+
+      assert message.(~w(--independent --concurrency 0)) =~ "--concurrency must be"
+      assert message.(~w(--independent --keys x)) =~ "--keys must be"
+    end
+  end
+
   defp eval(text), do: text |> Code.eval_string() |> elem(0)
 end
