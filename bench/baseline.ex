@@ -519,3 +519,74 @@ defmodule LockstepBench.Plain do
     end
   end
 end
+
+defmodule LockstepBench.PlainIndependent do
+  @moduledoc false
+  # independent/2 over a register workload, the obvious way in plain Elixir:
+  # one worker (member `member` of group `group` of `groups`, `c` workers per
+  # key) takes its keys `group, group + groups, …` one after the other; each
+  # key's ops come from its own `:rand` state seeded by `{seed, key, 0}`
+  # (LockstepBench.Plain.register), the worker taking positions
+  # `member, member + c, …` below `per_key`, then the `final` ops, each
+  # wrapped in a `%Lockstep.Generator.Keyed{}`.
+
+  alias LockstepBench.Plain, as: P
+
+  defstruct [
+    :seed,
+    :per_key,
+    :c,
+    :groups,
+    :group,
+    :member,
+    :final,
+    slot: 0,
+    ops: [],
+    remaining: :infinity
+  ]
+
+  def new(opts) do
+    %__MODULE__{
+      seed: Keyword.fetch!(opts, :seed),
+      per_key: Keyword.get(opts, :per_key, 20),
+      c: Keyword.get(opts, :concurrency, 1),
+      groups: Keyword.get(opts, :groups, 1),
+      group: Keyword.get(opts, :group, 0),
+      member: Keyword.get(opts, :member, 0),
+      final: Keyword.get(opts, :final, [])
+    }
+  end
+
+  def take(%__MODULE__{remaining: r} = gen, n) when is_integer(n) and n >= 0,
+    do: %{gen | remaining: if(r == :infinity, do: n, else: min(r, n))}
+
+  def next(%__MODULE__{remaining: 0}), do: :done
+
+  def next(%__MODULE__{ops: [op | rest]} = gen), do: {op, dec(%{gen | ops: rest})}
+
+  def next(%__MODULE__{ops: []} = gen) do
+    key = gen.group + gen.slot * gen.groups
+
+    ops =
+      P.register(seed: {gen.seed, key, 0})
+      |> P.take(gen.per_key)
+      |> P.reduce([], &[&1 | &2])
+      |> Enum.reverse()
+      |> Enum.drop(gen.member)
+      |> Enum.take_every(gen.c)
+
+    keyed = for op <- ops ++ gen.final, do: %Lockstep.Generator.Keyed{key: key, op: op}
+    next(%{gen | ops: keyed, slot: gen.slot + 1})
+  end
+
+  defp dec(%__MODULE__{remaining: :infinity} = gen), do: gen
+  defp dec(%__MODULE__{remaining: n} = gen), do: %{gen | remaining: n - 1}
+
+  def each(gen, fun), do: each(next(gen), fun, 0)
+  defp each(:done, _fun, count), do: count
+
+  defp each({op, gen}, fun, count) do
+    fun.(op)
+    each(next(gen), fun, count + 1)
+  end
+end

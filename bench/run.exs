@@ -7,6 +7,8 @@
 #     mix run bench/run.exs --scale 0.25 --reps 7
 #     LOCKSTEP_BENCH_QUICK=1 mix run bench/run.exs
 #     LOCKSTEP_BENCH_SCALE=0.25 LOCKSTEP_BENCH_REPS=7 mix run bench/run.exs
+#     mix run bench/run.exs --only independent   # only the rows whose id or
+#                                                # name contains the text
 #
 # Method: for every scenario, each case (baseline, ours, floor where there is
 # one) runs once as a warm-up, then `reps` times, alternating the order of the
@@ -45,7 +47,7 @@ alias LockstepBench.Support, as: S
 
 {opts, rest, invalid} =
   OptionParser.parse(System.argv() -- ["--"],
-    strict: [quick: :boolean, scale: :float, reps: :integer]
+    strict: [quick: :boolean, scale: :float, reps: :integer, only: :string]
   )
 
 if rest != [] or invalid != [] do
@@ -459,6 +461,33 @@ path_list =
           ours: {{S, :setup_mix_filter, [ours, p200]}, {S, :each_ours}}
         ]
       },
+      # Independent keys: worker 0 of 6 (2 groups of 3) of a register
+      # workload, 20 ops per key and a final read, against the same per-key
+      # register in plain Elixir (a :rand state per key).
+      %{
+        name: "each/2 independent register (worker 0 of 6, concurrency 3, 20/key)",
+        ref: "PlainIndependent each/2",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base:
+            {{S, :setup_independent, [LockstepBench.PlainIndependent, p200]},
+             {S, :each_plain_independent}},
+          ours: {{S, :setup_independent, [ours, p200]}, {S, :each_ours}}
+        ]
+      },
+      %{
+        name: "next/1 loop independent register (worker 0 of 6, concurrency 3, 20/key)",
+        ref: "PlainIndependent next/1",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base:
+            {{S, :setup_independent, [LockstepBench.PlainIndependent, p200]},
+             {S, :next_plain_independent}},
+          ours: {{S, :setup_independent, [ours, p200]}, {S, :next_ours}}
+        ]
+      },
       # A wide tree: next/1 refills from a cursor kept between refills (the
       # plan is not described, decoded and written back per refill).
       %{
@@ -477,6 +506,17 @@ paths =
   path_list
   |> Enum.with_index(1)
   |> Enum.map(fn {sc, i} -> Map.merge(sc, %{id: "P#{i}", reps: reps}) end)
+
+# --only TEXT: the scenarios whose id or name contains TEXT (ids are kept,
+# so a row reads the same as in a full run).
+only = fn list ->
+  case opts[:only] do
+    nil -> list
+    text -> Enum.filter(list, &(&1.id == text or String.contains?(&1.name, text)))
+  end
+end
+
+{scenarios, vocab, paths} = {only.(scenarios), only.(vocab), only.(paths)}
 
 # ------------------------------------------------------------------ measuring
 

@@ -288,6 +288,35 @@ defmodule LockstepBench.Support do
   defp workload(G, :list_append, seed),
     do: Lockstep.Generator.Workloads.list_append(seed: seed, key_dist: :uniform)
 
+  @doc """
+  Worker 0 of an independent register workload (6 workers, 2 groups of 3,
+  20 ops per key, a final read), of `mod` (G or LockstepBench.PlainIndependent),
+  capped at `n`.
+  """
+  def setup_independent(G, n) do
+    [
+      Lockstep.Generator.Workloads.register(seed: 1)
+      |> G.independent(per_key: 20, concurrency: 3, final: [:read])
+      |> G.split(6)
+      |> hd()
+      |> G.take(n)
+    ]
+  end
+
+  def setup_independent(LockstepBench.PlainIndependent = pi, n) do
+    [pi.new(seed: 1, per_key: 20, concurrency: 3, groups: 2, final: [:read]) |> pi.take(n)]
+  end
+
+  def each_plain_independent(gen), do: LockstepBench.PlainIndependent.each(gen, &noop/1)
+
+  def next_plain_independent(gen),
+    do: next_plain_independent(LockstepBench.PlainIndependent.next(gen), 0)
+
+  defp next_plain_independent(:done, count), do: count
+
+  defp next_plain_independent({_op, gen}, count),
+    do: next_plain_independent(LockstepBench.PlainIndependent.next(gen), count + 1)
+
   def each_plain(gen), do: P.each(gen, &noop/1)
   def next_plain(gen), do: next_plain(P.next(gen), 0)
   defp next_plain(:done, count), do: count
