@@ -621,12 +621,20 @@ struct Pools<'a, 'e> {
 enum Source<'a> {
     /// Every leaf's elements, concatenated in order (the flat pool).
     Flat(Vec<Term<'a>>),
-    /// The leaf tuples, each read when first picked from.
+    /// The leaf tuples, each read when first picked from; their slots made
+    /// `PART_GROUP` at a time, when first needed (a call over a tree of
+    /// 100k leaves does not allocate 100k slots to read a thousand).
     Lazy {
         outer: Vec<Term<'a>>,
-        parts: Vec<std::cell::OnceCell<Option<Vec<Term<'a>>>>>,
+        parts: Vec<std::cell::OnceCell<Box<[Part<'a>]>>>,
     },
 }
+
+/// A leaf tuple's elements, once read (`None`: not a tuple).
+type Part<'a> = std::cell::OnceCell<Option<Vec<Term<'a>>>>;
+
+/// Leaf slots made at once in a lazy pool.
+const PART_GROUP: usize = 256;
 
 /// The elements of a tuple; `None` when `term` is not a tuple.
 fn tuple_elems(term: Term) -> Option<Vec<Term>> {
@@ -672,7 +680,7 @@ impl<'a, 'e> Pools<'a, 'e> {
         (outer.len() == ends.len()).then(|| Pools {
             env: tuple.get_env(),
             source: Source::Lazy {
-                parts: (0..outer.len())
+                parts: (0..outer.len().div_ceil(PART_GROUP))
                     .map(|_| std::cell::OnceCell::new())
                     .collect(),
                 outer,
@@ -706,7 +714,14 @@ impl<'a, 'e> Pools<'a, 'e> {
         match &self.source {
             Source::Flat(flat) => Some(&flat[self.start(j) as usize..self.ends[j] as usize]),
             Source::Lazy { outer, parts } => {
-                parts[j].get_or_init(|| tuple_elems(outer[j])).as_deref()
+                let group = parts[j / PART_GROUP].get_or_init(|| {
+                    (0..PART_GROUP)
+                        .map(|_| std::cell::OnceCell::new())
+                        .collect()
+                });
+                group[j % PART_GROUP]
+                    .get_or_init(|| tuple_elems(outer[j]))
+                    .as_deref()
             }
         }
     }
