@@ -14,6 +14,7 @@
 
 pub mod batch;
 pub mod chacha;
+mod children;
 pub mod error;
 pub mod independent;
 pub mod kinds;

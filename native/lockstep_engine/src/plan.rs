@@ -10,6 +10,7 @@
 //! ([`Node::fill`], the fast path); any plan produces [`Tok`]ens
 //! ([`Node::fill_tokens`]).
 
+use crate::children::{self, Children, Either};
 use crate::error::EngineError;
 use crate::independent::Independent;
 use crate::sample::{bounded, AliasTable};
@@ -334,7 +335,7 @@ pub enum Picker {
 /// A mix of children.
 #[derive(Clone, Debug)]
 pub struct Mix {
-    pub(crate) children: Vec<Node>,
+    pub(crate) children: Children,
     pub(crate) next_child: usize,
     pub(crate) remaining: Option<u64>,
     pub(crate) until: Until,
@@ -393,7 +394,7 @@ impl Mix {
         }
         let next_child = next_child % children.len();
         let mut mix = Mix {
-            children,
+            children: Children::new(children),
             next_child,
             remaining,
             until,
@@ -804,12 +805,7 @@ impl Node {
         match self {
             Node::Leaf(leaf) => leaf.pool_end(),
             Node::Independent(ind) => ind.pool_end(),
-            _ => self
-                .children()
-                .iter()
-                .map(Node::pool_end)
-                .max()
-                .unwrap_or(0),
+            _ => self.children().map(Node::pool_end).max().unwrap_or(0),
         }
     }
 
@@ -827,11 +823,13 @@ impl Node {
                     *at = f(*at);
                     mix.words = None;
                 }
-                mix.children = mix
-                    .children
-                    .into_iter()
-                    .map(|c| c.map_positions(f))
-                    .collect();
+                mix.children = Children::new(
+                    mix.children
+                        .into_vec()
+                        .into_iter()
+                        .map(|c| c.map_positions(f))
+                        .collect(),
+                );
                 Node::Mix(mix)
             }
             Node::Zip(mut zip) => {
@@ -847,11 +845,11 @@ impl Node {
         }
     }
 
-    pub(crate) fn children(&self) -> &[Node] {
+    pub(crate) fn children(&self) -> Either<std::slice::Iter<'_, Node>, children::Iter<'_>> {
         match self {
-            Node::Leaf(_) | Node::Independent(_) => &[],
-            Node::Mix(mix) => &mix.children,
-            Node::Zip(zip) => &zip.children,
+            Node::Leaf(_) | Node::Independent(_) => Either::A([].iter()),
+            Node::Mix(mix) => mix.children.iter(),
+            Node::Zip(zip) => Either::A(zip.children.iter()),
         }
     }
 
@@ -861,7 +859,7 @@ impl Node {
         match self {
             Node::Leaf(leaf) => out.push(leaf.pool_end()),
             Node::Independent(ind) => ind.leaf_ends(out),
-            _ => self.children().iter().for_each(|c| c.leaf_ends(out)),
+            _ => self.children().for_each(|c| c.leaf_ends(out)),
         }
     }
 
@@ -870,7 +868,7 @@ impl Node {
         if let Node::Independent(ind) = self {
             return 1 + ind.template().nodes();
         }
-        1 + self.children().iter().map(Node::nodes).sum::<u64>()
+        1 + self.children().map(Node::nodes).sum::<u64>()
     }
 
     /// Nesting depth: 0 for a leaf.
@@ -878,7 +876,7 @@ impl Node {
         match self {
             Node::Leaf(_) => 0,
             Node::Independent(ind) => 1 + ind.template().depth(),
-            _ => 1 + self.children().iter().map(Node::depth).max().unwrap_or(0),
+            _ => 1 + self.children().map(Node::depth).max().unwrap_or(0),
         }
     }
 }

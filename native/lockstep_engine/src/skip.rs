@@ -66,7 +66,7 @@ impl Node {
         match self {
             Node::Leaf(_) | Node::Independent(_) => true,
             Node::Mix(mix) if mix.is_random() => false,
-            _ => self.children().iter().all(Node::countable),
+            _ => self.children().all(Node::countable),
         }
     }
 
@@ -128,8 +128,10 @@ impl Mix {
         let k = self.children.len() as u128;
         let caps = self.children.iter().map(Node::capacity);
         let total = match (&self.strategy, self.until) {
-            (Strategy::Concat, _) => self.children[self.next_child..]
+            (Strategy::Concat, _) => self
+                .children
                 .iter()
+                .skip(self.next_child)
                 .fold(Count::Finite(0), |c, child| c.add(child.capacity())),
             (_, Until::All) => caps.fold(Count::Finite(0), Count::add),
             (Strategy::RoundRobin, Until::Any) => {
@@ -186,10 +188,13 @@ impl Mix {
         let k = self.children.len();
         let s = self.next_child;
         work.spend(k as u64);
-        for (c, child) in self.children.iter_mut().enumerate() {
+        // Children skipping nothing are not touched (a clone sharing them
+        // keeps sharing: `Children`).
+        for c in 0..k {
             let j = ((c + k - s) % k) as u64;
-            let count = if n > j { (n - j - 1) / k as u64 + 1 } else { 0 };
-            child.skip(count, work);
+            if n > j {
+                self.children[c].skip((n - j - 1) / k as u64 + 1, work);
+            }
         }
         self.next_child = ((s as u128 + u128::from(n)) % k as u128) as usize;
         n
@@ -253,9 +258,11 @@ impl Mix {
         } else if n > 0 {
             last = (0..k).map(|j| (p + j) % k).rfind(|&c| caps[c] >= r);
         }
-        for (c, child) in self.children.iter_mut().enumerate() {
-            let count = caps[c].min(r) + u128::from(extra[c]);
-            child.skip(count as u64, work);
+        for (c, &cap) in caps.iter().enumerate() {
+            let count = cap.min(r) + u128::from(extra[c]);
+            if count > 0 {
+                self.children[c].skip(count as u64, work);
+            }
         }
         if let Some(c) = last {
             self.next_child = (c + 1) % k;

@@ -1,0 +1,236 @@
+//! A mix's children, shared between clones of a wide plan.
+//!
+//! A plan is cloned to give a second holder of a generator value a position
+//! of its own (the NIF's cursor over a decoded plan). For a mix of 100,000
+//! leaves a deep clone is tens of megabytes, most of it never touched again:
+//! a holder that goes on for a few thousand ops changes a few thousand
+//! leaves. So a wide mix keeps its children in groups behind `Arc`s: a clone
+//! copies the group pointers, and a group is copied the first time a clone
+//! changes one of its children (`Arc::make_mut`). Narrow mixes keep them
+//! inline (no indirection on their hot path).
+
+use crate::plan::Node;
+use std::ops::{Index, IndexMut};
+use std::sync::Arc;
+
+/// Children per shared group.
+const GROUP: usize = 64;
+
+/// Mixes of more children than this share them in groups.
+const WIDE: usize = 256;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Children {
+    Inline(Vec<Node>),
+    Grouped {
+        groups: Vec<Arc<Vec<Node>>>,
+        len: usize,
+    },
+}
+
+/// The children in order.
+pub(crate) type Iter<'a> = std::iter::FlatMap<
+    std::slice::Iter<'a, Arc<Vec<Node>>>,
+    std::slice::Iter<'a, Node>,
+    fn(&'a Arc<Vec<Node>>) -> std::slice::Iter<'a, Node>,
+>;
+
+/// Either the inline children's iterator or the groups'.
+pub(crate) enum Either<A, B> {
+    A(A),
+    B(B),
+}
+
+impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for Either<A, B> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either::A(a) => a.next(),
+            Either::B(b) => b.next(),
+        }
+    }
+}
+
+fn group_iter(group: &Arc<Vec<Node>>) -> std::slice::Iter<'_, Node> {
+    group.iter()
+}
+
+impl Children {
+    pub(crate) fn new(children: Vec<Node>) -> Self {
+        if children.len() <= WIDE {
+            return Children::Inline(children);
+        }
+        let len = children.len();
+        let mut groups = Vec::with_capacity(len.div_ceil(GROUP));
+        let mut rest = children.into_iter();
+        loop {
+            let group: Vec<Node> = rest.by_ref().take(GROUP).collect();
+            if group.is_empty() {
+                break;
+            }
+            groups.push(Arc::new(group));
+        }
+        Children::Grouped { groups, len }
+    }
+
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Children::Inline(v) => v.len(),
+            Children::Grouped { len, .. } => *len,
+        }
+    }
+
+    pub(crate) fn iter(&self) -> Either<std::slice::Iter<'_, Node>, Iter<'_>> {
+        match self {
+            Children::Inline(v) => Either::A(v.iter()),
+            Children::Grouped { groups, .. } => Either::B(groups.iter().flat_map(group_iter as _)),
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Node> {
+        match self {
+            Children::Inline(v) => v,
+            Children::Grouped { groups, len } => {
+                let mut out = Vec::with_capacity(len);
+                for group in groups {
+                    out.extend(Arc::unwrap_or_clone(group));
+                }
+                out
+            }
+        }
+    }
+
+    /// How many of its groups this and `other` share (for tests).
+    #[cfg(test)]
+    pub(crate) fn shared_with(&self, other: &Children) -> usize {
+        match (self, other) {
+            (Children::Grouped { groups: a, .. }, Children::Grouped { groups: b, .. }) => {
+                a.iter().zip(b).filter(|(a, b)| Arc::ptr_eq(a, b)).count()
+            }
+            _ => 0,
+        }
+    }
+}
+
+impl Index<usize> for Children {
+    type Output = Node;
+
+    #[inline]
+    fn index(&self, c: usize) -> &Node {
+        match self {
+            Children::Inline(v) => &v[c],
+            Children::Grouped { groups, .. } => &groups[c / GROUP][c % GROUP],
+        }
+    }
+}
+
+impl IndexMut<usize> for Children {
+    #[inline]
+    fn index_mut(&mut self, c: usize) -> &mut Node {
+        match self {
+            Children::Inline(v) => &mut v[c],
+            Children::Grouped { groups, .. } => {
+                &mut Arc::make_mut(&mut groups[c / GROUP])[c % GROUP]
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::batch::{run_ops, Record};
+    use crate::plan::{Leaf, LeafKind, Mix, Node, Picker, Position, Strategy, Until};
+    use crate::seed::Seed;
+    use crate::work::Work;
+
+    fn leaf(i: u64, remaining: Option<u64>) -> Node {
+        let at = Position {
+            seed: Seed::from_u64(i),
+            stream: 0,
+            pos: 0,
+        };
+        Node::Leaf(Leaf::new(
+            LeafKind::random(3).unwrap(),
+            at,
+            remaining,
+            3 * i,
+        ))
+    }
+
+    /// Wide mixes (grouped children) of every strategy.
+    fn wide() -> Vec<Node> {
+        let kids = |budget: bool| -> Vec<Node> {
+            (0..1000)
+                .map(|i| leaf(i, budget.then_some(3 + i % 7)))
+                .collect()
+        };
+        let at = Position {
+            seed: Seed::from_u64(5),
+            stream: 2,
+            pos: 0,
+        };
+        let random = Strategy::Random {
+            at,
+            picker: Picker::Uniform,
+        };
+        vec![
+            Mix::new(kids(false), 3, None, Until::Any).unwrap(),
+            Mix::new(kids(true), 3, None, Until::All).unwrap(),
+            Mix::with_strategy(kids(true), 0, None, Until::All, Strategy::Concat).unwrap(),
+            Mix::with_strategy(kids(false), 0, None, Until::Any, random).unwrap(),
+        ]
+        .into_iter()
+        .map(Node::Mix)
+        .collect()
+    }
+
+    fn ops(node: &mut Node, k: usize) -> Vec<crate::plan::Tok> {
+        let mut toks = Vec::new();
+        run_ops(node, k, &mut toks, Record::default());
+        toks
+    }
+
+    fn children(node: &Node) -> &super::Children {
+        match node {
+            Node::Mix(mix) => &mix.children,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn clones_of_a_wide_plan_share_what_they_do_not_change_and_run_alike() {
+        for (t, mut whole) in wide().into_iter().enumerate() {
+            let start = whole.clone();
+            let expected = ops(&mut whole, 3000);
+            // A clone run part of the way, and clones of it, continue alike.
+            let mut a = start.clone();
+            let head = ops(&mut a, 1000);
+            let mut b = a.clone();
+            assert_eq!(head[..], expected[..head.len()], "plan {t}");
+            let (tail_a, tail_b) = (ops(&mut a, 2000), ops(&mut b, 2000));
+            assert_eq!(tail_a, tail_b, "plan {t}");
+            assert_eq!([head, tail_a].concat(), expected, "plan {t}");
+            // A clone skipped there does too.
+            let mut skipped = start.clone();
+            let mut left = 1000;
+            while left > 0 {
+                left -= skipped.skip(left, &mut Work::new(1 << 20));
+            }
+            assert_eq!(ops(&mut skipped, 2000), tail_b, "plan {t}");
+            // The start was not changed by its clones: same ops again.
+            assert_eq!(ops(&mut start.clone(), 3000), expected, "plan {t}");
+        }
+        // A round-robin clone 100 ops on shares the groups it did not reach
+        // (16 groups of 64 children; two touched).
+        let start = wide().remove(0);
+        let mut moved = start.clone();
+        ops(&mut moved, 100);
+        assert_eq!(children(&moved).shared_with(children(&start)), 14);
+        let mut skipped = start.clone();
+        skipped.skip(100, &mut Work::new(1 << 20));
+        assert_eq!(children(&skipped).shared_with(children(&start)), 14);
+    }
+}
