@@ -128,7 +128,7 @@ defmodule Lockstep.HostileShapesTest do
     # dirty schedulers (not measured here).
     {chunk_call, request} =
       cond do
-        not Scheduler.dirty?({:tree, pools, :reads_pools}) ->
+        not Scheduler.dirty?(:read, pools) ->
           {fn -> Native.plan_chunk_leaves(cursor, 4096, leaves) end, Boundary.ops(256, false)}
 
         Tree.pick_only?(gen) ->

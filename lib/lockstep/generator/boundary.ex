@@ -58,16 +58,22 @@ defmodule Lockstep.Generator.Boundary do
   # One NIF call on `gen`, and the one place a stale alias table (a value
   # from another VM) is rebuilt and the call made again: `{gen, answer}`.
   defp call(gen, call) do
-    case nif(gen, call) do
-      {:error, :stale_table} -> call(Tables.rebuild(gen), remake(call))
-      answer -> {gen, answer}
+    answer = nif(gen, call)
+
+    case stale(gen, answer) do
+      {:retry, gen} -> call(gen, remake(call))
+      :ok -> {gen, answer}
     end
   end
+
+  # The one rule for stale alias tables: an answer saying one is stale asks
+  # for the call again on the generator with its tables rebuilt.
+  defp stale(gen, {:error, :stale_table}), do: {:retry, Tables.rebuild(gen)}
+  defp stale(_gen, _answer), do: :ok
 
   # (A spec made from stale tables is made again.)
   defp remake({:run, request, _made}), do: {:run, request, nil}
   defp remake({:plan, _made}), do: {:plan, nil}
-  defp remake(call), do: call
 
   defp nif(gen, {:run, request, made}) do
     {spec, pools} = made || Spec.tree(gen)
@@ -84,17 +90,11 @@ defmodule Lockstep.Generator.Boundary do
     pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
 
     made =
-      if Scheduler.dirty?({:tree, pools, :no_pools}),
+      if Scheduler.dirty?(:decode, pools),
         do: Native.plan_new_dirty(spec, pool_len),
         else: Native.plan_new(spec, pool_len)
 
     with {:ok, cursor} <- made, do: {:ok, cursor, pools}
-  end
-
-  defp nif(%G{kind: kind, engine: %{pool: pool} = e} = gen, {:leaf_chunk, pos, k}) do
-    n = tuple_size(pool)
-    wire = Spec.wire(kind, n, pos)
-    Native.leaf_chunk(kind, n, Spec.table(gen), e.key, e.stream, wire, k, direct(pool, k))
   end
 
   # How a call reads the pools: on a normal scheduler, on a dirty one, or
@@ -103,20 +103,18 @@ defmodule Lockstep.Generator.Boundary do
   defp pool_reads(gen, pools, request) do
     cond do
       not reads_pools?(request) ->
-        schedule({:tree, pools, :no_pools})
+        if Scheduler.dirty?(:decode, pools), do: :dirty, else: :normal
 
-      not Scheduler.dirty?({:tree, pools, :reads_pools}) ->
+      not Scheduler.dirty?(:read, pools) ->
         :normal
 
       untagged?(request) and Tree.pick_only?(gen) ->
-        {:indices, Scheduler.dirty?({:tree, pools, :no_pools})}
+        {:indices, Scheduler.dirty?(:decode, pools)}
 
       true ->
         :dirty
     end
   end
-
-  defp schedule(work), do: if(Scheduler.dirty?(work), do: :dirty, else: :normal)
 
   defp reads_pools?({:ops, _k, _record, _tags, _state}), do: true
   defp reads_pools?(_request), do: false
@@ -149,7 +147,7 @@ defmodule Lockstep.Generator.Boundary do
   # is made one on a dirty scheduler).
   @spec pool([term()]) :: tuple()
   def pool(ops) do
-    if Scheduler.dirty?({:tuple, length(ops)}),
+    if Scheduler.dirty?(:tuple, length(ops)),
       do: Native.tuple_dirty(ops),
       else: List.to_tuple(ops)
   end
@@ -172,7 +170,7 @@ defmodule Lockstep.Generator.Boundary do
   @spec cursor_reads(G.t(), [tuple()]) :: :normal | :dirty | {:indices, tuple()}
   def cursor_reads(gen, pools) do
     cond do
-      not Scheduler.dirty?({:tree, pools, :reads_pools}) -> :normal
+      not Scheduler.dirty?(:read, pools) -> :normal
       Tree.pick_only?(gen) -> {:indices, pick_lookup(pools)}
       true -> :dirty
     end
@@ -216,7 +214,7 @@ defmodule Lockstep.Generator.Boundary do
   @doc false
   # True when a cursor's refills read its pools on a dirty scheduler.
   @spec dirty_refills?([tuple()]) :: boolean()
-  def dirty_refills?(pools), do: Scheduler.dirty?({:tree, pools, :reads_pools})
+  def dirty_refills?(pools), do: Scheduler.dirty?(:read, pools)
 
   @doc false
   # The k ops of a seeded leaf from op `pos` (k at most the engine's
@@ -261,9 +259,20 @@ defmodule Lockstep.Generator.Boundary do
   # pool}` when the pool is large (the NIF does not read it), and the leaf.
   @spec leaf_chunk(G.t(), non_neg_integer(), non_neg_integer()) ::
           {[term()] | {[non_neg_integer()], tuple()}, G.t()}
-  def leaf_chunk(gen, pos, k) do
-    {%G{engine: %{pool: pool}} = gen, ops} = call(gen, {:leaf_chunk, pos, k})
-    if tuple_size(pool) <= 2 * k, do: {ops, gen}, else: {{ops, pool}, gen}
+  def leaf_chunk(%G{kind: kind, engine: %{pool: pool} = e} = gen, pos, k) do
+    n = tuple_size(pool)
+    wire = Spec.wire(kind, n, pos)
+
+    # (The NIF called here, not through call/2: a fresh generator's first
+    # next/1 comes this way, and allocates nothing more than it must.)
+    answer =
+      Native.leaf_chunk(kind, n, Spec.table(gen), e.key, e.stream, wire, k, direct(pool, k))
+
+    case stale(gen, answer) do
+      {:retry, gen} -> leaf_chunk(gen, pos, k)
+      :ok when n <= 2 * k -> {answer, gen}
+      :ok -> {{answer, pool}, gen}
+    end
   end
 
   defp direct(pool, k) when tuple_size(pool) <= 2 * k, do: pool

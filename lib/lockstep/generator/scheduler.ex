@@ -24,22 +24,22 @@ defmodule Lockstep.Generator.Scheduler do
   @big_tuple 262_144
 
   @typedoc """
-  What a call does: decode a tree with these leaves' pools (one tuple per
-  leaf), reading them (`:reads_pools`) or not (`:no_pools`: skips,
-  capacities, pool indices); build a table of `n` weights; make a tuple of
-  `n` elements.
+  What a call does, and on what: `:decode` a tree with these leaves' pools
+  (one tuple per leaf) without reading them (skips, capacities, pool
+  indices, plans), or `:read` them too; build a `:table` of n weights; make
+  a `:tuple` of n elements. (Two arguments, no tuple: a fresh generator's
+  construction asks, and allocates nothing for it.)
   """
-  @type work ::
-          {:tree, [tuple()], :reads_pools | :no_pools}
-          | {:table, non_neg_integer()}
-          | {:tuple, non_neg_integer()}
+  @type work :: :decode | :read | :table | :tuple
 
   @doc false
-  # True when a call doing `work` must run on a dirty scheduler.
-  @spec dirty?(work()) :: boolean()
-  def dirty?({:tree, pools, reads}), do: big?(pools, reads == :reads_pools, 0, 0)
-  def dirty?({:table, n}), do: n > @small_table
-  def dirty?({:tuple, n}), do: n > @big_tuple
+  # True when a call doing `work` on `size` (a tree's pools, or a count)
+  # must run on a dirty scheduler.
+  @spec dirty?(work(), [tuple()] | non_neg_integer()) :: boolean()
+  def dirty?(:decode, pools), do: big?(pools, false, 0, 0)
+  def dirty?(:read, pools), do: big?(pools, true, 0, 0)
+  def dirty?(:table, n), do: n > @small_table
+  def dirty?(:tuple, n), do: n > @big_tuple
 
   # (Stops at the first leaf past either bound: a tree of 100k leaves is not
   # walked whole on every call.)

@@ -23,7 +23,7 @@ defmodule Lockstep.Generator.Tables do
 
   defp table!(weights, fun) do
     built =
-      if Scheduler.dirty?({:table, length(weights)}),
+      if Scheduler.dirty?(:table, length(weights)),
         do: Native.table_new_dirty(weights),
         else: Native.table_new(weights)
 

@@ -11,27 +11,27 @@ defmodule Lockstep.Generator.SchedulerTest do
     for n <- [1, 256, 4096, 4097, 10_000] do
       weights = List.duplicate(1, n)
       normal = match?({:ok, _}, Native.table_new(weights))
-      assert Scheduler.dirty?({:table, n}) == not normal, "n = #{n}"
+      assert Scheduler.dirty?(:table, n) == not normal, "n = #{n}"
     end
   rescue
     ArgumentError -> :ok
   end
 
   test "trees: many leaves go dirty whether or not pools are read" do
-    refute Scheduler.dirty?({:tree, pools(2048, 1), :no_pools})
-    assert Scheduler.dirty?({:tree, pools(2049, 1), :no_pools})
-    assert Scheduler.dirty?({:tree, pools(2049, 1), :reads_pools})
+    refute Scheduler.dirty?(:decode, pools(2048, 1))
+    assert Scheduler.dirty?(:decode, pools(2049, 1))
+    assert Scheduler.dirty?(:read, pools(2049, 1))
   end
 
   test "trees: large pools go dirty only when the call reads them" do
     big = pools(2, 20_000)
-    assert Scheduler.dirty?({:tree, big, :reads_pools})
-    refute Scheduler.dirty?({:tree, big, :no_pools})
-    refute Scheduler.dirty?({:tree, pools(2, 100), :reads_pools})
+    assert Scheduler.dirty?(:read, big)
+    refute Scheduler.dirty?(:decode, big)
+    refute Scheduler.dirty?(:read, pools(2, 100))
   end
 
   test "tuples: long lists only" do
-    refute Scheduler.dirty?({:tuple, 1_000})
-    assert Scheduler.dirty?({:tuple, 5_000_000})
+    refute Scheduler.dirty?(:tuple, 1_000)
+    assert Scheduler.dirty?(:tuple, 5_000_000)
   end
 end
