@@ -365,9 +365,10 @@ defmodule Lockstep.HostileShapesTest do
     {"list_append(1024): each(1k), take(100)",
      "g = Lockstep.Generator.Workloads.list_append(seed: 1, max_txn_length: 1024)",
      "G.each(G.take(g, 1_000), fn _ -> :ok end); Enum.take(g, 100)"},
-    {"mix of 100k cycles: build, next, take(600), each(20k)", "",
-     "g = G.mix(for i <- 1..100_000, do: G.cycle([i])); G.next(g); Enum.take(g, 600); " <>
-       "G.each(G.take(g, 20_000), fn _ -> :ok end)"},
+    {"mix of 100k cycles: build", "", "G.mix(for i <- 1..100_000, do: G.cycle([i]))"},
+    {"mix of 100k cycles: next, take(600), each(20k)",
+     "g = G.mix(for i <- 1..100_000, do: G.cycle([i]))",
+     "G.next(g); Enum.take(g, 600); G.each(G.take(g, 20_000), fn _ -> :ok end)"},
     {"until: :all, 20k dead: each(20k), take(3k)",
      "g = G.mix(List.duplicate(G.take(G.cycle([:x]), 0), 20_000) ++ [G.cycle([:live])], until: :all)",
      "G.each(G.take(g, 20_000), fn _ -> :ok end); Enum.take(g, 3_000)"},
