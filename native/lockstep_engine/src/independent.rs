@@ -57,6 +57,10 @@ impl Layout {
     }
 }
 
+/// Gaps between a member's template ops up to this long are stepped over
+/// rather than skipped (see [`Independent::forked_at`]).
+const STEP_GAP: u64 = 8;
+
 /// The template forked for one key, positioned at its next template op.
 #[derive(Clone, Debug)]
 struct Current {
@@ -196,6 +200,17 @@ impl Independent {
         // per_key for those). The call's budget is charged; past it the skip
         // still completes, so the op is given, and the call stops after it.
         let mut gap = at - current.next;
+        // A short gap (the other members' ops between two of this one's) is
+        // cheaper to step over than to seek: a skip repositions the
+        // template's word cursor (a fresh ChaCha block or four), stepping
+        // reads on from where it is. Same ops either way.
+        if gap <= STEP_GAP {
+            let mut scratch = Vec::new();
+            while gap > 0 && current.node.fill_tokens_within(&mut scratch, 1, work) == 1 {
+                scratch.clear();
+                gap -= 1;
+            }
+        }
         while gap > 0 {
             let skipped = if work.exhausted() {
                 current.node.skip(gap, &mut Work::unlimited())

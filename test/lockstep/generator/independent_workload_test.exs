@@ -21,7 +21,10 @@ defmodule Lockstep.Generator.IndependentWorkloadTest do
       {4, 2, 7, []},
       {3, 3, 2, [:r, :s]},
       {6, 2, 1, []},
-      {2, 2, 0, [:read]}
+      {2, 2, 0, [:read]},
+      # Gaps of 11 between a member's ops: the template skips rather than
+      # steps.
+      {24, 12, 30, [:read]}
     ]
 
     test "every key has per_key + c·|final| ops, from its group's workers, by position" do
