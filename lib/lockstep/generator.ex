@@ -933,7 +933,10 @@ defmodule Lockstep.Generator do
   those of `fork(template, k)`, from the template's position. Options:
 
     * `keys:` a non-empty list or range of distinct keys, or `:infinity`
-      (default: `0, 1, 2, …`); when a list runs out, the workers are done;
+      (default: `0, 1, 2, …`); when a list runs out, the workers are done.
+      A range of non-negative integers is never listed (any number of
+      keys); a list is sent to the engine with every call, so keep it to
+      thousands;
     * `per_key:` ops on each key in total, over all the workers that share
       it (default 20; at most the template's length);
     * `concurrency:` workers per key (default 1);

@@ -16,20 +16,23 @@ defmodule Lockstep.IndependentJunkTest do
     layout = {4, 2, 1, 1, 0, 0}
 
     for spec <- [
-          {:independent, @leaf, :naturals, {4, 0, 1, 1, 0, 0}, 0, :infinity},
-          {:independent, @leaf, :naturals, {4, 2, 1, 0, 0, 0}, 0, :infinity},
-          {:independent, @leaf, :naturals, {4, 2, 1, 2, 2, 0}, 0, :infinity},
-          {:independent, @leaf, :naturals, {4, 2, 1, 1, 0, 2}, 0, :infinity},
-          {:independent, @leaf, :naturals, {4, 2, 1}, 0, :infinity},
+          {:independent, @leaf, {:naturals, 0}, {4, 0, 1, 1, 0, 0}, 0, :infinity},
+          {:independent, @leaf, {:naturals, 0}, {4, 2, 1, 0, 0, 0}, 0, :infinity},
+          {:independent, @leaf, {:naturals, 0}, {4, 2, 1, 2, 2, 0}, 0, :infinity},
+          {:independent, @leaf, {:naturals, 0}, {4, 2, 1, 1, 0, 2}, 0, :infinity},
+          {:independent, @leaf, {:naturals, 0}, {4, 2, 1}, 0, :infinity},
           {:independent, @leaf, [], layout, 0, :infinity},
           {:independent, @leaf, [{0, 1} | :tail], layout, 0, :infinity},
           {:independent, @leaf, [{-1, 1}], layout, 0, :infinity},
           {:independent, @leaf, :bogus, layout, 0, :infinity},
-          {:independent, :junk, :naturals, layout, 0, :infinity},
-          {:independent, @leaf, :naturals, layout, -1, :infinity},
-          {:independent, @leaf, :naturals, layout, 0, :lots},
+          {:independent, @leaf, :naturals, layout, 0, :infinity},
+          {:independent, @leaf, {:naturals, -1}, layout, 0, :infinity},
+          {:independent, @leaf, {:bogus, 0}, layout, 0, :infinity},
+          {:independent, :junk, {:naturals, 0}, layout, 0, :infinity},
+          {:independent, @leaf, {:naturals, 0}, layout, -1, :infinity},
+          {:independent, @leaf, {:naturals, 0}, layout, 0, :lots},
           # Final picks past the pools given.
-          {:independent, @leaf, :naturals, {4, 1, 9, 1, 0, 0}, 0, :infinity}
+          {:independent, @leaf, {:naturals, 0}, {4, 1, 9, 1, 0, 0}, 0, :infinity}
         ] do
       assert {:error, reason} = run(spec, pools), inspect(spec)
       assert is_binary(reason)
@@ -44,12 +47,12 @@ defmodule Lockstep.IndependentJunkTest do
 
   test "huge layouts and positions give ops" do
     max = 18_446_744_073_709_551_615
-    spec = {:independent, @leaf, :naturals, {max, 7, 0, max, max - 1, 6}, max, :infinity}
+    spec = {:independent, @leaf, {:naturals, 0}, {max, 7, 0, max, max - 1, 6}, max, :infinity}
     assert {:ok, {[_ | _] = ops, _}} = run(spec, [{:a, :b, :c}, {}, {}])
     assert Enum.all?(ops, &(is_integer(&1.key) and &1.op in [:a, :b, :c]))
 
     # Final ops no pool holds.
-    spec = {:independent, @leaf, :naturals, {max, 1, max, 3, 2, 0}, max, :infinity}
+    spec = {:independent, @leaf, {:naturals, 0}, {max, 1, max, 3, 2, 0}, max, :infinity}
     assert {:error, _} = run(spec, [{:a, :b, :c}, {}, {}])
   end
 end

@@ -76,6 +76,12 @@ defmodule Lockstep.Generator.Independent do
 
   defp keys!(:infinity), do: :infinity
 
+  # A range of non-negative integers stays a range (the engine counts
+  # its keys); any other range is its list.
+  defp keys!(%Range{first: first, last: last, step: 1} = range)
+       when first >= 0 and last >= first and last <= @max_u64,
+       do: range
+
   defp keys!(%Range{} = range) do
     if Enum.empty?(range), do: bad_keys!(range)
     Enum.to_list(range)
@@ -132,10 +138,12 @@ defmodule Lockstep.Generator.Independent do
   defp random_mix?(%G{children: [_ | _] = cs}), do: Enum.any?(cs, &random_mix?/1)
   defp random_mix?(_gen), do: false
 
-  defp fork_keys(:infinity), do: :naturals
+  defp fork_keys(:infinity), do: {:naturals, 0}
+  defp fork_keys(%Range{first: first}), do: {:naturals, first}
   defp fork_keys(keys), do: Enum.map(keys, &Seed.key/1)
 
   defp key_pool(:infinity), do: {}
+  defp key_pool(%Range{}), do: {}
   defp key_pool(keys), do: List.to_tuple(keys)
 
   # Ops of one worker on one key: its share of per_key, then the finals.
@@ -152,7 +160,7 @@ defmodule Lockstep.Generator.Independent do
       case {e.keys, per_slot(e)} do
         {_, 0} -> 0
         {:infinity, _} -> :infinity
-        {keys, l} -> slots(length(keys), e.groups, e.group) * l
+        {keys, l} -> slots(Enum.count(keys), e.groups, e.group) * l
       end
 
     %{gen | remaining: total, pos: 0, buf: []}
@@ -204,10 +212,10 @@ defmodule Lockstep.Generator.Independent do
     mine =
       case e.keys do
         :infinity ->
-          keys
-          |> Enum.filter(&(is_integer(&1) and &1 >= 0 and rem(&1 - e.group, e.groups) == 0))
-          |> Enum.sort()
-          |> Enum.uniq()
+          own_integers(keys, 0, @max_u64, e)
+
+        %Range{first: first, last: last} ->
+          own_integers(keys, first, last, e)
 
         all ->
           all |> Enum.drop(e.group) |> Enum.take_every(e.groups) |> Enum.filter(&(&1 in wanted))
@@ -239,6 +247,17 @@ defmodule Lockstep.Generator.Independent do
     raise ArgumentError,
           "only_keys/2 expects an independent workload (independent/2), got: " <>
             inspect(gen, limit: 10)
+  end
+
+  # Integer keys from `first` (to `last`): the worker's own among `keys`, in
+  # order.
+  defp own_integers(keys, first, last, e) do
+    keys
+    |> Enum.filter(
+      &(is_integer(&1) and &1 >= first and &1 <= last and rem(&1 - first - e.group, e.groups) == 0)
+    )
+    |> Enum.sort()
+    |> Enum.uniq()
   end
 
   @doc """

@@ -130,6 +130,7 @@ defimpl Inspect, for: Lockstep.Generator do
   defp composite(_gen, _opts), do: ""
 
   defp keys_doc(:infinity, _opts), do: "infinity"
+  defp keys_doc(%Range{} = keys, opts), do: to_doc(keys, opts)
   defp keys_doc(keys, opts) when length(keys) <= 8, do: to_doc(keys, opts)
   defp keys_doc(keys, opts), do: concat(["#{length(keys)} keys from ", to_doc(hd(keys), opts)])
 

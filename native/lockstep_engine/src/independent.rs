@@ -15,11 +15,12 @@ use crate::plan::{Node, Position, Tok};
 use crate::seed::{fork_stream, Seed};
 use crate::work::Work;
 
-/// Which keys a workload has: `0, 1, 2, …` (the key is its own position), or
-/// a list of keys whose terms are a pool and whose fork seeds are given.
+/// Which keys a workload has: the integers `first, first + 1, …` (the key
+/// at position `q` is `first + q`: `keys: :infinity` from 0, or a range),
+/// or a list of keys whose terms are a pool and whose fork seeds are given.
 #[derive(Clone, Debug)]
 pub enum Keys {
-    Naturals,
+    Naturals { first: u64 },
     Listed { offset: u64, seeds: Vec<Seed> },
 }
 
@@ -162,7 +163,7 @@ impl Independent {
     /// list (where the worker is done).
     fn key_seed(&self, index: u64) -> Option<Seed> {
         match &self.keys {
-            Keys::Naturals => Some(Seed::from_u64(index)),
+            Keys::Naturals { first } => Some(Seed::from_u64(first.wrapping_add(index))),
             Keys::Listed { seeds, .. } => usize::try_from(index)
                 .ok()
                 .and_then(|i| seeds.get(i))
@@ -172,7 +173,7 @@ impl Independent {
 
     fn key_token(&self, index: u64) -> Tok {
         match &self.keys {
-            Keys::Naturals => Tok::Int(i128::from(index)),
+            Keys::Naturals { first } => Tok::Int(i128::from(first.wrapping_add(index))),
             Keys::Listed { offset, .. } => Tok::Pick(offset + index),
         }
     }
@@ -302,7 +303,9 @@ mod tests {
             pos: 0,
         };
         let template = Node::Leaf(Leaf::new(LeafKind::random(5).unwrap(), at, None, 0));
-        Node::Independent(Independent::new(template, Keys::Naturals, l, 5, 0, remaining).unwrap())
+        Node::Independent(
+            Independent::new(template, Keys::Naturals { first: 0 }, l, 5, 0, remaining).unwrap(),
+        )
     }
 
     fn ops(node: &mut Node, k: usize) -> Vec<Vec<Tok>> {

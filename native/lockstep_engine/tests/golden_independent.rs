@@ -128,7 +128,15 @@ fn engine(spec: &str) -> String {
         pos: 0,
     };
     let template = Node::Leaf(Leaf::new(s.kind.clone(), at, None, 0));
-    let node = Independent::new(template, Keys::Naturals, s.layout, s.pool, 0, None).unwrap();
+    let node = Independent::new(
+        template,
+        Keys::Naturals { first: 0 },
+        s.layout,
+        s.pool,
+        0,
+        None,
+    )
+    .unwrap();
     let mut batch = Batch::new(Node::Independent(node), s.pool + s.layout.final_len).unwrap();
     let (n, toks) = batch.next_tokens(LENGTH as usize);
     assert_eq!(n as u64, LENGTH);

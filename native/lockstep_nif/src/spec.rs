@@ -19,7 +19,7 @@
 //! `table` is a table resource or a list of at most `INLINE_TABLE` weights.
 //! {:zip, remaining, [spec]}
 //! {:independent, template, keys, layout, pos, remaining}
-//!     keys: :naturals | [{domain, value}]  (the fork seeds of listed keys)
+//!     keys: {:naturals, first} | [{domain, value}]  (integer keys from first; the fork seeds of listed keys)
 //!     layout: {per_key, concurrency, final_len, groups, group, member}
 //!     pools: the template's, then the key terms, then the final ops
 //! ```
@@ -262,8 +262,11 @@ fn independent(
     offset: &mut u64,
 ) -> Result<Node, SpecError> {
     let template = decode(template, depth + 1, offset)?;
-    let keys = if keys.decode::<Atom>().ok() == Some(atoms::naturals()) {
-        Keys::Naturals
+    let keys = if let Ok((tag, first)) = keys.decode::<(Atom, u64)>() {
+        if tag != atoms::naturals() {
+            return Err(SpecError::Malformed("keys"));
+        }
+        Keys::Naturals { first }
     } else {
         let n = keys
             .list_length()

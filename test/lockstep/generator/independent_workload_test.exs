@@ -93,6 +93,47 @@ defmodule Lockstep.Generator.IndependentWorkloadTest do
       assert key_ops(moved, 0, 2) == t |> G.fork(0) |> G.drop(11) |> Enum.take(2)
     end
 
+    test "a range of keys is counted, not listed: ten million keys, any op at once" do
+      gen = G.independent(template(), keys: 5..10_000_004, per_key: 2, final: [:read])
+      assert gen.remaining == 30_000_000
+      assert inspect(gen) =~ "keys: 5..10000004 "
+      last = G.drop(gen, 29_999_997)
+
+      assert Enum.to_list(last) ==
+               for(
+                 op <- key_ops(template(), 10_000_004, 2) ++ [:read],
+                 do: %Keyed{key: 10_000_004, op: op}
+               )
+
+      # The same keys as a list give the same ops.
+      assert Enum.take(gen, 9) ==
+               Enum.take(
+                 G.independent(template(), keys: Enum.to_list(5..7), per_key: 2, final: [:read]),
+                 9
+               )
+
+      # Ranges that are not of non-negative integers are lists.
+      neg = G.independent(template(), keys: -2..1, per_key: 1)
+      assert Enum.map(neg, & &1.key) == [-2, -1, 0, 1]
+
+      assert Enum.map(G.independent(template(), keys: 6..0//-3, per_key: 1), & &1.key) == [
+               6,
+               3,
+               0
+             ]
+
+      [_, w1] = G.split(gen, 2)
+
+      assert Enum.map(G.only_keys(w1, [4, 6, 9, 10_000_004, 10_000_005]), & &1.key) == [
+               6,
+               6,
+               6,
+               10_000_004,
+               10_000_004,
+               10_000_004
+             ]
+    end
+
     test "unique values of the template stay unique per key across its workers" do
       gen = G.independent(Workloads.list_append(seed: 3), keys: 0..3, per_key: 9, concurrency: 3)
 
