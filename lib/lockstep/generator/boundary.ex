@@ -242,10 +242,11 @@ defmodule Lockstep.Generator.Boundary do
   # An independent workload: its template (any native tree) in one call.
   # (A stale table in its template is rebuilt and the call made again.)
   def leaf_ops(%G{kind: :independent} = gen, pos, k) do
-    case nif(gen, {:run, ops(k, false), Spec.independent(gen, pos, k)}) do
-      {:ok, {ops, n}} -> {ops, n, gen}
-      {:error, :stale_table} -> leaf_ops(Tables.rebuild(gen), pos, k)
-      {:error, reason} -> invalid!(reason)
+    answer = nif(gen, {:run, ops(k, false), Spec.independent(gen, pos, k)})
+
+    case stale(gen, answer) do
+      {:retry, gen} -> leaf_ops(gen, pos, k)
+      :ok -> independent_ops(answer, gen)
     end
   end
 
@@ -253,6 +254,9 @@ defmodule Lockstep.Generator.Boundary do
     {ops, n} = value_ops(gen, pos, k)
     {ops, n, gen}
   end
+
+  defp independent_ops({:ok, {ops, n}}, gen), do: {ops, n, gen}
+  defp independent_ops({:error, reason}, _gen), do: invalid!(reason)
 
   @doc false
   # The k ops of a pick leaf from op `pos`: a list of ops, or `{indices,
