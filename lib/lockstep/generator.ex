@@ -129,22 +129,12 @@ defmodule Lockstep.Generator do
   release.
   """
 
-  alias Lockstep.Generator.{
-    Boundary,
-    Buffer,
-    Driver,
-    Malformed,
-    Native,
-    Node,
-    Options,
-    Seed,
-    Select,
-    Shrink,
-    Tables,
-    Unique
-  }
+  # The public module, at the top of the layers (docs/DESIGN.md): it keeps
+  # the docs, specs, the struct and next/1's hot clauses, and delegates the
+  # constructors and combinators to Lockstep.Generator.Build. No module
+  # below calls it.
+  alias Lockstep.Generator.{Build, Buffer, Compact, Driver, Malformed, Node, Shrink}
 
-  import Bitwise
   require Buffer
 
   # Constructors build a generator as an update of the default struct,
@@ -241,12 +231,6 @@ defmodule Lockstep.Generator do
           weights: [non_neg_integer()] | nil
         }
 
-  @max_total (1 <<< 64) - 1
-  # Most workers of one split/2 (a list built at once).
-  @max_split 1 <<< 16
-  # Deepest nesting of mixes (the engine's MAX_DEPTH).
-  @max_depth 64
-
   @doc """
   Uniform random sampling over `ops` with replacement. Pass `:seed` to make the
   stream reproducible across runs.
@@ -267,18 +251,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec random([any()], keyword()) :: t()
-  def random(ops, opts \\ []) do
-    ops = Options.ops!(ops, "ops", "random/2")
-    seed = seed_opt(opts, "random/2")
-
-    %{
-      %__MODULE__{kind: nil}
-      | kind: :random,
-        ops: ops,
-        seed: seed,
-        engine: leaf_engine(ops, Seed.key(seed))
-    }
-  end
+  defdelegate random(ops, opts \\ []), to: Build
 
   @doc """
   Fixed sequence repeated forever (until `take/2`-limited).
@@ -293,11 +266,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec cycle([any()]) :: t()
-  def cycle(ops) do
-    ops = Options.ops!(ops, "ops", "cycle/1")
-    # A cycle draws no words: its key {0, 0} is never used.
-    %{%__MODULE__{kind: nil} | kind: :cycle, ops: ops, engine: leaf_engine(ops, {0, 0})}
-  end
+  defdelegate cycle(ops), to: Build
 
   @doc """
   Weighted random sampling. `weighted_ops` is a list of `{op, weight}` tuples.
@@ -317,60 +286,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec weighted([{any(), non_neg_integer()}], keyword()) :: t()
-  def weighted(weighted_ops, opts \\ []) do
-    weighted_ops = Options.ops!(weighted_ops, "weighted_ops", "weighted/2")
-    seed = seed_opt(opts, "weighted/2")
-    {ops, weights, total} = split_weights(weighted_ops)
-
-    cond do
-      total == 0 ->
-        raise ArgumentError, "weighted/2 expects at least one positive weight, got all zero"
-
-      total > @max_total ->
-        raise ArgumentError,
-              "weighted/2 expects weights adding up to at most 2^64 - 1, got #{total}"
-
-      true ->
-        %{
-          %__MODULE__{kind: nil}
-          | kind: :weighted,
-            ops: ops,
-            weights: weights,
-            total: total,
-            seed: seed,
-            engine: leaf_engine(ops, Seed.key(seed), Tables.table_for(weights, "weighted/2"))
-        }
-    end
-  end
-
-  # {ops, weights, total}: one pass checks and adds up, two build the lists
-  # (no reversed copies; construction is on the hot path of a fresh
-  # generator per iteration).
-  defp split_weights(weighted_ops) do
-    total = total_weight!(weighted_ops, 0)
-    {ops_of(weighted_ops), weights_of(weighted_ops), total}
-  end
-
-  defp total_weight!([{_op, weight} | rest], total) when is_integer(weight) and weight >= 0,
-    do: total_weight!(rest, total + weight)
-
-  defp total_weight!([], total), do: total
-
-  defp total_weight!([{_op, weight} | _], _total) do
-    raise ArgumentError,
-          "weighted/2 expects each weight to be a non-negative integer, got: #{inspect(weight)}"
-  end
-
-  defp total_weight!([other | _], _total) do
-    raise ArgumentError,
-          "weighted/2 expects weighted_ops to be {op, weight} tuples, got: #{inspect(other)}"
-  end
-
-  defp ops_of([{op, _weight} | rest]), do: [op | ops_of(rest)]
-  defp ops_of([]), do: []
-
-  defp weights_of([{_op, weight} | rest]), do: [weight | weights_of(rest)]
-  defp weights_of([]), do: []
+  defdelegate weighted(weighted_ops, opts \\ []), to: Build
 
   @doc """
   Round-robin interleave outputs from `gens`, in list order, starting with the
@@ -417,128 +333,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec mix([t()], keyword()) :: t()
-  def mix(gens, opts \\ []) do
-    gens = children!(gens, "mix/2")
-    opts = Options.keyword!(opts, [:until, :strategy, :seed, :weights], "mix/2")
-
-    until =
-      case Keyword.get(opts, :until, :any) do
-        until when until in [:any, :all] ->
-          until
-
-        other ->
-          raise ArgumentError, "mix/2 expects :until to be :any or :all, got: #{inspect(other)}"
-      end
-
-    case Keyword.get(opts, :strategy, :round_robin) do
-      :round_robin ->
-        if Keyword.has_key?(opts, :weights) or Keyword.has_key?(opts, :seed) do
-          raise ArgumentError, "mix/2: :seed and :weights go with strategy: :random"
-        end
-
-        %{
-          %__MODULE__{kind: nil}
-          | kind: :mix,
-            children: gens,
-            next_child: 0,
-            engine: composite_engine(until, :round_robin)
-        }
-
-      :random ->
-        seed = seed_opt(Keyword.take(opts, [:seed]), "mix/2")
-        weights = Keyword.get(opts, :weights)
-        table = mix_table(weights, length(gens))
-
-        engine =
-          until
-          |> composite_engine(:random)
-          |> Map.merge(%{key: Seed.key(seed), stream: 0, forks: [], table: table, rpos: 0})
-
-        %{
-          %__MODULE__{kind: nil}
-          | kind: :mix,
-            children: gens,
-            seed: seed,
-            weights: weights,
-            total: weights && Enum.sum(weights),
-            engine: engine
-        }
-
-      other ->
-        raise ArgumentError,
-              "mix/2 expects :strategy to be :round_robin or :random, got: #{inspect(other)}"
-    end
-  end
-
-  defp mix_table(nil, _k), do: nil
-
-  defp mix_table(weights, k) when is_list(weights) and length(weights) == k do
-    unless Enum.all?(weights, &(is_integer(&1) and &1 >= 0)) and
-             Enum.sum(weights) in 1..@max_total do
-      raise ArgumentError,
-            "mix/2 expects :weights to be non-negative integers, not all zero, got: #{inspect(weights)}"
-    end
-
-    Tables.table_for(weights, "mix/2")
-  end
-
-  defp mix_table(weights, k) do
-    raise ArgumentError,
-          "mix/2 expects :weights to be a list of #{k} integers, got: #{inspect(weights)}"
-  end
-
-  # Validates a list of child generators (non-empty, generators, nesting bound).
-  defp children!(gens, fun) do
-    gens = Options.ops!(gens, "gens", fun)
-    # One pass: each is a generator, not nested too deep, and joins at its
-    # exact current state, without a buffer.
-    child_list!(gens, fun)
-  end
-
-  # The list itself when no child needed settling (nothing to allocate).
-  defp child_list!([], _fun), do: []
-
-  defp child_list!([gen | rest] = gens, fun) do
-    child = child!(gen, fun)
-    children = child_list!(rest, fun)
-    if child === gen and children === rest, do: gens, else: [child | children]
-  end
-
-  defp child!(%__MODULE__{children: nil} = gen, _fun), do: settled(gen)
-
-  defp child!(%__MODULE__{} = gen, fun) do
-    if depth(gen) >= @max_depth do
-      raise ArgumentError, "#{fun}: generators nested deeper than #{@max_depth} levels"
-    end
-
-    settled(gen)
-  end
-
-  defp child!(other, fun),
-    do: raise(ArgumentError, "#{fun} expects a list of generators, got: #{inspect(other)}")
-
-  defp settled(%__MODULE__{buf: [], engine: %{frontier: nil}} = gen), do: gen
-  defp settled(%__MODULE__{buf: [], children: nil} = gen), do: gen
-  defp settled(gen), do: Driver.settle(gen)
-
-  # The engine map of a mix, concat or zip (see Lockstep.Generator.Driver).
-  # The default round-robin one is a literal (constructing a mix allocates
-  # no engine map).
-  @composite_engine %{
-    until: :any,
-    strategy: :round_robin,
-    frontier: nil,
-    base_next_child: nil,
-    refills: 0,
-    ahead: nil
-  }
-
-  defp composite_engine(until, strategy) do
-    case @composite_engine do
-      %{until: ^until, strategy: ^strategy} = engine -> engine
-      engine -> %{engine | until: until, strategy: strategy}
-    end
-  end
+  defdelegate mix(gens, opts \\ []), to: Build
 
   @doc """
   Each of `gens` to exhaustion, in order, then the next: Jepsen's phases.
@@ -554,17 +349,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec concat([t()]) :: t()
-  def concat(gens) do
-    gens = children!(gens, "concat/1")
-
-    %{
-      %__MODULE__{kind: nil}
-      | kind: :concat,
-        children: gens,
-        next_child: 0,
-        engine: composite_engine(:all, :concat)
-    }
-  end
+  defdelegate concat(gens), to: Build
 
   @doc """
   Tuples of one op from each of `gens`, in order; done when any child is done.
@@ -577,10 +362,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec zip([t()]) :: t()
-  def zip(gens) do
-    gens = children!(gens, "zip/1")
-    %{%__MODULE__{kind: nil} | kind: :zip, children: gens, engine: composite_engine(:any, :zip)}
-  end
+  defdelegate zip(gens), to: Build
 
   @doc """
   `fun.(op)` for every op of `gen`. `fun` must be pure for the stream to be
@@ -599,16 +381,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec map(t(), (any() -> any())) :: t()
-  def map(%__MODULE__{} = gen, fun) when is_function(fun, 1) do
-    %{
-      %__MODULE__{kind: nil}
-      | kind: :map,
-        children: children!([gen], "map/2"),
-        engine: %{fun: fun}
-    }
-  end
-
-  def map(gen, fun), do: bad_wrap!("map/2", gen, fun)
+  defdelegate map(gen, fun), to: Build
 
   @doc """
   The ops of `gen` for which `pred.(op)` is truthy.
@@ -632,36 +405,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec filter(t(), (any() -> as_boolean(any())), keyword()) :: t()
-  def filter(gen, pred, opts \\ [])
-
-  def filter(%__MODULE__{} = gen, pred, opts) when is_function(pred, 1) do
-    opts = Options.keyword!(opts, [:max_rejections], "filter/3")
-
-    max =
-      case Keyword.get(opts, :max_rejections, 1_000_000) do
-        n when is_integer(n) and n > 0 ->
-          n
-
-        n ->
-          raise ArgumentError,
-                "filter/3 expects :max_rejections to be a positive integer, got: #{inspect(n)}"
-      end
-
-    %{
-      %__MODULE__{kind: nil}
-      | kind: :filter,
-        children: children!([gen], "filter/3"),
-        engine: %{pred: pred, max: max}
-    }
-  end
-
-  def filter(gen, pred, _opts), do: bad_wrap!("filter/3", gen, pred)
-
-  defp bad_wrap!(name, %__MODULE__{}, fun),
-    do: raise(ArgumentError, "#{name} expects a function of arity 1, got: #{inspect(fun)}")
-
-  defp bad_wrap!(name, gen, _fun),
-    do: raise(ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}")
+  defdelegate filter(gen, pred, opts \\ []), to: Build
 
   @doc """
   Uniform random integers from `range` (`first..last`, step 1), drawn in the
@@ -675,29 +419,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec integers(Range.t(), keyword()) :: t()
-  def integers(range, opts \\ [])
-
-  def integers(%Range{first: first, last: last, step: step}, opts)
-      when step == 1 and first <= last do
-    {lo, hi} = {min(first, last), max(first, last)}
-
-    cond do
-      hi - lo >= 1 <<< 64 ->
-        raise ArgumentError,
-              "integers/2 expects a range of at most 2^64 values, got #{hi - lo + 1}"
-
-      max(abs(lo), abs(hi)) > 1 <<< 125 ->
-        raise ArgumentError, "integers/2 expects bounds within -2^125..2^125"
-
-      true ->
-        __value__(:integers, {:integers, lo, hi}, [], seed_opt(opts, "integers/2"))
-    end
-  end
-
-  def integers(range, _opts) do
-    raise ArgumentError,
-          "integers/2 expects a non-empty range with step 1 (first..last), got: #{inspect(range)}"
-  end
+  defdelegate integers(range, opts \\ []), to: Build
 
   @doc """
   Zipf-distributed ranks `1..n`: rank `k` with probability ∝ `1/k^skew`, exact
@@ -712,16 +434,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec zipf(pos_integer(), keyword()) :: t()
-  def zipf(n, opts \\ [])
-
-  def zipf(n, opts) when is_integer(n) and n >= 1 and n <= 1 <<< 52 do
-    opts = Options.keyword!(opts, [:skew, :seed], "zipf/2")
-    skew = Options.skew!(Keyword.get(opts, :skew, 1.0), "zipf/2", ":skew")
-    __value__(:zipf, {:zipf, n, skew}, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
-  end
-
-  def zipf(n, _opts),
-    do: raise(ArgumentError, "zipf/2 expects n to be an integer in 1..2^52, got: #{inspect(n)}")
+  defdelegate zipf(n, opts \\ []), to: Build
 
   @doc """
   Unique increasing integers `start, start + 1, ...`: values for writes that
@@ -748,27 +461,10 @@ defmodule Lockstep.Generator do
 
   """
   @spec counter(integer()) :: t()
-  def counter(start \\ 1)
-
-  def counter(start) when is_integer(start),
-    do: __value__(:counter, {:counter, start, 1, 0}, [], nil)
-
-  def counter(start),
-    do: raise(ArgumentError, "counter/1 expects an integer start, got: #{inspect(start)}")
+  defdelegate counter(start \\ 1), to: Build
 
   @doc false
-  # A generator whose ops the engine computes (`params` as in the NIF spec),
-  # picking atoms from `pool`. Used by the value constructors and Workloads.
-  def __value__(kind, params, pool, seed) do
-    # A counter has no seed: its key {0, 0} is never used.
-    key = if kind == :counter, do: {0, 0}, else: Seed.key(seed)
-    pool = if is_tuple(pool), do: pool, else: List.to_tuple(pool)
-    engine = %{pool: pool, key: key, stream: 0, forks: [], params: params}
-    # The plain form on purpose: measured, the update form left a fresh
-    # worker's next/1 loop over register(seed: i) |> take(20) in a
-    # minimum-size heap, GC'ing every iteration (87 -> 120 ns/op).
-    %__MODULE__{kind: kind, seed: seed, engine: engine}
-  end
+  defdelegate __value__(kind, params, pool, seed), to: Build
 
   @doc """
   Cap any generator at `n` total ops. After `n` calls to `next/1`, the generator
@@ -786,19 +482,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec take(t(), non_neg_integer()) :: t()
-  def take(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 do
-    Node.take(gen, n)
-  rescue
-    e -> Malformed.reraise(gen, "take/2", e, __STACKTRACE__)
-  end
-
-  def take(%__MODULE__{}, n) do
-    raise ArgumentError, "take/2 expects n to be a non-negative integer, got: #{inspect(n)}"
-  end
-
-  def take(other, _n) do
-    raise ArgumentError, "take/2 expects a generator, got: #{inspect(other)}"
-  end
+  defdelegate take(gen, n), to: Build
 
   @doc """
   A generator of the same shape whose random choices come from an independent
@@ -831,37 +515,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec fork(t(), term()) :: t()
-  def fork(%__MODULE__{kind: :independent} = gen, key),
-    do: Lockstep.Generator.Independent.fork(gen, key, &fork/2)
-
-  def fork(%__MODULE__{children: nil} = gen, key) do
-    %{gen | engine: fork_engine(gen.engine, key), buf: [], pos: Node.position(gen)}
-  rescue
-    e -> Malformed.reraise(gen, "fork/2", e, __STACKTRACE__)
-  end
-
-  def fork(%__MODULE__{} = gen, key) do
-    gen = Driver.settle(gen)
-
-    gen =
-      case gen.engine do
-        %{strategy: :random} = engine -> %{gen | engine: fork_engine(engine, key)}
-        _ -> gen
-      end
-
-    fork_children(gen, key)
-  rescue
-    e -> Malformed.reraise(gen, "fork/2", e, __STACKTRACE__)
-  end
-
-  def fork(other, _key),
-    do: raise(ArgumentError, "fork/2 expects a generator, got: #{inspect(other)}")
-
-  defp fork_engine(%{stream: stream, forks: forks} = engine, key),
-    do: %{engine | stream: Native.fork_stream(stream, Seed.key(key)), forks: [key | forks]}
-
-  defp fork_children(%__MODULE__{children: children} = gen, key),
-    do: Node.with_children(gen, Enum.map(children, &fork(&1, key)))
+  defdelegate fork(gen, key), to: Build
 
   @doc """
   `n` generators for workers `0..n-1`: worker `k` gets `fork(gen, k)`
@@ -902,26 +556,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec split(t(), non_neg_integer()) :: [t()]
-  def split(%__MODULE__{kind: :independent} = gen, n) when is_integer(n) and n >= 0,
-    do: Lockstep.Generator.Independent.split(gen, n)
-
-  def split(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 and n <= @max_split do
-    for k <- 0..(n - 1)//1, do: gen |> fork(k) |> Unique.spread(n, k)
-  rescue
-    e -> Malformed.reraise(gen, "split/2", e, __STACKTRACE__)
-  end
-
-  def split(%__MODULE__{}, n) when is_integer(n) and n > @max_split do
-    raise ArgumentError,
-          "split/2 expects n to be at most #{@max_split} (one generator per worker, " <>
-            "built at once; fork/2 gives a worker's stream by its key), got: #{n}"
-  end
-
-  def split(%__MODULE__{}, n),
-    do: raise(ArgumentError, "split/2 expects n to be a non-negative integer, got: #{inspect(n)}")
-
-  def split(other, _n),
-    do: raise(ArgumentError, "split/2 expects a generator, got: #{inspect(other)}")
+  defdelegate split(gen, n), to: Build
 
   @doc """
   Independent keys (as Jepsen's `jepsen.independent`): a workload spread
@@ -976,7 +611,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec independent(t(), keyword()) :: t()
-  def independent(template, opts \\ []), do: Lockstep.Generator.Independent.new(template, opts)
+  defdelegate independent(template, opts \\ []), to: Build
 
   @doc """
   The ops of an independent workload's worker (`independent/2`, `split/2`)
@@ -994,7 +629,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec only_keys(t(), [term()]) :: t()
-  def only_keys(gen, keys), do: Lockstep.Generator.Independent.only_keys(gen, keys)
+  defdelegate only_keys(gen, keys), to: Build
 
   @doc """
   Skips `n` ops: the same as calling `next/1` `n` times (stopping at `:done`),
@@ -1017,17 +652,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec drop(t(), non_neg_integer()) :: t()
-  def drop(%__MODULE__{} = gen, n) when is_integer(n) and n >= 0 do
-    Driver.drop(gen, n)
-  rescue
-    e -> Malformed.reraise(gen, "drop/2", e, __STACKTRACE__)
-  end
-
-  def drop(%__MODULE__{}, n),
-    do: raise(ArgumentError, "drop/2 expects n to be a non-negative integer, got: #{inspect(n)}")
-
-  def drop(other, _n),
-    do: raise(ArgumentError, "drop/2 expects a generator, got: #{inspect(other)}")
+  defdelegate drop(gen, n), to: Build
 
   @doc """
   The same generator at the same position, without the ops `next/1` has
@@ -1056,22 +681,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec compact(t()) :: t()
-  def compact(%__MODULE__{} = gen) do
-    # The exact state (Driver.settle/1), then the same for every child: a
-    # map's or selection's child keeps its own buffer.
-    case Driver.settle(gen) do
-      %__MODULE__{children: [_ | _] = children} = gen ->
-        Node.with_children(gen, Enum.map(children, &compact/1))
-
-      gen ->
-        gen
-    end
-  rescue
-    e -> Malformed.reraise(gen, "compact/1", e, __STACKTRACE__)
-  end
-
-  def compact(other),
-    do: raise(ArgumentError, "compact/1 expects a generator, got: #{inspect(other)}")
+  defdelegate compact(gen), to: Compact
 
   @doc """
   Pull the next op. Returns `{op, new_gen}`, or `:done` when the generator
@@ -1116,17 +726,6 @@ defmodule Lockstep.Generator do
   end
 
   def next(other), do: raise(ArgumentError, "next/1 expects a generator, got: #{inspect(other)}")
-
-  # Nesting depth of composites (0 for a leaf); stops counting past @max_depth.
-  defp depth(%__MODULE__{children: [_ | _] = cs}),
-    do: 1 + Enum.reduce_while(cs, 0, &depth_step/2)
-
-  defp depth(_gen), do: 0
-
-  defp depth_step(child, max) do
-    d = max(max, depth(child))
-    if d >= @max_depth, do: {:halt, d}, else: {:cont, d}
-  end
 
   @doc """
   Iterate `gen` to exhaustion, calling `fun.(op)` for each op.
@@ -1218,13 +817,7 @@ defmodule Lockstep.Generator do
 
   """
   @spec select(t(), [non_neg_integer()]) :: t()
-  def select(%__MODULE__{} = gen, indices) do
-    # Nested no deeper than a map or mix, and taken at its exact state.
-    [gen] = children!([gen], "select/2")
-    Select.new(gen, indices)
-  end
-
-  def select(gen, indices), do: Select.new(gen, indices)
+  defdelegate select(gen, indices), to: Build
 
   @doc """
   Shrinks a failing workload to the ops that matter.
@@ -1455,10 +1048,6 @@ defmodule Lockstep.Generator do
   @spec check((term() -> t() | [t()]), (t() | [t()] -> term()), keyword()) :: :ok
   def check(build, run, opts \\ []), do: Lockstep.Generator.Check.check(build, run, opts)
 
-  # The engine map of a seeded leaf: its pool and the engine key of its seed.
-  defp leaf_engine(ops, key, table \\ nil),
-    do: %{pool: Boundary.pool(ops), key: key, stream: 0, forks: [], table: table}
-
   @doc """
   How often each kind of op comes in the first `n` ops of `gen`: a map from
   `Lockstep.Generator.Op.f/1` of the op to its count (fewer than `n` ops in
@@ -1480,9 +1069,4 @@ defmodule Lockstep.Generator do
   @doc false
   # Op index of the next op of a seeded leaf.
   def __position__(gen), do: Node.position(gen)
-
-  # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
-  defp seed_opt([seed: seed], _fun) when seed != nil, do: seed
-
-  defp seed_opt(opts, fun), do: opts |> Options.keyword!([:seed], fun) |> Seed.of_opts()
 end

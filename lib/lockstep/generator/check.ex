@@ -5,7 +5,7 @@ defmodule Lockstep.Generator.Check do
   # ExUnit.AssertionError that says everything needed to see and replay it.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Options, Recipe, Seed}
+  alias Lockstep.Generator.{Build, Options, Recipe, Saved, Seed, Shrink}
 
   import Bitwise
 
@@ -34,8 +34,8 @@ defmodule Lockstep.Generator.Check do
 
     # Iteration i's seed: op i of a seeded stream of 64-bit integers (the
     # same on every machine and release, like every stream).
-    G.integers(0..@max_u64, seed: seed)
-    |> G.take(iterations)
+    Build.integers(0..@max_u64, seed: seed)
+    |> Build.take(iterations)
     |> Enum.with_index(1)
     |> Enum.each(fn {iter_seed, i} ->
       gens = gens!(build.(iter_seed), iter_seed)
@@ -128,7 +128,7 @@ defmodule Lockstep.Generator.Check do
       match?({:failed, ^kind, _}, outcome(run, candidate))
     end
 
-    case G.shrink(gens, fails?, opts) do
+    case Shrink.shrink(gens, fails?, opts) do
       {:ok, shrunk, info} ->
         # Run once more for its message (a run that passes now is flaky).
         case outcome(run, shrunk) do
@@ -235,7 +235,7 @@ defmodule Lockstep.Generator.Check do
   defp positions(_plan), do: Stream.iterate(0, &(&1 + 1))
 
   defp recipe(gens) do
-    G.recipe(gens)
+    Recipe.recipe(gens)
   rescue
     e in ArgumentError -> "(no recipe: #{Exception.message(e)})"
   end
@@ -248,7 +248,7 @@ defmodule Lockstep.Generator.Check do
     result =
       try do
         File.mkdir_p!(ctx.save)
-        G.save(shrunk, path)
+        Saved.save(shrunk, path)
       rescue
         e -> {:error, Exception.message(e)}
       end

@@ -11,7 +11,7 @@ defmodule Lockstep.Generator.Independent do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Driver, Options, Seed, Tree}
+  alias Lockstep.Generator.{Compact, Driver, Options, Seed, Tree}
 
   @types [:invoke, :ok, :fail, :info]
   @max_u64 Bitwise.bsl(1, 64) - 1
@@ -55,7 +55,7 @@ defmodule Lockstep.Generator.Independent do
   end
 
   defp template!(template, seed) do
-    template = G.compact(template)
+    template = Compact.compact(template)
 
     unless Tree.native?(template) do
       raise ArgumentError,

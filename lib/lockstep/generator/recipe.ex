@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.Recipe do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Driver, Node}
+  alias Lockstep.Generator.{Build, Driver, Node}
 
   @default_max_rejections 1_000_000
 
@@ -124,7 +124,7 @@ defmodule Lockstep.Generator.Recipe do
       args: leaf_args(gen),
       forks: Map.get(engine, :forks, []),
       share: counter_share(gen),
-      at: G.__position__(gen),
+      at: Node.position(gen),
       remaining: gen.remaining
     }
   end
@@ -275,7 +275,7 @@ defmodule Lockstep.Generator.Recipe do
         do: [],
         else: [{:split, e.groups * e.lanes, e.group * e.lanes + e.member}]
 
-    at = G.__position__(gen)
+    at = Node.position(gen)
     natural = Lockstep.Generator.Independent.new(e.template, opts)
     natural = if split == [], do: natural, else: build_step(hd(split), natural)
 
@@ -474,15 +474,15 @@ defmodule Lockstep.Generator.Recipe do
 
   defp build_plan(other), do: invalid!(other)
 
-  defp construct(:random, [ops], opts), do: G.random(ops, opts)
-  defp construct(:cycle, [ops], []), do: G.cycle(ops)
-  defp construct(:weighted, [ops], opts), do: G.weighted(ops, opts)
+  defp construct(:random, [ops], opts), do: Build.random(ops, opts)
+  defp construct(:cycle, [ops], []), do: Build.cycle(ops)
+  defp construct(:weighted, [ops], opts), do: Build.weighted(ops, opts)
 
   defp construct(:integers, [lo, hi], opts) when is_integer(lo) and is_integer(hi),
-    do: G.integers(lo..hi//1, opts)
+    do: Build.integers(lo..hi//1, opts)
 
-  defp construct(:zipf, [n], opts), do: G.zipf(n, opts)
-  defp construct(:counter, [start], []), do: G.counter(start)
+  defp construct(:zipf, [n], opts), do: Build.zipf(n, opts)
+  defp construct(:counter, [start], []), do: Build.counter(start)
   defp construct(:register, [], opts), do: Lockstep.Generator.Workloads.register(opts)
   defp construct(:bank, [], opts), do: Lockstep.Generator.Workloads.bank(opts)
   defp construct(:list_append, [], opts), do: Lockstep.Generator.Workloads.list_append(opts)
@@ -491,19 +491,22 @@ defmodule Lockstep.Generator.Recipe do
     gens = Enum.map(plans, &build_plan/1)
 
     case call do
-      :mix -> G.mix(gens, opts)
-      :concat when opts == [] -> G.concat(gens)
-      :zip when opts == [] -> G.zip(gens)
+      :mix -> Build.mix(gens, opts)
+      :concat when opts == [] -> Build.concat(gens)
+      :zip when opts == [] -> Build.zip(gens)
       _ -> invalid!({call, opts})
     end
   end
 
-  defp construct(:map, [plan, mfa], []), do: G.map(build_plan(plan), capture!(mfa))
-  defp construct(:filter, [plan, mfa], opts), do: G.filter(build_plan(plan), capture!(mfa), opts)
-  defp construct(:select, [plan, indices], []), do: G.select(build_plan(plan), indices)
+  defp construct(:map, [plan, mfa], []), do: Build.map(build_plan(plan), capture!(mfa))
+
+  defp construct(:filter, [plan, mfa], opts),
+    do: Build.filter(build_plan(plan), capture!(mfa), opts)
+
+  defp construct(:select, [plan, indices], []), do: Build.select(build_plan(plan), indices)
 
   defp construct(:independent, [plan], opts) when is_list(opts),
-    do: G.independent(build_plan(plan), opts)
+    do: Build.independent(build_plan(plan), opts)
 
   defp construct(call, args, opts), do: invalid!({call, args, opts})
 
@@ -519,14 +522,14 @@ defmodule Lockstep.Generator.Recipe do
 
   defp capture!(other), do: invalid!(other)
 
-  defp build_step({:fork, key}, gen), do: G.fork(gen, key)
+  defp build_step({:fork, key}, gen), do: Build.fork(gen, key)
 
   defp build_step({:split, n, k}, gen) when is_integer(n) and is_integer(k) and k >= 0 and k < n,
-    do: gen |> G.split(n) |> Enum.at(k)
+    do: gen |> Build.split(n) |> Enum.at(k)
 
-  defp build_step({:drop, n}, gen), do: G.drop(gen, n)
+  defp build_step({:drop, n}, gen), do: Build.drop(gen, n)
   defp build_step({:resume, n}, gen), do: resume(gen, n)
-  defp build_step({:take, n}, gen), do: G.take(gen, n)
+  defp build_step({:take, n}, gen), do: Build.take(gen, n)
   defp build_step(other, _gen), do: invalid!(other)
 
   defp invalid!(term),

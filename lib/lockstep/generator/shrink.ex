@@ -27,7 +27,7 @@ defmodule Lockstep.Generator.Shrink do
   # the same answers of `fails?` give the same calls and the same result.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Keyed, Options, ShrinkInfo}
+  alias Lockstep.Generator.{Build, Keyed, Options, ShrinkInfo}
 
   import Bitwise
 
@@ -115,7 +115,7 @@ defmodule Lockstep.Generator.Shrink do
     end
   end
 
-  defp selections(gens, kept), do: Enum.zip_with(gens, Tuple.to_list(kept), &G.select/2)
+  defp selections(gens, kept), do: Enum.zip_with(gens, Tuple.to_list(kept), &Build.select/2)
 
   defp power_of_two(n, p) when p >= n, do: p
   defp power_of_two(n, p), do: power_of_two(n, p * 2)

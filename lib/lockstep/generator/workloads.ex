@@ -19,7 +19,7 @@ defmodule Lockstep.Generator.Workloads do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{OpTable, Options, Seed}
+  alias Lockstep.Generator.{Build, OpTable, Options, Seed}
 
   import Bitwise
 
@@ -169,28 +169,36 @@ defmodule Lockstep.Generator.Workloads do
     do: value(kind, Tuple.append(params, :table), table, seed)
 
   defp value(kind, params, pool, seed) do
-    G.__value__(kind, params, pool, seed)
-  rescue
-    e in UndefinedFunctionError -> other_generator!(e, __STACKTRACE__)
+    ours!()
+    Build.__value__(kind, params, pool, seed)
   end
 
   # The `lockstep` package ships a Lockstep.Generator of its own; when its
   # module is the one loaded (applications not started, so
-  # Coexist.prefer_ours/0 did not run), ours is not there to call.
-  defp other_generator!(%UndefinedFunctionError{module: G} = e, stack) do
-    if function_exported?(G, :__value__, 4) do
-      reraise e, stack
-    else
-      raise RuntimeError,
-            "Lockstep.Generator is another package's module (loaded from " <>
-              "#{Lockstep.Generator.Coexist.loaded_from()}), not lockstep_generator's: " <>
-              "call Lockstep.Generator.Coexist.prefer_ours/0 first. The :lockstep_generator " <>
-              "application calls it when it starts; with `mix test --no-start` or in " <>
-              "scripts that do not start it, call it yourself (test_helper.exs)"
+  # Coexist.prefer_ours/0 did not run), a workload built here would go to
+  # functions that do not know it. Ours is the one with __value__/4. The
+  # module is named as a plain atom: this checks which one is loaded and
+  # calls none of it (no dependency on it, as `mix xref` counts them).
+  @public :"Elixir.Lockstep.Generator"
+
+  defp ours! do
+    cond do
+      function_exported?(@public, :__value__, 4) ->
+        :ok
+
+      match?({:module, _}, Code.ensure_loaded(@public)) and
+          function_exported?(@public, :__value__, 4) ->
+        :ok
+
+      true ->
+        raise RuntimeError,
+              "Lockstep.Generator is another package's module (loaded from " <>
+                "#{Lockstep.Generator.Coexist.loaded_from()}), not lockstep_generator's: " <>
+                "call Lockstep.Generator.Coexist.prefer_ours/0 first. The :lockstep_generator " <>
+                "application calls it when it starts; with `mix test --no-start` or in " <>
+                "scripts that do not start it, call it yourself (test_helper.exs)"
     end
   end
-
-  defp other_generator!(e, stack), do: reraise(e, stack)
 
   # The :mix option as weights in `kinds` order, or :swarm; every kind
   # weighs 1 by default.
