@@ -10,6 +10,19 @@
 # builds the plan); a holder's includes everything it does, its first refill
 # too. "cpu/op" for the 200 is their wall time times the schedulers, over
 # all their ops.
+#
+# Measured on the 2-core test machine, shared with other developers' builds
+# and tests (load 2-11: noisy), before (047a693) / after:
+#
+#   owner, per op after its first next/1     3.1-5.9 us   /  2.0-2.9 us
+#   holder whose cursor moved on, per op     41-83 us     /  3.1-6.8 us
+#   200 holders at once, total               47-130 s     /  46-89 s
+#     worst trivial dirty NIF call           4.6-14.8 s   /  0.7-1.1 s
+#     worst lateness of a 1 ms sleep         0.7-10.1 s   /  0.8-1.7 s
+#   200 processes only copying the value     7.6-20 s (56 MB each), both
+#
+# The 200-holder figures are dominated by the value's size: each process
+# gets its own 56 MB copy (and collects it), which no cursor avoids.
 alias Lockstep.Generator, as: G
 alias Lockstep.Generator.Native
 
@@ -73,6 +86,20 @@ IO.puts("mix of #{leaves} leaves, #{n} ops per holder, #{holders} holders")
 IO.puts("first next/1: #{Float.round(first / 1000, 1)} ms")
 IO.puts("owner:  #{Float.round(t_owner / n, 2)} us/op")
 IO.puts("holder: #{Float.round(t_holder / n, 2)} us/op")
+
+# The floor: as many processes that only get the value (copied into each
+# process's heap, as any term sent or captured is) and do nothing with it.
+{t_floor, _} =
+  SharedWide.us(fn ->
+    1..holders
+    |> Enum.map(fn _ -> Task.async(fn -> map_size(shared) end) end)
+    |> Task.await_many(:infinity)
+  end)
+
+IO.puts(
+  "#{holders} processes only copying the value: #{Float.round(t_floor / 1_000_000, 2)} s " <>
+    "(#{div(:erts_debug.flat_size(shared) * 8, 1_000_000)} MB each)"
+)
 
 parent = self()
 probe = spawn(fn -> SharedWide.dirty_probe(parent) end)
