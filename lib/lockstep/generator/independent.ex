@@ -174,10 +174,11 @@ defmodule Lockstep.Generator.Independent do
   @spec split(G.t(), non_neg_integer()) :: [G.t()]
   def split(%G{engine: %{concurrency: c} = e} = gen, w) do
     cond do
-      e.groups != 1 or e.lanes != 1 or Lockstep.Generator.Node.position(gen) != 0 ->
+      e.groups != 1 or e.lanes != 1 or Lockstep.Generator.Node.position(gen) != 0 or
+          gen.remaining != with_total(gen).remaining ->
         raise ArgumentError,
-              "split/2 of an independent workload expects it unsplit and at its first op, " <>
-                "got: #{inspect(gen)}"
+              "split/2 of an independent workload expects it unsplit, at its first op and " <>
+                "not cut by take/2 (split it, then take/2 each worker), got: #{inspect(gen)}"
 
       rem(w, c) != 0 or w == 0 ->
         raise ArgumentError,

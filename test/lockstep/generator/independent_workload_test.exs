@@ -318,9 +318,12 @@ defmodule Lockstep.Generator.IndependentWorkloadTest do
 
       assert_raise ArgumentError, ~r/workers \(0\)/, fn -> G.split(gen, 0) end
 
-      assert_raise ArgumentError, ~r/unsplit and at its first op/, fn ->
+      assert_raise ArgumentError, ~r/unsplit, at its first op/, fn ->
         gen |> G.split(3) |> hd() |> G.split(3)
       end
+
+      assert_raise ArgumentError, ~r/not cut by take\/2/, fn -> gen |> G.take(5) |> G.split(3) end
+      assert_raise ArgumentError, ~r/at its first op/, fn -> gen |> G.drop(1) |> G.split(3) end
     end
 
     test "templates the engine cannot run, and bad options" do
