@@ -125,3 +125,31 @@ IO.puts(
     "dirty call worst #{Float.round(dirty / 1000, 1)} ms; " <>
     "1 ms sleep worst late #{Float.round(sleep / 1000, 1)} ms"
 )
+
+# The same without the copies: the value read from :persistent_term (a
+# literal: not copied into the holders' heaps, nor collected with them).
+:persistent_term.put(SharedWide, shared)
+probe = spawn(fn -> SharedWide.dirty_probe(parent) end)
+sleeper = spawn(fn -> SharedWide.sleeper(parent) end)
+Process.sleep(20)
+
+{t_lit, _} =
+  SharedWide.us(fn ->
+    1..holders
+    |> Enum.map(fn _ ->
+      Task.async(fn -> SharedWide.pull(:persistent_term.get(SharedWide), n) end)
+    end)
+    |> Task.await_many(:infinity)
+  end)
+
+send(probe, :stop)
+send(sleeper, :stop)
+dirty = receive do: ({:dirty, w} -> w)
+sleep = receive do: ({:sleep, w} -> w)
+
+IO.puts(
+  "#{holders} holders, value not copied: #{Float.round(t_lit / 1_000_000, 2)} s total, " <>
+    "#{Float.round(t_lit * cores / (holders * n), 2)} cpu us/op; " <>
+    "dirty call worst #{Float.round(dirty / 1000, 1)} ms; " <>
+    "1 ms sleep worst late #{Float.round(sleep / 1000, 1)} ms"
+)

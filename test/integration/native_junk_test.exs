@@ -878,6 +878,13 @@ defmodule Lockstep.NativeJunkTest do
           {:ok, ops} = Native.plan_refill(sought, at, k, {false, false}, good)
           assert ops == stream |> Enum.drop(at) |> Enum.take(k)
           assert {:ok, {:ok, _}} = dirty
+          # Another holder at the same position (a clone of the cursor last
+          # sought there, which has moved on since): its own, the same ops.
+          if at < made do
+            assert {:ok, again} = Native.plan_seek(cursor, at)
+            refute again == sought
+            assert {:ok, ^ops} = Native.plan_refill(again, at, k, {false, false}, good)
+          end
 
         {:ok, {:more, _sought}} ->
           # Past the plan's end: the rest skipped, then stale.

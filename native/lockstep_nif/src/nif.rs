@@ -351,7 +351,9 @@ fn refill<'a>(
 /// at most the ops it has made, as a holder of a generator value whose
 /// cursor has moved on knows it), for `plan_refill`: `cursor` itself when
 /// it is there, else one of its own over the same decoded plan (shared, not
-/// decoded again), moved there by the engine's skip. `{:ok, cursor}`;
+/// decoded again), moved there by the engine's skip, or cloned from the
+/// last cursor sought there (many holders of one value ask for one
+/// position). `{:ok, cursor}`;
 /// `{:more, cursor}` when the call's skip budget ran out first (call again
 /// with that cursor); `{:error, :stale}` when `cursor` is not a live cursor
 /// of this VM (the caller makes one from the generator's fields).
@@ -381,8 +383,15 @@ fn seek<'a>(env: Env<'a>, cursor: Term<'a>, at: u64, dirty: bool) -> Term<'a> {
     let answer = match in_place {
         Some(answer) => answer,
         None => {
-            cursor = ResourceArc::new(cursor.restart());
-            skip_to(&mut cursor.lock(), at, &mut work)
+            cursor = ResourceArc::new(cursor.restart(at));
+            let mut batch = cursor.lock();
+            let from = batch.produced();
+            let answer = skip_to(&mut batch, at, &mut work);
+            if from != at && answer == Some(atoms::ok()) {
+                cursor.remember(&batch);
+            }
+            drop(batch);
+            answer
         }
     };
     let Some(answer) = answer else {

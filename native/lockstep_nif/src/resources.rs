@@ -29,6 +29,9 @@ impl Table {
 /// decoding the whole tree again.
 struct Plan {
     start: Batch,
+    /// The last position a cursor of its own was sought to (many holders
+    /// of one value ask for the same one): a clone of it is one.
+    sought: Mutex<Option<Batch>>,
     pool_len: u64,
     /// Nodes in the plan (how much work a skip of it may spend).
     nodes: u64,
@@ -56,6 +59,7 @@ impl Cursor {
         let batch = Batch::new(node, pool_len)?;
         let plan = Plan {
             start: batch.clone(),
+            sought: Mutex::new(None),
             nodes,
             pool_len,
             leaf_ends: batch.leaf_ends(),
@@ -66,13 +70,24 @@ impl Cursor {
         })
     }
 
-    /// A cursor of its own over the same plan, at the start (skip it with
-    /// [`Cursor::lock`] and `Batch::skip`).
-    pub fn restart(&self) -> Self {
+    /// A cursor of its own over the same plan: at `at` when a cursor was
+    /// last sought there ([`Cursor::remember`]), else at the start (skip it
+    /// on with [`Cursor::lock`] and `Batch::skip`).
+    pub fn restart(&self, at: u64) -> Self {
+        let batch = match &*lock(&self.plan.sought) {
+            Some(sought) if sought.produced() == at => sought.clone(),
+            _ => self.plan.start.clone(),
+        };
         Cursor {
             plan: Arc::clone(&self.plan),
-            batch: Mutex::new(self.plan.start.clone()),
+            batch: Mutex::new(batch),
         }
+    }
+
+    /// Keeps a clone of `batch` (a position a holder sought) for the next
+    /// [`Cursor::restart`] there.
+    pub fn remember(&self, batch: &Batch) {
+        *lock(&self.plan.sought) = Some(batch.clone());
     }
 
     pub fn leaf_ends(&self) -> &[u64] {
@@ -91,6 +106,10 @@ impl Cursor {
         // A panic cannot leave a batch half-written in a way that matters: a
         // fold's cursor fails with its call; a refill cursor is a cache whose
         // holders check its position before every refill.
-        self.batch.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.batch)
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
