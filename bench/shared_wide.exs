@@ -14,15 +14,21 @@
 # Measured on the 2-core test machine, shared with other developers' builds
 # and tests (load 2-11: noisy), before (047a693) / after:
 #
-#   owner, per op after its first next/1     3.1-5.9 us   /  2.0-2.9 us
+#   owner, per op after its first next/1     3.1-7.8 us   /  2.0-2.9 us
 #   holder whose cursor moved on, per op     41-83 us     /  3.1-6.8 us
-#   200 holders at once, total               47-130 s     /  46-89 s
-#     worst trivial dirty NIF call           4.6-14.8 s   /  0.7-1.1 s
-#     worst lateness of a 1 ms sleep         0.7-10.1 s   /  0.8-1.7 s
-#   200 processes only copying the value     7.6-20 s (56 MB each), both
+#   200 holders at once, total               47-130 s     /  14-89 s
+#     worst trivial dirty NIF call           4.6-14.8 s   /  0.26-1.1 s
+#     worst lateness of a 1 ms sleep         0.7-10.1 s   /  0.26-1.7 s
+#   200 processes only copying the value     5-20 s (56 MB each), both
+#   200 holders, value not copied            25.4 s, 61.9 us/op  /  0.87-1.66 s, 2.1-4.1 us/op
+#     worst trivial dirty NIF call           3.2 s        /  0.22-0.87 s
+#     worst lateness of a 1 ms sleep         214 ms       /  15-580 ms
 #
-# The 200-holder figures are dominated by the value's size: each process
-# gets its own 56 MB copy (and collects it), which no cursor avoids.
+# The 200-holder figures with copies are dominated by the value's size:
+# each process gets its own 56 MB copy (and collects it), which no cursor
+# avoids. What is left of the dirty waits: each refill of a 100k-leaf tree
+# is a dirty call of ~1-2 ms, about 0.9 ms of it even for one op (the
+# call reads the 100k-element pools tuple), and 200 of them queue.
 alias Lockstep.Generator, as: G
 alias Lockstep.Generator.Native
 
