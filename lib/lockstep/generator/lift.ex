@@ -66,18 +66,23 @@ defmodule Lockstep.Generator.Lift do
   # map/2 applies it, wherever the map runs (next/1, folds, supplied
   # children, lifted trees).
   @spec map_op(G.t(), term()) :: term()
-  def map_op(%G{kind: :map, engine: %{fun: fun}}, op), do: fun.(op)
+  def map_op(map, op), do: fun(map).(op)
 
   @doc false
-  # `map_op/2` over a list of ops, in order.
+  # `map_op/2` over a list of ops, in order (the function read once).
   @spec map_ops(G.t(), [term()]) :: [term()]
-  def map_ops(map, ops), do: :lists.map(&map_op(map, &1), ops)
+  def map_ops(map, ops), do: :lists.map(fun(map), ops)
+
+  # Where a map keeps its function: the one reader of it.
+  defp fun(%G{kind: :map, engine: %{fun: fun}}), do: fun
 
   # The function of a chain of maps (innermost first), nil for no map.
   defp chain_fun(%G{kind: :map, children: [child]} = map) do
+    f = fun(map)
+
     case chain_fun(child) do
-      nil -> &map_op(map, &1)
-      inner -> &map_op(map, inner.(&1))
+      nil -> f
+      inner -> &f.(inner.(&1))
     end
   end
 
