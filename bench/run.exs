@@ -461,6 +461,18 @@ path_list =
           ours: {{S, :setup_mix_filter, [ours, p200]}, {S, :each_ours}}
         ]
       },
+      # A wide tree: next/1 refills from a cursor kept between refills (the
+      # plan is not described, decoded and written back per refill).
+      %{
+        name: "next/1 loop mix of 1,000 random leaves",
+        ref: "Baseline next/1",
+        n: p200,
+        goal: {:speedup, 1.0},
+        cases: [
+          base: {{S, :setup_wide_mix, [base, 1000, p200]}, {S, :next_base}},
+          ours: {{S, :setup_wide_mix, [ours, 1000, p200]}, {S, :next_ours}}
+        ]
+      },
       # Independent keys: worker 0 of 6 (2 groups of 3) of a register
       # workload, 20 ops per key and a final read, against the same per-key
       # register in plain Elixir (a :rand state per key).
@@ -486,18 +498,6 @@ path_list =
             {{S, :setup_independent, [LockstepBench.PlainIndependent, p200]},
              {S, :next_plain_independent}},
           ours: {{S, :setup_independent, [ours, p200]}, {S, :next_ours}}
-        ]
-      },
-      # A wide tree: next/1 refills from a cursor kept between refills (the
-      # plan is not described, decoded and written back per refill).
-      %{
-        name: "next/1 loop mix of 1,000 random leaves",
-        ref: "Baseline next/1",
-        n: p200,
-        goal: {:speedup, 1.0},
-        cases: [
-          base: {{S, :setup_wide_mix, [base, 1000, p200]}, {S, :next_base}},
-          ours: {{S, :setup_wide_mix, [ours, 1000, p200]}, {S, :next_ours}}
         ]
       }
     ]
