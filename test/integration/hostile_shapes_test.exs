@@ -122,7 +122,7 @@ defmodule Lockstep.HostileShapesTest do
     {spec, pools} = gen |> Driver.settle() |> Lockstep.Generator.Spec.tree()
     len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
     {:ok, cursor} = Native.plan_new(spec, len)
-    leaves = List.to_tuple(pools)
+    leaves = Boundary.pool_groups(pools)
     # The calls the library makes: trees of picks with large pools ask for
     # pool indices (their pools are not read); other large trees go to
     # dirty schedulers (not measured here).

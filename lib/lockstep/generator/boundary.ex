@@ -165,7 +165,8 @@ defmodule Lockstep.Generator.Boundary do
   end
 
   @doc false
-  # How ops are read from a cursor over `gen` with these pools: `:normal`,
+  # How ops are read from a cursor over `gen` with these pools (a list;
+  # the calls take them as `pool_groups/1`): `:normal`,
   # `:dirty`, or `{:indices, lookup}` (pick-only trees with large pools).
   @spec cursor_reads(G.t(), [tuple()]) :: :normal | :dirty | {:indices, tuple()}
   def cursor_reads(gen, pools) do
@@ -178,7 +179,8 @@ defmodule Lockstep.Generator.Boundary do
 
   @doc false
   # The next (up to) k ops of a cursor, for a fold (see `cursor_reads/2`;
-  # `pools` the tuple of the leaves' pools): `[]` once it is exhausted.
+  # `pools` the leaves' pools as `pool_groups/1`): `[]` once it is
+  # exhausted.
   @spec cursor_chunk(reference(), pos_integer(), tuple(), term()) :: [term()]
   def cursor_chunk(cursor, k, pools, :normal), do: Native.plan_chunk_leaves(cursor, k, pools)
   def cursor_chunk(cursor, k, pools, :dirty), do: Native.plan_chunk_leaves_dirty(cursor, k, pools)
@@ -212,9 +214,37 @@ defmodule Lockstep.Generator.Boundary do
   end
 
   @doc false
-  # True when a cursor's refills read its pools on a dirty scheduler.
-  @spec dirty_refills?([tuple()]) :: boolean()
-  def dirty_refills?(pools), do: Scheduler.dirty?(:read, pools)
+  # True when a cursor's refills over `gen` read its pools on a dirty
+  # scheduler. A refill of a tree of pool picks reads one leaf's pool per
+  # op (and the groups above it, see `pool_groups/1`), whatever the number
+  # of leaves; any other tree may read them all.
+  @spec dirty_refills?(G.t(), [tuple()]) :: boolean()
+  def dirty_refills?(gen, pools) do
+    if Tree.pick_only?(gen),
+      do: Scheduler.dirty?(:refill, pools),
+      else: Scheduler.dirty?(:read, pools)
+  end
+
+  # Elements per tuple of the grouped pools (native/lockstep_nif/src/
+  # pool_groups.rs: FANOUT).
+  @fanout 32
+
+  @doc false
+  # The leaves' pools (depth-first) as a cursor's calls take them: not one
+  # tuple of them all (reading a tuple copies all its term handles, so a
+  # call over 100,000 leaves would copy 100,000 to pick a few) but grouped
+  # @fanout at a time, the groups grouped again, until at most @fanout
+  # remain: a call reads one tuple per level for each leaf it picks from.
+  # Up to @fanout leaves it is the tuple of their tuples.
+  @spec pool_groups([tuple()]) :: tuple()
+  def pool_groups(pools), do: group_level(pools, length(pools))
+
+  defp group_level(items, n) when n <= @fanout, do: List.to_tuple(items)
+
+  defp group_level(items, n) do
+    groups = items |> Enum.chunk_every(@fanout) |> Enum.map(&List.to_tuple/1)
+    group_level(groups, div(n + @fanout - 1, @fanout))
+  end
 
   @doc false
   # The k ops of a seeded leaf from op `pos` (k at most the engine's

@@ -3,7 +3,8 @@ defmodule Lockstep.Generator.Cursor do
   # A composite's `engine.frontier` while next/1 refills it from a cursor
   # (Lockstep.Generator.Driver; trees of 32 leaves or more): `ref`, the
   # cursor (a NIF resource over the decoded plan: only a cache, made again
-  # from the children when stale); `pools`, the leaves' pools as a tuple;
+  # from the children when stale); `pools`, the leaves' pools grouped
+  # (Lockstep.Generator.Boundary.pool_groups/1);
   # `at`, the ops the cursor has made; `dirty`, whether its refills read
   # the pools on a dirty scheduler; `lift`, how the ops get the functions of
   # map children (Lockstep.Generator.Lift).

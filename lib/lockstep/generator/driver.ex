@@ -235,8 +235,8 @@ defmodule Lockstep.Generator.Driver do
 
     frontier = %Cursor{
       ref: cursor,
-      pools: List.to_tuple(pools),
-      dirty: Boundary.dirty_refills?(pools),
+      pools: Boundary.pool_groups(pools),
+      dirty: Boundary.dirty_refills?(gen, pools),
       lift: Lift.of(gen, mode)
     }
 
@@ -807,11 +807,11 @@ defmodule Lockstep.Generator.Driver do
   defp cap_chunk(r), do: min(r, @max_chunk)
 
   # A tree the engine runs whole: one plan, drained chunk by chunk. The
-  # leaves' pools go to every call as a tuple of the leaves' tuples (no flat
+  # leaves' pools go to every call grouped (Boundary.pool_groups/1; no flat
   # pool is built); the engine reads only the leaves it picks from.
   defp plan_fold(gen, acc, fun) do
     {cursor, pools, gen} = Boundary.plan(gen)
-    plan_loop(cursor, List.to_tuple(pools), Boundary.cursor_reads(gen, pools), acc, fun)
+    plan_loop(cursor, Boundary.pool_groups(pools), Boundary.cursor_reads(gen, pools), acc, fun)
   end
 
   defp materialize_chunk({indices, pool}), do: for(i <- indices, do: elem(pool, i))

@@ -19,6 +19,14 @@ defmodule Lockstep.Generator.Scheduler do
   # Alias tables of more weights than this are built on a dirty scheduler
   # (native/lockstep_nif: SMALL_TABLE).
   @small_table 4096
+  # A cursor's refill of a tree of pool picks (next/1: at most @refill_ops
+  # ops, Lockstep.Generator.Driver) reads, for each op, one leaf's tuple
+  # and, above it, one tuple of @fanout per level of the grouped pools
+  # (Lockstep.Generator.Boundary.pool_groups/1). Refills that may copy more
+  # term handles than this run on a dirty scheduler.
+  @refill_ops 1024
+  @fanout 32
+  @big_refill 262_144
   # Lists of more elements than this become a tuple on a dirty scheduler
   # (`List.to_tuple/1` does not yield: about 2 ns per element).
   @big_tuple 262_144
@@ -26,11 +34,13 @@ defmodule Lockstep.Generator.Scheduler do
   @typedoc """
   What a call does, and on what: `:decode` a tree with these leaves' pools
   (one tuple per leaf) without reading them (skips, capacities, pool
-  indices, plans), or `:read` them too; build a `:table` of n weights; make
+  indices, plans), or `:read` them too; `:refill` a cursor over a tree of
+  pool picks from them (one leaf read per op, however many leaves there
+  are); build a `:table` of n weights; make
   a `:tuple` of n elements. (Two arguments, no tuple: a fresh generator's
   construction asks, and allocates nothing for it.)
   """
-  @type work :: :decode | :read | :table | :tuple
+  @type work :: :decode | :read | :refill | :table | :tuple
 
   @doc false
   # True when a call doing `work` on `size` (a tree's pools, or a count)
@@ -38,6 +48,7 @@ defmodule Lockstep.Generator.Scheduler do
   @spec dirty?(work(), [tuple()] | non_neg_integer()) :: boolean()
   def dirty?(:decode, pools), do: big?(pools, false, 0, 0)
   def dirty?(:read, pools), do: big?(pools, true, 0, 0)
+  def dirty?(:refill, pools), do: refill_reads(pools, 0, 0, 0) > @big_refill
   def dirty?(:table, n), do: n > @small_table
   def dirty?(:tuple, n), do: n > @big_tuple
 
@@ -52,4 +63,18 @@ defmodule Lockstep.Generator.Scheduler do
   end
 
   defp big?([], _reads?, _leaves, _ops), do: false
+
+  # The term handles one refill may copy: at most @refill_ops leaves (no
+  # more than there are), each its largest pool and a tuple per level.
+  defp refill_reads([pool | rest], leaves, largest, total),
+    do: refill_reads(rest, leaves + 1, max(largest, tuple_size(pool)), total + tuple_size(pool))
+
+  defp refill_reads([], leaves, largest, total) do
+    groups = @fanout * levels(leaves, @fanout, 1)
+    min(total + leaves * groups, min(leaves, @refill_ops) * (largest + groups))
+  end
+
+  # Levels of tuples in the grouped pools of `leaves` leaves.
+  defp levels(leaves, reach, d) when reach >= leaves, do: d
+  defp levels(leaves, reach, d), do: levels(leaves, reach * @fanout, d + 1)
 end

@@ -13,6 +13,7 @@
 
 #[cfg(not(test))]
 mod nif;
+mod pool_groups;
 mod request;
 #[cfg(not(test))]
 mod resources;

@@ -1,5 +1,6 @@
 //! The entry points (see the crate doc).
 
+use crate::pool_groups;
 use crate::request::Request;
 use crate::resources::{Cursor, Table};
 use crate::spec;
@@ -251,7 +252,7 @@ fn chunk_leaves<'a>(
     if k > MAX_CHUNK {
         return Err(rustler::Error::BadArg);
     }
-    let terms = Pools::lazy(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let terms = Pools::grouped(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
     let mut batch = cursor.lock();
     if batch.is_pick_only() {
         let picks = batch.next_chunk(k);
@@ -301,7 +302,7 @@ fn refill<'a>(
     if k > MAX_CHUNK {
         return Err(rustler::Error::BadArg);
     }
-    let terms = Pools::lazy(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let terms = Pools::grouped(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
     let mut batch = cursor.lock();
     if batch.produced() != at {
         return stale();
@@ -613,12 +614,14 @@ thread_local! {
 const MAX_KEPT_TOKENS: usize = 1 << 15;
 
 /// The flat pool: every leaf's pool tuple, concatenated in order. From a
-/// list of tuples (`run`) every leaf's elements are read; from a tuple of
-/// tuples with the leaves' ends known (`plan_chunk_leaves`), a leaf's tuple
-/// is read only when a pick needs it (once per call), each pick finding its
-/// leaf by binary search. Reading a tuple copies its term handles (no
-/// `unsafe` here), O(its size): trees whose pools are large enough for that
-/// to matter run on a dirty scheduler (`run_dirty`,
+/// list of tuples (`run`) every leaf's elements are read; from grouped
+/// pools with the leaves' ends known (`plan_chunk_leaves`, `plan_refill`;
+/// the layout is in `pool_groups`), a leaf's tuple, and the groups on the
+/// way to it, are read only when a pick needs them (once per call), each
+/// pick finding its leaf by binary search. Reading a tuple copies its term
+/// handles (no `unsafe` here), O(its size): what a grouped call reads
+/// follows the leaves it picks from; trees whose pools are large enough for
+/// that to matter run on a dirty scheduler (`run_dirty`,
 /// `plan_chunk_leaves_dirty`; see `Lockstep.Generator.Scheduler`).
 struct Pools<'a, 'e> {
     env: Env<'a>,
@@ -630,20 +633,43 @@ struct Pools<'a, 'e> {
 enum Source<'a> {
     /// Every leaf's elements, concatenated in order (the flat pool).
     Flat(Vec<Term<'a>>),
-    /// The leaf tuples, each read when first picked from; their slots made
-    /// `PART_GROUP` at a time, when first needed (a call over a tree of
-    /// 100k leaves does not allocate 100k slots to read a thousand).
-    Lazy {
-        outer: Vec<Term<'a>>,
-        parts: Vec<std::cell::OnceCell<Box<[Part<'a>]>>>,
-    },
+    /// The grouped pools' top tuple, `depth` levels above the leaf tuples
+    /// (`pool_groups::depth`), read down when first needed.
+    Grouped { top: Read<'a>, depth: u32 },
 }
 
-/// A leaf tuple's elements, once read (`None`: not a tuple).
-type Part<'a> = std::cell::OnceCell<Option<Vec<Term<'a>>>>;
+/// A tuple of the grouped pools, read: its elements and, for a group (not a
+/// leaf's own tuple), each element read in turn when first needed (`None`:
+/// not a tuple).
+struct Read<'a> {
+    elems: Vec<Term<'a>>,
+    below: Box<[std::cell::OnceCell<Option<Read<'a>>>]>,
+}
 
-/// Leaf slots made at once in a lazy pool.
-const PART_GROUP: usize = 256;
+impl<'a> Read<'a> {
+    /// `term` read as a group (`group`: its elements are tuples to read
+    /// later) or as a leaf's tuple; `None` when it is not a tuple.
+    fn new(term: Term<'a>, group: bool) -> Option<Self> {
+        let elems = tuple_elems(term)?;
+        let below = if group {
+            (0..elems.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect()
+        } else {
+            Box::default()
+        };
+        Some(Read { elems, below })
+    }
+
+    /// Element `i` read (as a group when `group`), once.
+    fn child(&self, i: usize, group: bool) -> Option<&Read<'a>> {
+        let term = *self.elems.get(i)?;
+        self.below
+            .get(i)?
+            .get_or_init(|| Read::new(term, group))
+            .as_ref()
+    }
+}
 
 /// The elements of a tuple; `None` when `term` is not a tuple.
 fn tuple_elems(term: Term) -> Option<Vec<Term>> {
@@ -683,17 +709,13 @@ impl<'a, 'e> Pools<'a, 'e> {
         })
     }
 
-    /// A tuple with one tuple per leaf, whose ends are `ends`.
-    fn lazy(tuple: Term<'a>, ends: &'e [u64]) -> Option<Self> {
-        let outer = tuple_elems(tuple)?;
-        (outer.len() == ends.len()).then(|| Pools {
+    /// Grouped pools (`pool_groups`) of the leaves whose ends are `ends`.
+    fn grouped(tuple: Term<'a>, ends: &'e [u64]) -> Option<Self> {
+        let depth = pool_groups::depth(ends.len());
+        let top = Read::new(tuple, true)?;
+        (top.elems.len() == pool_groups::top_len(ends.len(), depth)).then(|| Pools {
             env: tuple.get_env(),
-            source: Source::Lazy {
-                parts: (0..outer.len().div_ceil(PART_GROUP))
-                    .map(|_| std::cell::OnceCell::new())
-                    .collect(),
-                outer,
-            },
+            source: Source::Grouped { top, depth },
             ends: ends.into(),
         })
     }
@@ -718,19 +740,17 @@ impl<'a, 'e> Pools<'a, 'e> {
         }
     }
 
-    /// Leaf `j`'s elements (read on first use for lazy pools).
+    /// Leaf `j`'s elements (read on first use from grouped pools).
     fn part(&self, j: usize) -> Option<&[Term<'a>]> {
         match &self.source {
             Source::Flat(flat) => Some(&flat[self.start(j) as usize..self.ends[j] as usize]),
-            Source::Lazy { outer, parts } => {
-                let group = parts[j / PART_GROUP].get_or_init(|| {
-                    (0..PART_GROUP)
-                        .map(|_| std::cell::OnceCell::new())
-                        .collect()
-                });
-                group[j % PART_GROUP]
-                    .get_or_init(|| tuple_elems(outer[j]))
-                    .as_deref()
+            Source::Grouped { top, depth } => {
+                let mut group = top;
+                for level in (1..*depth).rev() {
+                    group = group.child(pool_groups::index(j, level), true)?;
+                }
+                let leaf = group.child(pool_groups::index(j, 0), false)?;
+                Some(&leaf.elems)
             }
         }
     }

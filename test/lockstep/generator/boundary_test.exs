@@ -2,7 +2,7 @@ defmodule Lockstep.Generator.BoundaryTest do
   use ExUnit.Case, async: true
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Boundary
+  alias Lockstep.Generator.{Boundary, Native}
 
   test "pool/1: a tuple of the ops, long lists too" do
     assert Boundary.pool([:a, :b]) == {:a, :b}
@@ -38,6 +38,66 @@ defmodule Lockstep.Generator.BoundaryTest do
 
     assert_raise ArgumentError, ~r/invalid generator/, fn ->
       Boundary.run(G.mix([bad]), :capacity)
+    end
+  end
+
+  describe "grouped pools" do
+    # A leaf tuple per leaf, grouped 32 at a time until at most 32 remain.
+    defp flatten(groups, 1), do: Tuple.to_list(groups)
+    defp flatten(groups, d), do: groups |> Tuple.to_list() |> Enum.flat_map(&flatten(&1, d - 1))
+
+    defp widths(groups, 1), do: [tuple_size(groups)]
+
+    defp widths(groups, d),
+      do: [tuple_size(groups) | groups |> Tuple.to_list() |> Enum.flat_map(&widths(&1, d - 1))]
+
+    test "up to 32 leaves: the tuple of their tuples; more: groups of 32, in order" do
+      for n <- [0, 1, 32], do: assert(Boundary.pool_groups(pools(n)) == List.to_tuple(pools(n)))
+
+      for {n, depth} <- [{33, 2}, {1024, 2}, {1025, 3}, {100_000, 4}] do
+        groups = Boundary.pool_groups(pools(n))
+        assert flatten(groups, depth) == pools(n), "#{n} leaves"
+        assert Enum.max(widths(groups, depth)) <= 32
+        # Every group but the last of each level is full.
+        assert tuple_size(groups) == div(n + 32 ** (depth - 1) - 1, 32 ** (depth - 1))
+      end
+    end
+
+    defp pools(n), do: for(i <- 0..(n - 1)//1, do: {i})
+
+    # Keeps the first `keep` leaves of grouped pools and puts junk in every
+    # tuple slot a call over only those leaves has no reason to read.
+    defp sparse(groups, 1, keep), do: junk_after(groups, keep)
+
+    defp sparse(groups, d, keep),
+      do: groups |> put_elem(0, sparse(elem(groups, 0), d - 1, keep)) |> junk_after(1)
+
+    defp junk_after(t, keep) do
+      t
+      |> Tuple.to_list()
+      |> Enum.with_index(&if(&2 < keep, do: &1, else: :junk))
+      |> List.to_tuple()
+    end
+
+    test "a refill of a 100,000-leaf tree reads only the groups of the leaves it picks from" do
+      n = 100_000
+      leaf = {:leaf, :cycle, 1, {0, 0}, 0, 0, :infinity}
+      # Round robin over one-op cycles: op j is leaf j's only op, j.
+      spec = {:mix, :any, 0, :infinity, List.duplicate(leaf, n)}
+      {:ok, cursor} = Native.plan_new_dirty(spec, n)
+      pools = sparse(Boundary.pool_groups(pools(n)), 4, 10)
+      assert Native.plan_refill(cursor, 0, 10, {false, false}, pools) == {:ok, Enum.to_list(0..9)}
+      {:ok, fold} = Native.plan_new_dirty(spec, n)
+      assert Native.plan_chunk_leaves(fold, 10, pools) == Enum.to_list(0..9)
+      # A leaf whose tuple is junk is refused, not read.
+      assert_raise ArgumentError, fn ->
+        Native.plan_refill(cursor, 10, 1, {false, false}, pools)
+      end
+
+      # Grouped pools of the wrong number of leaves are refused.
+      assert_raise ArgumentError, fn ->
+        Native.plan_chunk_leaves(fold, 1, Boundary.pool_groups(pools(40)))
+      end
     end
   end
 end

@@ -143,7 +143,8 @@ defmodule Lockstep.Generator.DriverTest do
   test "a holder of a value whose cursor moved on seeks the decoded plan: no tree described or decoded" do
     shapes = [
       # A round-robin mix (skipped arithmetically), a random one (skipped by
-      # stepping), maps (tagged ops), and one wide enough for dirty refills.
+      # stepping), maps (tagged ops), and one too wide to decode on a normal
+      # scheduler.
       {G.mix(for i <- 1..40, do: G.random([:a, :b, {:w, i}], seed: i)), 100, 3000},
       {G.mix(for(i <- 1..40, do: G.cycle([i, -i])), strategy: :random, seed: 9), 1100, 2000},
       {G.mix(for(i <- 1..36, do: G.map(G.random([:a, :b], seed: i), &{i, &1}))), 70, 2000},
@@ -177,6 +178,26 @@ defmodule Lockstep.Generator.DriverTest do
     assert a == walk(G.drop(g, 150_000), 2000)
     assert length(calls) > 1
     assert Enum.all?(calls, &(&1 in @seek))
+  end
+
+  @refills [
+    {Lockstep.Generator.Native, :plan_refill, 5},
+    {Lockstep.Generator.Native, :plan_refill_dirty, 5}
+  ]
+
+  test "a wide tree of small pools refills, and its holders seek, on a normal scheduler" do
+    # Past the leaves a tree may have and still be decoded on a normal
+    # scheduler: its refills read one leaf per op, not all of them.
+    g = G.mix(for i <- 1..20_000, do: G.random([i, -i, {:w, i}], seed: i))
+    {head, g1} = advance(g, 100)
+    assert %{dirty: false} = cursor(g1)
+    {a, _} = advance(g1, 3000)
+    {{b, _}, calls} = calls_made(@refills ++ @seek, fn -> advance(g1, 3000) end)
+    assert b == a
+    assert head ++ a == reduce_list(G.take(g, 3100))
+    assert {Lockstep.Generator.Native, :plan_seek, 2} in calls
+    assert Enum.all?(calls, &(&1 in [{Lockstep.Generator.Native, :plan_refill, 5} | @seek]))
+    refute {Lockstep.Generator.Native, :plan_seek_dirty, 2} in calls
   end
 
   test "a value whose cursor is not of this VM continues identically" do

@@ -30,6 +30,17 @@ defmodule Lockstep.Generator.SchedulerTest do
     refute Scheduler.dirty?(:read, pools(2, 100))
   end
 
+  test "refills of a tree of picks: by the pools one refill may read, not by the leaves" do
+    # One leaf per op (at most 1,024 ops), each with its groups above it.
+    refute Scheduler.dirty?(:refill, pools(100_000, 3))
+    refute Scheduler.dirty?(:refill, pools(1_000_000, 20))
+    assert Scheduler.dirty?(:refill, pools(100_000, 300))
+    assert Scheduler.dirty?(:refill, pools(2, 200_000))
+    refute Scheduler.dirty?(:refill, pools(2, 20_000))
+    # Any other read of them all stays dirty.
+    assert Scheduler.dirty?(:read, pools(100_000, 3))
+  end
+
   test "tuples: long lists only" do
     refute Scheduler.dirty?(:tuple, 1_000)
     assert Scheduler.dirty?(:tuple, 5_000_000)
