@@ -26,9 +26,40 @@
 #
 # The 200-holder figures with copies are dominated by the value's size:
 # each process gets its own 56 MB copy (and collects it), which no cursor
-# avoids. What is left of the dirty waits: each refill of a 100k-leaf tree
-# is a dirty call of ~1-2 ms, about 0.9 ms of it even for one op (the
-# call reads the 100k-element pools tuple), and 200 of them queue.
+# avoids.
+#
+# Then each refill of a 100k-leaf tree was a dirty call of ~1-2 ms, 0.85-0.95
+# ms of it even for one op: the NIF read the 100,000-element tuple of the
+# leaves' pools (copying every handle) to pick a few. The pools now go
+# grouped (32 per tuple, four levels for 100k leaves; a call reads one tuple
+# per level for each leaf it picks from), so a refill costs what it uses and
+# runs on a normal scheduler (Scheduler.dirty?(:refill, _)). One plan_refill
+# call on 100k leaves: 1 op 854-950 -> 0-1 us, 64 ops 872 -> 18 us, 1,024
+# ops 1,602 -> 901 us; a holder's first refills after its seek 1.8-2.0 ms
+# -> 0.4-1.0 ms. Same machine, idle but for this, before (9890896) / after,
+# two runs each; the sleeper and the dirty probe also run at :high priority
+# (then they wait for nothing but a held scheduler; at :normal they also
+# wait their turn behind 200 busy holders, as any process would):
+#
+#   first next/1 (decode, once)              69-73 ms        /  126-130 ms
+#   owner, per op after its first next/1     1.9-8.7 us      /  0.95-1.2 us
+#   holder whose cursor moved on, per op     2.7-3.1 us      /  1.6-1.8 us
+#   200 holders, value not copied            1.14-1.51 s     /  0.47-0.49 s
+#     cpu us/op                              2.8-3.7         /  1.1-1.2
+#     worst trivial dirty NIF call           279-740 ms      /  156-173 ms
+#       (the probe at :high priority)        5.6 ms          /  7.4 ms
+#     worst lateness of a 1 ms sleep         19-508 ms       /  155-173 ms
+#       (the sleeper at :high priority)      39-507 ms       /  5.3-5.4 ms
+#   200 holders, value copied into each      40-41 s         /  21-22 s
+#     worst trivial dirty NIF call           609-895 ms      /  201-226 ms
+#     worst lateness of a 1 ms sleep         606-1039 ms     /  225-261 ms
+#       (the sleeper at :high priority)      268-272 ms      /  225-258 ms
+#
+# After, no holder's call runs on a dirty scheduler (only the owner's one
+# decode): a dirty call at :normal priority waits as long as a :normal
+# sleeper (its turn back on a normal scheduler), and at :high priority a
+# few ms. With copies, what is left is the 56 MB heaps' collections (large
+# heaps are collected on dirty schedulers).
 alias Lockstep.Generator, as: G
 alias Lockstep.Generator.Native
 
@@ -45,29 +76,45 @@ defmodule SharedWide do
     {t, v}
   end
 
-  # Worst time of a trivial dirty NIF call, called every ms until told to stop.
-  def dirty_probe(parent, worst \\ 0) do
+  # Worst time of a trivial dirty NIF call, called every ms until told to
+  # stop. At :normal priority it includes the wait for a normal scheduler
+  # when the call returns (behind the busy holders); at :high, only the
+  # wait for a dirty scheduler and the call.
+  def dirty_probe(parent, tag, priority) do
+    Process.flag(:priority, priority)
+    dirty_probe(parent, tag, priority, 0)
+  end
+
+  def dirty_probe(parent, tag, priority, worst) do
     receive do
-      :stop -> send(parent, {:dirty, worst})
+      :stop -> send(parent, {tag, worst})
     after
       1 ->
         {t, _} = :timer.tc(fn -> Native.call_dirty({:fork_stream, 1, {2, 3}}) end)
-        dirty_probe(parent, max(worst, t))
+        dirty_probe(parent, tag, priority, max(worst, t))
     end
   end
 
   # Worst lateness of a 1 ms sleep (the one in progress when stopped counts).
-  def sleeper(parent, worst \\ 0) do
+  # At :high priority it runs before every holder, so it is late only by
+  # what holds a scheduler (a NIF call, a BIF); at :normal, also by its
+  # turn behind the 200 busy holders.
+  def sleeper(parent, tag, priority) do
+    Process.flag(:priority, priority)
+    sleeper(parent, tag, priority, 0)
+  end
+
+  def sleeper(parent, tag, priority, worst) do
     t0 = System.monotonic_time(:microsecond)
 
     receive do
       :stop ->
         late = System.monotonic_time(:microsecond) - t0 - 1000
-        send(parent, {:sleep, max(worst, late)})
+        send(parent, {tag, max(worst, late)})
     after
       1 ->
         late = System.monotonic_time(:microsecond) - t0 - 1000
-        sleeper(parent, max(worst, late))
+        sleeper(parent, tag, priority, max(worst, late))
     end
   end
 end
@@ -108,8 +155,10 @@ IO.puts(
 )
 
 parent = self()
-probe = spawn(fn -> SharedWide.dirty_probe(parent) end)
-sleeper = spawn(fn -> SharedWide.sleeper(parent) end)
+probe = spawn(fn -> SharedWide.dirty_probe(parent, :dirty, :normal) end)
+high_probe = spawn(fn -> SharedWide.dirty_probe(parent, :high_dirty, :high) end)
+sleeper = spawn(fn -> SharedWide.sleeper(parent, :sleep, :normal) end)
+high = spawn(fn -> SharedWide.sleeper(parent, :high, :high) end)
 Process.sleep(20)
 
 {t_all, _} =
@@ -120,23 +169,31 @@ Process.sleep(20)
   end)
 
 send(probe, :stop)
+send(high_probe, :stop)
 send(sleeper, :stop)
+send(high, :stop)
 dirty = receive do: ({:dirty, w} -> w)
+high_dirty = receive do: ({:high_dirty, w} -> w)
 sleep = receive do: ({:sleep, w} -> w)
+high_sleep = receive do: ({:high, w} -> w)
 cores = :erlang.system_info(:schedulers_online)
 
 IO.puts(
   "#{holders} holders: #{Float.round(t_all / 1_000_000, 2)} s total, " <>
     "#{Float.round(t_all * cores / (holders * n), 2)} cpu us/op; " <>
-    "dirty call worst #{Float.round(dirty / 1000, 1)} ms; " <>
-    "1 ms sleep worst late #{Float.round(sleep / 1000, 1)} ms"
+    "dirty call worst #{Float.round(dirty / 1000, 1)} ms " <>
+    "(at high priority #{Float.round(high_dirty / 1000, 1)} ms); " <>
+    "1 ms sleep worst late #{Float.round(sleep / 1000, 1)} ms " <>
+    "(at high priority #{Float.round(high_sleep / 1000, 1)} ms)"
 )
 
 # The same without the copies: the value read from :persistent_term (a
 # literal: not copied into the holders' heaps, nor collected with them).
 :persistent_term.put(SharedWide, shared)
-probe = spawn(fn -> SharedWide.dirty_probe(parent) end)
-sleeper = spawn(fn -> SharedWide.sleeper(parent) end)
+probe = spawn(fn -> SharedWide.dirty_probe(parent, :dirty, :normal) end)
+high_probe = spawn(fn -> SharedWide.dirty_probe(parent, :high_dirty, :high) end)
+sleeper = spawn(fn -> SharedWide.sleeper(parent, :sleep, :normal) end)
+high = spawn(fn -> SharedWide.sleeper(parent, :high, :high) end)
 Process.sleep(20)
 
 {t_lit, _} =
@@ -149,13 +206,19 @@ Process.sleep(20)
   end)
 
 send(probe, :stop)
+send(high_probe, :stop)
 send(sleeper, :stop)
+send(high, :stop)
 dirty = receive do: ({:dirty, w} -> w)
+high_dirty = receive do: ({:high_dirty, w} -> w)
 sleep = receive do: ({:sleep, w} -> w)
+high_sleep = receive do: ({:high, w} -> w)
 
 IO.puts(
   "#{holders} holders, value not copied: #{Float.round(t_lit / 1_000_000, 2)} s total, " <>
     "#{Float.round(t_lit * cores / (holders * n), 2)} cpu us/op; " <>
-    "dirty call worst #{Float.round(dirty / 1000, 1)} ms; " <>
-    "1 ms sleep worst late #{Float.round(sleep / 1000, 1)} ms"
+    "dirty call worst #{Float.round(dirty / 1000, 1)} ms " <>
+    "(at high priority #{Float.round(high_dirty / 1000, 1)} ms); " <>
+    "1 ms sleep worst late #{Float.round(sleep / 1000, 1)} ms " <>
+    "(at high priority #{Float.round(high_sleep / 1000, 1)} ms)"
 )
