@@ -241,10 +241,19 @@ defmodule Lockstep.Generator.Boundary do
 
   defp group_level(items, n) when n <= @fanout, do: List.to_tuple(items)
 
-  defp group_level(items, n) do
-    groups = items |> Enum.chunk_every(@fanout) |> Enum.map(&List.to_tuple/1)
-    group_level(groups, div(n + @fanout - 1, @fanout))
+  defp group_level(items, n),
+    do: group_level(groups(items, []), div(n + @fanout - 1, @fanout))
+
+  # (By hand: on 100k leaves, Enum.chunk_every/2 took 7-46 ms, this 1-4.)
+  defp groups([], acc), do: :lists.reverse(acc)
+
+  defp groups(items, acc) do
+    {group, rest} = group(items, @fanout, [])
+    groups(rest, [group | acc])
   end
+
+  defp group([item | rest], n, acc) when n > 0, do: group(rest, n - 1, [item | acc])
+  defp group(rest, _n, acc), do: {List.to_tuple(:lists.reverse(acc)), rest}
 
   @doc false
   # The k ops of a seeded leaf from op `pos` (k at most the engine's
