@@ -37,21 +37,21 @@
 # call on 100k leaves: 1 op 854-950 -> 0-1 us, 64 ops 872 -> 18 us, 1,024
 # ops 1,602 -> 901 us; a holder's first refills after its seek 1.8-2.0 ms
 # -> 0.4-1.0 ms. Same machine, idle but for this, before (9890896) / after,
-# two runs each; the sleeper and the dirty probe also run at :high priority
+# two runs before, three after; the sleeper and the dirty probe also run at :high priority
 # (then they wait for nothing but a held scheduler; at :normal they also
 # wait their turn behind 200 busy holders, as any process would):
 #
-#   first next/1 (decode, once)              69-73 ms        /  126-130 ms
-#   owner, per op after its first next/1     1.9-8.7 us      /  0.95-1.2 us
+#   first next/1 (decode, once)              69-73 ms        /  109-130 ms
+#   owner, per op after its first next/1     1.9-8.7 us      /  0.87-1.2 us
 #   holder whose cursor moved on, per op     2.7-3.1 us      /  1.6-1.8 us
-#   200 holders, value not copied            1.14-1.51 s     /  0.47-0.49 s
-#     cpu us/op                              2.8-3.7         /  1.1-1.2
-#     worst trivial dirty NIF call           279-740 ms      /  156-173 ms
-#       (the probe at :high priority)        5.6 ms          /  7.4 ms
-#     worst lateness of a 1 ms sleep         19-508 ms       /  155-173 ms
-#       (the sleeper at :high priority)      39-507 ms       /  5.3-5.4 ms
+#   200 holders, value not copied            1.14-1.51 s     /  0.43-0.49 s
+#     cpu us/op                              2.8-3.7         /  1.05-1.2
+#     worst trivial dirty NIF call           279-740 ms      /  120-173 ms
+#       (the probe at :high priority)        5.6 ms          /  7.4-15.6 ms
+#     worst lateness of a 1 ms sleep         19-508 ms       /  120-173 ms
+#       (the sleeper at :high priority)      39-507 ms       /  5.3-14.7 ms
 #   200 holders, value copied into each      40-41 s         /  21-22 s
-#     worst trivial dirty NIF call           609-895 ms      /  201-226 ms
+#     worst trivial dirty NIF call           609-895 ms      /  201-234 ms
 #     worst lateness of a 1 ms sleep         606-1039 ms     /  225-261 ms
 #       (the sleeper at :high priority)      268-272 ms      /  225-258 ms
 #
@@ -59,7 +59,9 @@
 # decode): a dirty call at :normal priority waits as long as a :normal
 # sleeper (its turn back on a normal scheduler), and at :high priority a
 # few ms. With copies, what is left is the 56 MB heaps' collections (large
-# heaps are collected on dirty schedulers).
+# heaps are collected on dirty schedulers). The owner's first next/1 is
+# slower (the groups are built once; likely also a collection of the
+# caller's heap, which holds the 56 MB tree): a next step.
 alias Lockstep.Generator, as: G
 alias Lockstep.Generator.Native
 
