@@ -132,11 +132,18 @@ impl IndexMut<usize> for Children {
     fn index_mut(&mut self, c: usize) -> &mut Node {
         match self {
             Children::Inline(v) => &mut v[c],
-            Children::Grouped { groups, .. } => {
-                &mut Arc::make_mut(&mut groups[c / GROUP])[c % GROUP]
-            }
+            Children::Grouped { groups, .. } => grouped_mut(groups, c),
         }
     }
+}
+
+/// A grouped child, its group copied first if another clone shares it. Out
+/// of line: narrow mixes' hot loop (inline children) stays as small as it
+/// was before groups existed.
+#[cold]
+#[inline(never)]
+fn grouped_mut(groups: &mut [Arc<Vec<Node>>], c: usize) -> &mut Node {
+    &mut Arc::make_mut(&mut groups[c / GROUP])[c % GROUP]
 }
 
 #[cfg(test)]
