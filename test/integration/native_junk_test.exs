@@ -788,6 +788,35 @@ defmodule Lockstep.NativeJunkTest do
     assert_raise ArgumentError, fn -> Native.plan_chunk_leaves(cursor, 3, {{:a}, {:c}, {}}) end
   end
 
+  test "grouped pools read whole (small beside the call) or leaf by leaf: the same ops" do
+    # 100 round-robin cycles of 3 ops: 300 pool elements, read whole by a
+    # 600-op chunk, leaf by leaf by 1-op refills.
+    spec =
+      {:mix, :any, 0, :infinity, List.duplicate({:leaf, :cycle, 3, {0, 0}, 0, 0, :infinity}, 100)}
+
+    pools = for i <- 0..99, do: {{:r, i}, {:w, i}, {:c, i}}
+    grouped = Lockstep.Generator.Boundary.pool_groups(pools)
+    # Op j is leaf rem(j, 100)'s op div(j, 100).
+    expected = for j <- 0..599, do: elem(Enum.at(pools, rem(j, 100)), rem(div(j, 100), 3))
+
+    {:ok, whole} = Native.plan_new(spec, 300)
+    assert Native.plan_chunk_leaves(whole, 600, grouped) == expected
+    {:ok, by_leaf} = Native.plan_new(spec, 300)
+
+    assert Enum.flat_map(0..599, fn at ->
+             {:ok, [op]} = Native.plan_refill(by_leaf, at, 1, {false, false}, grouped)
+             [op]
+           end) == expected
+
+    # A wrong-sized leaf tuple that no op asked picks from (ops 0..98 are
+    # leaves 0..98's): refused when the pools are read whole, not read at
+    # all leaf by leaf.
+    bad = Lockstep.Generator.Boundary.pool_groups(List.replace_at(pools, 99, {:r}))
+    {:ok, cursor} = Native.plan_new(spec, 300)
+    assert_raise ArgumentError, fn -> Native.plan_chunk_leaves(cursor, 99, bad) end
+    assert {:ok, [{:r, 0}]} = Native.plan_refill(cursor, 0, 1, {false, false}, bad)
+  end
+
   test "plan_refill/5 with junk: ops and next_childs, :stale, or an ArgumentError" do
     leaf = fn n -> {:leaf, :cycle, n, {0, 0}, 0, 0, :infinity} end
     spec = {:mix, :any, 0, :infinity, [leaf.(2), leaf.(1), leaf.(3)]}

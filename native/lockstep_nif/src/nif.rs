@@ -252,7 +252,7 @@ fn chunk_leaves<'a>(
     if k > MAX_CHUNK {
         return Err(rustler::Error::BadArg);
     }
-    let terms = Pools::grouped(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let terms = Pools::grouped(pools, cursor.leaf_ends(), k).ok_or(rustler::Error::BadArg)?;
     let mut batch = cursor.lock();
     if batch.is_pick_only() {
         let picks = batch.next_chunk(k);
@@ -302,7 +302,7 @@ fn refill<'a>(
     if k > MAX_CHUNK {
         return Err(rustler::Error::BadArg);
     }
-    let terms = Pools::grouped(pools, cursor.leaf_ends()).ok_or(rustler::Error::BadArg)?;
+    let terms = Pools::grouped(pools, cursor.leaf_ends(), k).ok_or(rustler::Error::BadArg)?;
     let mut batch = cursor.lock();
     if batch.produced() != at {
         return stale();
@@ -618,7 +618,9 @@ const MAX_KEPT_TOKENS: usize = 1 << 15;
 /// pools with the leaves' ends known (`plan_chunk_leaves`, `plan_refill`;
 /// the layout is in `pool_groups`), a leaf's tuple, and the groups on the
 /// way to it, are read only when a pick needs them (once per call), each
-/// pick finding its leaf by binary search. Reading a tuple copies its term
+/// pick finding its leaf by binary search; unless the whole flat pool is
+/// small beside the ops the call asks for (a narrow tree): then it is read
+/// whole, and a pick is an index. Reading a tuple copies its term
 /// handles (no `unsafe` here), O(its size): what a grouped call reads
 /// follows the leaves it picks from; trees whose pools are large enough for
 /// that to matter run on a dirty scheduler (`run_dirty`,
@@ -671,6 +673,66 @@ impl<'a> Read<'a> {
     }
 }
 
+/// Flat-pool elements per op asked up to which a call reads grouped pools
+/// whole (see [`Pools::grouped`]): reading one costs about what building
+/// one op does.
+const FLAT_READ_PER_OP: u64 = 4;
+
+/// Calls asking fewer ops count as asking this many for that rule.
+const FLAT_READ_MIN_OPS: usize = 64;
+
+/// Appends, in order, the elements of every leaf tuple under `term` (a
+/// tuple of grouped pools `level` levels above the leaf tuples' holder),
+/// each checked against its size in `ends` (the leaves' ends; `leaf` is the
+/// next leaf's index); `None` when the layout does not match.
+fn read_flat<'a>(
+    term: Term<'a>,
+    level: u32,
+    ends: &[u64],
+    leaf: &mut usize,
+    flat: &mut Vec<Term<'a>>,
+) -> Option<()> {
+    for elem in tuple_elems(term)? {
+        if level > 0 {
+            read_flat(elem, level - 1, ends, leaf, flat)?;
+        } else {
+            let size = ends.get(*leaf)?.checked_sub(flat.len() as u64)?;
+            push_tuple(elem, size, flat)?;
+            *leaf += 1;
+        }
+    }
+    Some(())
+}
+
+/// Appends the elements of `term`, a tuple of `size` elements (`None`
+/// otherwise); small ones without a buffer of their own.
+fn push_tuple<'a>(term: Term<'a>, size: u64, out: &mut Vec<Term<'a>>) -> Option<()> {
+    type T<'a> = Term<'a>;
+    match size {
+        1 => out.push(term.decode::<(T,)>().ok()?.0),
+        2 => {
+            let (a, b) = term.decode::<(T, T)>().ok()?;
+            out.extend([a, b]);
+        }
+        3 => {
+            let (a, b, c) = term.decode::<(T, T, T)>().ok()?;
+            out.extend([a, b, c]);
+        }
+        4 => {
+            let (a, b, c, d) = term.decode::<(T, T, T, T)>().ok()?;
+            out.extend([a, b, c, d]);
+        }
+        _ => {
+            let elems = tuple_elems(term)?;
+            if elems.len() as u64 != size {
+                return None;
+            }
+            out.extend(elems);
+        }
+    }
+    Some(())
+}
+
 /// The elements of a tuple; `None` when `term` is not a tuple.
 fn tuple_elems(term: Term) -> Option<Vec<Term>> {
     rustler::types::tuple::get_tuple(term).ok()
@@ -709,9 +771,24 @@ impl<'a, 'e> Pools<'a, 'e> {
         })
     }
 
-    /// Grouped pools (`pool_groups`) of the leaves whose ends are `ends`.
-    fn grouped(tuple: Term<'a>, ends: &'e [u64]) -> Option<Self> {
+    /// Grouped pools (`pool_groups`) of the leaves whose ends are `ends`,
+    /// for a call of up to `k` ops: read whole into the flat pool when that
+    /// is small beside the call ([`FLAT_READ_PER_OP`] elements per op asked:
+    /// a narrow tree, every pick then one index), else read down as picks
+    /// need them.
+    fn grouped(tuple: Term<'a>, ends: &'e [u64], k: usize) -> Option<Self> {
         let depth = pool_groups::depth(ends.len());
+        let total = ends.last().copied().unwrap_or(0);
+        if total <= FLAT_READ_PER_OP * k.max(FLAT_READ_MIN_OPS) as u64 {
+            let mut flat = Vec::with_capacity(total as usize);
+            let mut leaf = 0;
+            read_flat(tuple, depth - 1, ends, &mut leaf, &mut flat)?;
+            return (leaf == ends.len()).then(|| Pools {
+                env: tuple.get_env(),
+                source: Source::Flat(flat),
+                ends: ends.into(),
+            });
+        }
         let top = Read::new(tuple, true)?;
         (top.elems.len() == pool_groups::top_len(ends.len(), depth)).then(|| Pools {
             env: tuple.get_env(),
@@ -758,6 +835,10 @@ impl<'a, 'e> Pools<'a, 'e> {
     /// Checks that the leaf tuples that `picks` (flat indices below `len()`)
     /// read from are tuples of the leaf's size.
     fn check_parts(&self, picks: impl Iterator<Item = u64>) -> bool {
+        if let Source::Flat(_) = self.source {
+            // Every leaf's tuple was read, and sized, whole.
+            return true;
+        }
         let mut last = usize::MAX;
         for i in picks {
             let j = self.part_of(i);
