@@ -717,10 +717,12 @@ defmodule Lockstep.Generator do
   # update per op); the rest is Lockstep.Generator.Driver's.
   Buffer.pop_clauses(:next)
 
+  def next(%__MODULE__{remaining: 0}), do: :done
+
   # A malformed value (Lockstep.Generator.Malformed) fails somewhere below:
   # only then is it looked at, and named in an ArgumentError.
   def next(%__MODULE__{} = gen) do
-    Driver.next(gen)
+    Driver.next_refill(gen)
   rescue
     e -> Malformed.reraise(gen, "next/1", e, __STACKTRACE__)
   end

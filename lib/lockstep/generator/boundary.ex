@@ -17,6 +17,7 @@ defmodule Lockstep.Generator.Boundary do
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Native, Scheduler, Spec, Tables, Tree, Unique}
 
+  require Scheduler
   require Tree
 
   @pick_kinds Tree.pick_kinds()
@@ -49,35 +50,26 @@ defmodule Lockstep.Generator.Boundary do
   # `made`: the tree's `{spec, pools}` when already made (or nil).
   @spec run(G.t(), request(), {tuple(), [tuple()]} | nil) :: {G.t(), term()}
   def run(gen, request, made \\ nil) do
-    case call(gen, {:run, request, made}) do
-      {gen, {:ok, result}} -> {gen, result}
-      {_gen, {:error, reason}} -> invalid!(reason)
-    end
-  end
-
-  # One NIF call on `gen`, and the one place a stale alias table (a value
-  # from another VM) is rebuilt and the call made again: `{gen, answer}`.
-  defp call(gen, call) do
-    answer = nif(gen, call)
+    {spec, pools} = made || Spec.tree(gen)
+    answer = run_nif(gen, spec, pools, request)
 
     case stale(gen, answer) do
-      {:retry, gen} -> call(gen, remake(call))
-      :ok -> {gen, answer}
+      # (A spec made from stale tables is made again.)
+      {:retry, gen} -> run(gen, request)
+      :ok -> {gen, ok!(answer)}
     end
   end
 
-  # The one rule for stale alias tables: an answer saying one is stale asks
-  # for the call again on the generator with its tables rebuilt.
+  defp ok!({:ok, result}), do: result
+  defp ok!({:error, reason}), do: invalid!(reason)
+
+  # The one rule for stale alias tables (a value from another VM): an
+  # answer saying one is stale asks for the call again on the generator
+  # with its tables rebuilt.
   defp stale(gen, {:error, :stale_table}), do: {:retry, Tables.rebuild(gen)}
   defp stale(_gen, _answer), do: :ok
 
-  # (A spec made from stale tables is made again.)
-  defp remake({:run, request, _made}), do: {:run, request, nil}
-  defp remake({:plan, _made}), do: {:plan, nil}
-
-  defp nif(gen, {:run, request, made}) do
-    {spec, pools} = made || Spec.tree(gen)
-
+  defp run_nif(gen, spec, pools, request) do
     case pool_reads(gen, pools, request) do
       :normal -> Native.run(spec, pools, request)
       :dirty -> Native.run_dirty(spec, pools, request)
@@ -85,17 +77,16 @@ defmodule Lockstep.Generator.Boundary do
     end
   end
 
-  defp nif(gen, {:plan, made}) do
-    {spec, pools} = made || Spec.tree(gen)
+  defp plan_nif(spec, pools) do
     pool_len = Enum.reduce(pools, 0, &(tuple_size(&1) + &2))
 
-    made =
-      if Scheduler.dirty?(:decode, pools),
-        do: Native.plan_new_dirty(spec, pool_len),
-        else: Native.plan_new(spec, pool_len)
-
-    with {:ok, cursor} <- made, do: {:ok, cursor, pools}
+    if Scheduler.dirty?(:decode, pools),
+      do: Native.plan_new_dirty(spec, pool_len),
+      else: Native.plan_new(spec, pool_len)
   end
+
+  # (Small helpers of every engine call, expanded where they are used.)
+  @compile {:inline, ok!: 1, stale: 2, run_nif: 4, pool_reads: 3, reads_pools?: 1, untagged?: 1}
 
   # How a call reads the pools: on a normal scheduler, on a dirty one, or
   # not at all (pool indices; on a dirty scheduler when the tree alone is
@@ -144,9 +135,27 @@ defmodule Lockstep.Generator.Boundary do
   @doc false
   # A leaf's pool: its ops as a tuple (a list long enough that
   # `List.to_tuple/1`, which does not yield, would hold a normal scheduler
-  # is made one on a dirty scheduler).
-  @spec pool([term()]) :: tuple()
-  def pool(ops) do
+  # is made one on a dirty scheduler). A macro: construction is on the hot
+  # path of a fresh generator per iteration, and a small pool is then one
+  # guard and one BIF where it is built, no call.
+  defmacro pool(ops) do
+    quote do
+      require Lockstep.Generator.Scheduler
+
+      case unquote(ops) do
+        ops when Lockstep.Generator.Scheduler.normal_tuple?(length(ops)) ->
+          :erlang.list_to_tuple(ops)
+
+        ops ->
+          Lockstep.Generator.Boundary.big_pool(ops)
+      end
+    end
+  end
+
+  @doc false
+  # (`pool/1` past a normal scheduler's bound.)
+  @spec big_pool([term()]) :: tuple()
+  def big_pool(ops) do
     if Scheduler.dirty?(:tuple, length(ops)),
       do: Native.tuple_dirty(ops),
       else: List.to_tuple(ops)
@@ -158,9 +167,12 @@ defmodule Lockstep.Generator.Boundary do
   # they were stale).
   @spec plan(G.t(), {tuple(), [tuple()]} | nil) :: {reference(), [tuple()], G.t()}
   def plan(gen, made \\ nil) do
-    case call(gen, {:plan, made}) do
-      {gen, {:ok, cursor, pools}} -> {cursor, pools, gen}
-      {_gen, {:error, reason}} -> invalid!(reason)
+    {spec, pools} = made || Spec.tree(gen)
+    answer = plan_nif(spec, pools)
+
+    case stale(gen, answer) do
+      {:retry, gen} -> plan(gen)
+      :ok -> {ok!(answer), pools, gen}
     end
   end
 
@@ -281,7 +293,8 @@ defmodule Lockstep.Generator.Boundary do
   # An independent workload: its template (any native tree) in one call.
   # (A stale table in its template is rebuilt and the call made again.)
   def leaf_ops(%G{kind: :independent} = gen, pos, k) do
-    answer = nif(gen, {:run, ops(k, false), Spec.independent(gen, pos, k)})
+    {spec, pools} = Spec.independent(gen, pos, k)
+    answer = run_nif(gen, spec, pools, ops(k, false))
 
     case stale(gen, answer) do
       {:retry, gen} -> leaf_ops(gen, pos, k)
@@ -306,7 +319,7 @@ defmodule Lockstep.Generator.Boundary do
     n = tuple_size(pool)
     wire = Spec.wire(kind, n, pos)
 
-    # (The NIF called here, not through call/2: a fresh generator's first
+    # (The NIF called here, not through run/3: a fresh generator's first
     # next/1 comes this way, and allocates nothing more than it must.)
     answer =
       Native.leaf_chunk(kind, n, Spec.table(gen), e.key, e.stream, wire, k, direct(pool, k))

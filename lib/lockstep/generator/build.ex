@@ -25,6 +25,7 @@ defmodule Lockstep.Generator.Build do
   }
 
   import Bitwise
+  require Boundary
 
   @max_total (1 <<< 64) - 1
   # Most workers of one split/2 (a list built at once).

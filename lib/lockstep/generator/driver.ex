@@ -102,34 +102,39 @@ defmodule Lockstep.Generator.Driver do
   # next/1 pops a buffer itself and comes here for the rest).
   @spec next(G.t()) :: {term(), G.t()} | :done
   Buffer.pop_clauses(:next)
+  def next(gen), do: next_refill(gen)
 
-  def next(%G{remaining: 0}), do: :done
+  @doc false
+  # next/1 past a buffer popped (Lockstep.Generator.next/1 pops it itself
+  # and comes here, so the buffer clauses are not matched twice).
+  @spec next_refill(G.t()) :: {term(), G.t()} | :done
+  def next_refill(%G{remaining: 0}), do: :done
 
-  def next(%G{children: nil, pos: pos, remaining: remaining} = gen) do
+  def next_refill(%G{children: nil, pos: pos, remaining: remaining} = gen) do
     # A call may give fewer than k ops (very large ops: a token budget).
     {[op | rest], n, gen} = Boundary.leaf_ops(gen, pos, refill_size(gen))
     {op, %{gen | buf: rest, pos: pos + n, remaining: Node.sub(remaining, 1)}}
   end
 
-  def next(%G{kind: :select} = gen), do: Select.next(gen, &drop_next/2)
+  def next_refill(%G{kind: :select} = gen), do: Select.next(gen, &drop_next/2)
 
   # A tree refilling from a cursor is one the engine runs: no need to walk
   # it again.
-  def next(%G{engine: %{frontier: %Cursor{}}} = gen), do: cursor_refill(gen)
+  def next_refill(%G{engine: %{frontier: %Cursor{}}} = gen), do: cursor_refill(gen)
 
   # map and filter call the user's functions: op by op here.
-  def next(%G{kind: :map, children: [child]} = gen) do
+  def next_refill(%G{kind: :map, children: [child]} = gen) do
     case next(child) do
       :done -> :done
       {op, child} -> {Lift.map_op(gen, op), served(gen, child)}
     end
   end
 
-  def next(%G{kind: :filter, children: [child], engine: %{pred: pred, max: max}} = gen),
+  def next_refill(%G{kind: :filter, children: [child], engine: %{pred: pred, max: max}} = gen),
     do: next_filter(child, pred, max, 0, gen)
 
   # A mix, concat or zip: one engine call refills the buffer.
-  def next(gen), do: engine_next(gen)
+  def next_refill(gen), do: engine_next(gen)
 
   defp drop_next(child, n), do: child |> drop(n) |> next()
 
@@ -561,8 +566,10 @@ defmodule Lockstep.Generator.Driver do
     %{gen | engine: engine}
   end
 
-  # `gen` with its supplied children at their exact states.
-  defp materialize(gen), do: Supply.materialize(gen, &drop/2)
+  # `gen` with its supplied children at their exact states (a tree with
+  # none pulled ahead, as every fresh one, is as it is: no call, no fun).
+  defp materialize(%G{engine: %{ahead: [_ | _]}} = gen), do: Supply.materialize(gen, &drop/2)
+  defp materialize(gen), do: gen
 
   # ------------------------------------------------------------ the engine call
 

@@ -43,6 +43,12 @@ defmodule Lockstep.Generator.Scheduler do
   @type work :: :decode | :read | :refill | :table | :tuple
 
   @doc false
+  # `dirty?(:tuple, n)` as a guard, false side: a list of n elements
+  # becomes a tuple on a normal scheduler (for callers that inline the
+  # check on a hot path: a leaf's pool at construction).
+  defguard normal_tuple?(n) when n <= @big_tuple
+
+  @doc false
   # True when a call doing `work` on `size` (a tree's pools, or a count)
   # must run on a dirty scheduler.
   @spec dirty?(work(), [tuple()] | non_neg_integer()) :: boolean()
@@ -50,7 +56,7 @@ defmodule Lockstep.Generator.Scheduler do
   def dirty?(:read, pools), do: big?(pools, true, 0, 0)
   def dirty?(:refill, pools), do: refill_reads(pools, 0, 0, 0) > @big_refill
   def dirty?(:table, n), do: n > @small_table
-  def dirty?(:tuple, n), do: n > @big_tuple
+  def dirty?(:tuple, n), do: not normal_tuple?(n)
 
   # (Stops at the first leaf past either bound: a tree of 100k leaves is not
   # walked whole on every call.)

@@ -4,6 +4,8 @@ defmodule Lockstep.Generator.BoundaryTest do
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Boundary, Native}
 
+  require Boundary
+
   test "pool/1: a tuple of the ops, long lists too" do
     assert Boundary.pool([:a, :b]) == {:a, :b}
     long = Enum.to_list(1..300_000)
