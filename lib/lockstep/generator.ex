@@ -156,18 +156,10 @@ defmodule Lockstep.Generator do
             #     `pos`; for a composite, see Lockstep.Generator.Driver.
             #   * pos: a leaf's op index right after `buf` (the next op is op
             #     `pos - length(buf)`); a composite's last refill size.
-            #   * engine: a map of the node's own settings, by kind:
-            #     - seeded leaves: `pool` (the ops as a tuple), `key` (the
-            #       engine key of `seed`), `stream` (the ChaCha stream id,
-            #       derived from `forks`, the fork keys, newest first),
-            #       `table` (a weighted alias table resource: a cache rebuilt
-            #       from `weights`, only for long weight lists) or, for value
-            #       kinds, `params` (the engine's description of the kind);
-            #     - mixes, concats, zips: `until`, `strategy`, for random
-            #       mixes `key`/`stream`/`forks`/`table` and `rpos` (their
-            #       own op index), and the buffer bookkeeping `frontier`,
-            #       `base_next_child`, `refills` (Lockstep.Generator.Driver);
-            #     - map: `fun`; filter: `pred`, `max`.
+            #   * engine: the node's own settings, a struct by kind
+            #     (Lockstep.Generator.Settings: Leaf, Value, Composite,
+            #     Map, Filter, Select, Independent; each field explained
+            #     there).
             buf: [],
             pos: 0,
             engine: nil

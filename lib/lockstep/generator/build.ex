@@ -20,9 +20,12 @@ defmodule Lockstep.Generator.Build do
     Options,
     Seed,
     Select,
+    Settings,
     Tables,
     Unique
   }
+
+  alias Lockstep.Generator.Settings.{Composite, Filter, Leaf, Value}
 
   import Bitwise
   require Boundary
@@ -147,10 +150,14 @@ defmodule Lockstep.Generator.Build do
         weights = Keyword.get(opts, :weights)
         table = mix_table(weights, length(gens))
 
-        engine =
-          until
-          |> composite_engine(:random)
-          |> Map.merge(%{key: Seed.key(seed), stream: 0, forks: [], table: table, rpos: 0})
+        engine = %{
+          composite_engine(until, :random)
+          | key: Seed.key(seed),
+            stream: 0,
+            forks: [],
+            table: table,
+            rpos: 0
+        }
 
         %{
           %G{kind: nil}
@@ -215,21 +222,14 @@ defmodule Lockstep.Generator.Build do
   defp child!(other, fun),
     do: raise(ArgumentError, "#{fun} expects a list of generators, got: #{inspect(other)}")
 
-  defp settled(%G{buf: [], engine: %{frontier: nil}} = gen), do: gen
+  defp settled(%G{buf: [], engine: %Composite{frontier: nil}} = gen), do: gen
   defp settled(%G{buf: [], children: nil} = gen), do: gen
   defp settled(gen), do: Driver.settle(gen)
 
-  # The engine map of a mix, concat or zip (see Lockstep.Generator.Driver).
+  # The settings of a mix, concat or zip (see Lockstep.Generator.Driver).
   # The default round-robin one is a literal (constructing a mix allocates
-  # no engine map).
-  @composite_engine %{
-    until: :any,
-    strategy: :round_robin,
-    frontier: nil,
-    base_next_child: nil,
-    refills: 0,
-    ahead: nil
-  }
+  # no settings).
+  @composite_engine %Composite{}
 
   defp composite_engine(until, strategy) do
     case @composite_engine do
@@ -259,6 +259,10 @@ defmodule Lockstep.Generator.Build do
     %{%G{kind: nil} | kind: :zip, children: gens, engine: composite_engine(:any, :zip)}
   end
 
+  # (Settings built as updates of literals: see @leaf.)
+  @map %Settings.Map{fun: nil}
+  @filter %Filter{pred: nil, max: 1}
+
   @doc false
   @spec map(G.t(), (any() -> any())) :: G.t()
   def map(%G{} = gen, fun) when is_function(fun, 1) do
@@ -266,7 +270,7 @@ defmodule Lockstep.Generator.Build do
       %G{kind: nil}
       | kind: :map,
         children: children!([gen], "map/2"),
-        engine: %{fun: fun}
+        engine: %{@map | fun: fun}
     }
   end
 
@@ -293,7 +297,7 @@ defmodule Lockstep.Generator.Build do
       %G{kind: nil}
       | kind: :filter,
         children: children!([gen], "filter/3"),
-        engine: %{pred: pred, max: max}
+        engine: %{@filter | pred: pred, max: max}
     }
   end
 
@@ -354,6 +358,8 @@ defmodule Lockstep.Generator.Build do
   def counter(start),
     do: raise(ArgumentError, "counter/1 expects an integer start, got: #{inspect(start)}")
 
+  @value %Value{params: {}, pool: {}, key: {0, 0}}
+
   @doc false
   @spec __value__(atom(), tuple(), [term()] | tuple(), term()) :: G.t()
   # A generator whose ops the engine computes (`params` as in the NIF spec),
@@ -362,7 +368,7 @@ defmodule Lockstep.Generator.Build do
     # A counter has no seed: its key {0, 0} is never used.
     key = if kind == :counter, do: {0, 0}, else: Seed.key(seed)
     pool = if is_tuple(pool), do: pool, else: List.to_tuple(pool)
-    engine = %{pool: pool, key: key, stream: 0, forks: [], params: params}
+    engine = %{@value | pool: pool, key: key, params: params}
     # The plain form on purpose: measured, the update form left a fresh
     # worker's next/1 loop over register(seed: i) |> take(20) in a
     # minimum-size heap, GC'ing every iteration (87 -> 120 ns/op).
@@ -401,7 +407,7 @@ defmodule Lockstep.Generator.Build do
 
     gen =
       case gen.engine do
-        %{strategy: :random} = engine -> %{gen | engine: fork_engine(engine, key)}
+        %Composite{strategy: :random} = engine -> %{gen | engine: fork_engine(engine, key)}
         _ -> gen
       end
 
@@ -485,9 +491,12 @@ defmodule Lockstep.Generator.Build do
 
   def select(gen, indices), do: Select.new(gen, indices)
 
-  # The engine map of a seeded leaf: its pool and the engine key of its seed.
+  # The settings of a seeded leaf: its pool and the engine key of its seed.
+  # (The update of a literal: building the struct afresh merges its keys at
+  # run time, twice the cost of construction.)
+  @leaf %Leaf{pool: {}, key: {0, 0}}
   defp leaf_engine(ops, key, table \\ nil),
-    do: %{pool: Boundary.pool(ops), key: key, stream: 0, forks: [], table: table}
+    do: %{@leaf | pool: Boundary.pool(ops), key: key, table: table}
 
   # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
   defp seed_opt([seed: seed], _fun) when seed != nil, do: seed

@@ -43,6 +43,7 @@ defmodule Lockstep.Generator.Driver do
     Lift,
     Node,
     Select,
+    Settings.Composite,
     Spec,
     Supply,
     Tree
@@ -559,12 +560,11 @@ defmodule Lockstep.Generator.Driver do
   defp apply_children(gen, 0), do: gen
 
   # A random mix's own op index moves with every op it serves.
-  defp count_rpos(%G{engine: engine} = gen, produced) do
-    engine =
-      if Map.has_key?(engine, :rpos), do: %{engine | rpos: engine.rpos + produced}, else: engine
+  defp count_rpos(%G{engine: %Composite{rpos: rpos} = engine} = gen, produced)
+       when is_integer(rpos),
+       do: %{gen | engine: %{engine | rpos: rpos + produced}}
 
-    %{gen | engine: engine}
-  end
+  defp count_rpos(gen, _produced), do: gen
 
   # `gen` with its supplied children at their exact states (a tree with
   # none pulled ahead, as every fresh one, is as it is: no call, no fun).

@@ -11,7 +11,7 @@ defmodule Lockstep.Generator.Independent do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Compact, Driver, Options, Seed, Tree}
+  alias Lockstep.Generator.{Compact, Driver, Options, Seed, Settings, Tree}
 
   @types [:invoke, :ok, :fail, :info]
   @max_u64 Bitwise.bsl(1, 64) - 1
@@ -30,7 +30,7 @@ defmodule Lockstep.Generator.Independent do
     final = final!(Keyword.get(opts, :final, []))
     per_key!(template, per_key)
 
-    engine = %{
+    engine = %Settings.Independent{
       template: template,
       keys: keys,
       fork_keys: fork_keys(keys),

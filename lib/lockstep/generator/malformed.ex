@@ -15,12 +15,15 @@ defmodule Lockstep.Generator.Malformed do
   # is re-raised as it was, with its stacktrace.
 
   alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Settings
+  alias Lockstep.Generator.Settings.{Composite, Filter, Independent, Leaf, Select, Value}
 
   @keys G.__struct__() |> Map.keys() |> Enum.sort()
   @pick_kinds [:random, :weighted, :cycle]
   @value_kinds [:integers, :zipf, :counter, :transfer, :register, :bank, :list_append]
   @composite_kinds [:mix, :concat, :zip]
   @wrap_kinds [:map, :filter, :select]
+  @other_kinds [:independent]
 
   @doc false
   @spec reraise(term(), String.t(), Exception.t(), Exception.stacktrace()) :: no_return()
@@ -62,7 +65,9 @@ defmodule Lockstep.Generator.Malformed do
   defp bad_field(gen) do
     Enum.find_value(
       [
-        {:kind, gen.kind in (@pick_kinds ++ @value_kinds ++ @composite_kinds ++ @wrap_kinds),
+        {:kind,
+         gen.kind in (@pick_kinds ++
+                        @value_kinds ++ @composite_kinds ++ @wrap_kinds ++ @other_kinds),
          "a generator kind"},
         {:buf, is_list(gen.buf), "a list"},
         {:pos, is_integer(gen.pos) and gen.pos >= 0, "a non-negative integer"},
@@ -92,44 +97,50 @@ defmodule Lockstep.Generator.Malformed do
   defp children_expected(kind) when kind in @wrap_kinds, do: "a list of one generator"
   defp children_expected(_kind), do: "nil (a leaf)"
 
-  defp engine_ok?(_kind, engine) when not is_map(engine), do: false
+  defp engine_ok?(kind, %Leaf{pool: pool} = engine) when kind in @pick_kinds,
+    do: seeded?(engine) and is_tuple(pool) and tuple_size(pool) > 0
 
-  defp engine_ok?(kind, engine) when kind in @pick_kinds,
-    do: seeded?(engine) and is_tuple(engine[:pool]) and tuple_size(engine[:pool]) > 0
+  defp engine_ok?(kind, %Value{pool: pool, params: params} = engine) when kind in @value_kinds,
+    do: seeded?(engine) and is_tuple(params) and is_tuple(pool)
 
-  defp engine_ok?(kind, engine) when kind in @value_kinds,
-    do: seeded?(engine) and Map.has_key?(engine, :params) and is_tuple(engine[:pool])
+  defp engine_ok?(kind, %Composite{until: until, strategy: strategy})
+       when kind in @composite_kinds,
+       do: until in [:any, :all] and (is_atom(strategy) or is_struct(strategy))
 
-  defp engine_ok?(kind, engine) when kind in @composite_kinds,
-    do: Enum.all?([:until, :strategy, :frontier], &Map.has_key?(engine, &1))
+  defp engine_ok?(:map, %Settings.Map{fun: fun}), do: is_function(fun, 1)
 
-  defp engine_ok?(:map, engine), do: is_function(engine[:fun], 1)
+  defp engine_ok?(:filter, %Filter{pred: pred, max: max}),
+    do: is_function(pred, 1) and is_integer(max) and max > 0
 
-  defp engine_ok?(:filter, engine),
-    do: is_function(engine[:pred], 1) and is_integer(engine[:max]) and engine[:max] > 0
-
-  defp engine_ok?(:select, engine) do
-    is_list(engine[:indices]) and Enum.all?(engine[:indices], &(is_integer(&1) and &1 >= 0)) and
-      is_integer(engine[:at]) and engine[:at] >= 0
+  defp engine_ok?(:select, %Select{indices: indices, at: at}) do
+    is_list(indices) and Enum.all?(indices, &(is_integer(&1) and &1 >= 0)) and
+      is_integer(at) and at >= 0
   end
 
-  defp seeded?(engine) do
-    match?({d, v} when d in 0..2 and is_integer(v) and v >= 0, engine[:key]) and
-      is_integer(engine[:stream]) and is_list(engine[:forks])
+  defp engine_ok?(:independent, %Independent{template: %G{}}), do: true
+  defp engine_ok?(_kind, _engine), do: false
+
+  defp seeded?(%{key: key, stream: stream, forks: forks}) do
+    match?({d, v} when d in 0..2 and is_integer(v) and v >= 0, key) and
+      is_integer(stream) and is_list(forks)
   end
 
   defp engine_expected(kind) when kind in @pick_kinds,
-    do: "a map with a non-empty :pool tuple, :key, :stream and :forks"
+    do: "a #{inspect(Leaf)} with a non-empty :pool tuple, :key, :stream and :forks"
 
   defp engine_expected(kind) when kind in @value_kinds,
-    do: "a map with :params, a :pool tuple, :key, :stream and :forks"
+    do: "a #{inspect(Value)} with :params, a :pool tuple, :key, :stream and :forks"
 
   defp engine_expected(kind) when kind in @composite_kinds,
-    do: "a map with :until, :strategy and :frontier"
+    do: "a #{inspect(Composite)} with :until and :strategy"
 
-  defp engine_expected(:map), do: "a map with a :fun of arity 1"
-  defp engine_expected(:filter), do: "a map with a :pred of arity 1 and a positive :max"
-  defp engine_expected(:select), do: "a map with :indices and :at"
+  defp engine_expected(:map), do: "a #{inspect(Settings.Map)} with a :fun of arity 1"
+
+  defp engine_expected(:filter),
+    do: "a #{inspect(Filter)} with a :pred of arity 1 and a positive :max"
+
+  defp engine_expected(:select), do: "a #{inspect(Select)} with :indices and :at"
+  defp engine_expected(:independent), do: "a #{inspect(Independent)} with a :template"
 
   defp children_problem([child | rest], path, i) do
     problem(child, "#{path}children[#{i}].") || children_problem(rest, path, i + 1)

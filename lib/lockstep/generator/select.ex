@@ -26,8 +26,13 @@ defmodule Lockstep.Generator.Select do
   # where it is, the next pull drops the gap.
 
   alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Settings
 
   import Inspect.Algebra
+
+  # A selection's settings at its start (built as an update of this literal,
+  # which shares its keys).
+  @settings %Settings.Select{indices: []}
 
   # Most consecutive indices asked of the child in one refill.
   @window 256
@@ -36,7 +41,7 @@ defmodule Lockstep.Generator.Select do
   @spec new(G.t(), [non_neg_integer()]) :: G.t()
   def new(%G{} = gen, indices) do
     indices!(indices)
-    %{%G{kind: nil} | kind: :select, children: [gen], engine: %{indices: indices, at: 0}}
+    %{%G{kind: nil} | kind: :select, children: [gen], engine: %{@settings | indices: indices}}
   end
 
   def new(other, _indices),
@@ -106,7 +111,7 @@ defmodule Lockstep.Generator.Select do
      %{
        gen
        | children: [child],
-         engine: %{indices: rest, at: i + 1, run: run},
+         engine: %{gen.engine | indices: rest, at: i + 1, run: run},
          remaining: dec(gen.remaining)
      }}
   end
@@ -129,7 +134,7 @@ defmodule Lockstep.Generator.Select do
   def drop(%G{engine: %{indices: indices} = engine, remaining: remaining} = gen, n) do
     n = if remaining == :infinity, do: n, else: min(n, remaining)
     # The child's ready ops are no longer the next indices' (run: 0).
-    engine = Map.put(%{engine | indices: Enum.drop(indices, n)}, :run, 0)
+    engine = %{engine | indices: Enum.drop(indices, n), run: 0}
     %{gen | engine: engine, remaining: sub(remaining, n)}
   end
 

@@ -131,12 +131,12 @@ defmodule Lockstep.Generator.SelectTest do
     end
   end
 
-  test "the struct: kind :select, the original generator as child, a named engine map" do
+  test "the struct: kind :select, the original generator as child, named settings" do
     gen = G.random(@pool, seed: 42)
     sel = G.select(gen, [3, 17, 42])
     assert sel.kind == :select
     assert sel.children == [gen]
-    assert sel.engine == %{indices: [3, 17, 42], at: 0}
+    assert sel.engine == %Lockstep.Generator.Settings.Select{indices: [3, 17, 42], at: 0, run: 0}
     assert {_op, %{engine: %{indices: [17, 42], at: 4}}} = G.next(sel)
   end
 
