@@ -815,6 +815,9 @@ defmodule Lockstep.NativeJunkTest do
     {:ok, cursor} = Native.plan_new(spec, 300)
     assert_raise ArgumentError, fn -> Native.plan_chunk_leaves(cursor, 99, bad) end
     assert {:ok, [{:r, 0}]} = Native.plan_refill(cursor, 0, 1, {false, false}, bad)
+    # Read leaf by leaf, it is refused when an op picks from it (op 99).
+    for at <- 1..98, do: {:ok, [_]} = Native.plan_refill(cursor, at, 1, {false, false}, bad)
+    assert_raise ArgumentError, fn -> Native.plan_refill(cursor, 99, 1, {false, false}, bad) end
   end
 
   test "plan_refill/5 with junk: ops and next_childs, :stale, or an ArgumentError" do

@@ -256,23 +256,13 @@ fn chunk_leaves<'a>(
     let mut batch = cursor.lock();
     if batch.is_pick_only() {
         let picks = batch.next_chunk(k);
-        if !terms.check_parts(picks.iter().copied()) {
-            return Err(rustler::Error::BadArg);
-        }
         charge(env, picks.len());
         let ops: Vec<Term> = picks.iter().map(|&i| terms.get(i)).collect();
-        return Ok(ops.encode(env));
+        return terms.checked(ops.encode(env));
     }
     let (n, toks) = batch.next_tokens(k);
     charge(env, toks.len());
-    let picked = toks.iter().filter_map(|t| match t {
-        Tok::Pick(i) => Some(*i),
-        _ => None,
-    });
-    if !terms.check_parts(picked) {
-        return Err(rustler::Error::BadArg);
-    }
-    Ok(ops_list(env, n, toks, &terms))
+    terms.checked(ops_list(env, n, toks, &terms))
 }
 
 /// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
@@ -321,9 +311,6 @@ fn refill<'a>(
     let ops = if batch.is_pick_only() {
         let picks = batch.picks();
         charge(env, picks.len());
-        if !terms.check_parts(picks.iter().copied()) {
-            return Err(rustler::Error::BadArg);
-        }
         let mut picks = picks.iter();
         interleaved(env, n, ncs, || {
             terms.get(picks.next().copied().unwrap_or(0))
@@ -331,16 +318,10 @@ fn refill<'a>(
     } else {
         let toks = batch.toks();
         charge(env, toks.len());
-        let picked = toks.iter().filter_map(|t| match t {
-            Tok::Pick(i) => Some(*i),
-            _ => None,
-        });
-        if !terms.check_parts(picked) {
-            return Err(rustler::Error::BadArg);
-        }
         let mut toks = toks.iter();
         interleaved(env, n, ncs, || op_term(env, &mut toks, &terms))
     };
+    terms.checked(())?;
     Ok(if tagged {
         (atoms::ok(), (ops, tags)).encode(env)
     } else {
@@ -630,6 +611,9 @@ struct Pools<'a, 'e> {
     source: Source<'a>,
     /// `ends[j]`: one past the flat index of leaf `j`'s last element.
     ends: std::borrow::Cow<'e, [u64]>,
+    /// Set when a pick found no element: a leaf tuple of the wrong size
+    /// (see [`Pools::checked`]).
+    refused: std::cell::Cell<bool>,
 }
 
 enum Source<'a> {
@@ -758,6 +742,7 @@ impl<'a, 'e> Pools<'a, 'e> {
             env: list.get_env(),
             source: Source::Flat(flat),
             ends: ends.into(),
+            refused: Default::default(),
         })
     }
 
@@ -768,6 +753,7 @@ impl<'a, 'e> Pools<'a, 'e> {
             env: tuple.get_env(),
             ends: vec![elems.len() as u64].into(),
             source: Source::Flat(elems),
+            refused: Default::default(),
         })
     }
 
@@ -787,6 +773,7 @@ impl<'a, 'e> Pools<'a, 'e> {
                 env: tuple.get_env(),
                 source: Source::Flat(flat),
                 ends: ends.into(),
+                refused: Default::default(),
             });
         }
         let top = Read::new(tuple, true)?;
@@ -794,6 +781,7 @@ impl<'a, 'e> Pools<'a, 'e> {
             env: tuple.get_env(),
             source: Source::Grouped { top, depth },
             ends: ends.into(),
+            refused: Default::default(),
         })
     }
 
@@ -832,41 +820,36 @@ impl<'a, 'e> Pools<'a, 'e> {
         }
     }
 
-    /// Checks that the leaf tuples that `picks` (flat indices below `len()`)
-    /// read from are tuples of the leaf's size.
-    fn check_parts(&self, picks: impl Iterator<Item = u64>) -> bool {
-        if let Source::Flat(_) = self.source {
-            // Every leaf's tuple was read, and sized, whole.
-            return true;
-        }
-        let mut last = usize::MAX;
-        for i in picks {
-            let j = self.part_of(i);
-            if j != last {
-                let size = self.ends[j] - self.start(j);
-                match self.part(j) {
-                    Some(elems) if elems.len() as u64 == size => last = j,
-                    _ => return false,
-                }
-            }
-        }
-        true
+    /// Element `i` of the flat pool (`i < len()`); `nil`, and the pools
+    /// marked refused, when its leaf's tuple is not of the leaf's size.
+    fn get(&self, i: u64) -> Term<'a> {
+        let found = match &self.source {
+            Source::Flat(flat) => flat.get(i as usize).copied(),
+            Source::Grouped { .. } => self.grouped_get(i),
+        };
+        found.unwrap_or_else(|| {
+            self.refused.set(true);
+            atoms::nil().encode(self.env)
+        })
     }
 
-    /// Element `i` of the flat pool (`i < len()`; `nil` for a leaf tuple that
-    /// `check_parts` would refuse).
-    fn get(&self, i: u64) -> Term<'a> {
-        if let Source::Flat(flat) = &self.source {
-            return match flat.get(i as usize) {
-                Some(&term) => term,
-                None => atoms::nil().encode(self.env),
-            };
-        }
+    fn grouped_get(&self, i: u64) -> Option<Term<'a>> {
         let j = self.part_of(i);
-        let k = (i - self.start(j)) as usize;
-        match self.part(j) {
-            Some(elems) if k < elems.len() => elems[k],
-            _ => atoms::nil().encode(self.env),
+        let (start, end) = (self.start(j), *self.ends.get(j)?);
+        let elems = self.part(j)?;
+        if elems.len() as u64 != end - start {
+            return None;
+        }
+        elems.get((i - start) as usize).copied()
+    }
+
+    /// `answer`, or `BadArg` when a pick read from a wrong-sized leaf
+    /// tuple (the pools are not the ones the plan was made for).
+    fn checked<T>(&self, answer: T) -> NifResult<T> {
+        if self.refused.get() {
+            Err(rustler::Error::BadArg)
+        } else {
+            Ok(answer)
         }
     }
 }
