@@ -822,25 +822,36 @@ impl<'a, 'e> Pools<'a, 'e> {
 
     /// Element `i` of the flat pool (`i < len()`); `nil`, and the pools
     /// marked refused, when its leaf's tuple is not of the leaf's size.
+    #[inline]
     fn get(&self, i: u64) -> Term<'a> {
-        let found = match &self.source {
-            Source::Flat(flat) => flat.get(i as usize).copied(),
-            Source::Grouped { .. } => self.grouped_get(i),
+        if let Source::Flat(flat) = &self.source {
+            if let Some(&term) = flat.get(i as usize) {
+                return term;
+            }
+        }
+        self.get_grouped(i)
+    }
+
+    /// [`Pools::get`] from grouped pools read leaf by leaf (or past a flat
+    /// pool's end).
+    #[inline(never)]
+    fn get_grouped(&self, i: u64) -> Term<'a> {
+        let found = || {
+            let Source::Grouped { .. } = self.source else {
+                return None;
+            };
+            let j = self.part_of(i);
+            let (start, end) = (self.start(j), *self.ends.get(j)?);
+            let elems = self.part(j)?;
+            if elems.len() as u64 != end - start {
+                return None;
+            }
+            elems.get((i - start) as usize).copied()
         };
-        found.unwrap_or_else(|| {
+        found().unwrap_or_else(|| {
             self.refused.set(true);
             atoms::nil().encode(self.env)
         })
-    }
-
-    fn grouped_get(&self, i: u64) -> Option<Term<'a>> {
-        let j = self.part_of(i);
-        let (start, end) = (self.start(j), *self.ends.get(j)?);
-        let elems = self.part(j)?;
-        if elems.len() as u64 != end - start {
-            return None;
-        }
-        elems.get((i - start) as usize).copied()
     }
 
     /// `answer`, or `BadArg` when a pick read from a wrong-sized leaf
