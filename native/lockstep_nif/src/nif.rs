@@ -533,42 +533,26 @@ fn run_request<'a>(
             }
             let terms = Pools::from_list(pools).ok_or(Malformed("pools"))?;
             batch::check_pool(&node, terms.len())?;
-            let mut ncs = Vec::new();
-            let mut tags = Vec::new();
-            let mut out: Vec<Term> = Vec::new();
-            if node.is_pick_only() {
+            let (out, tags) = if node.is_pick_only() {
                 // Picks alone: indices, no tokens.
-                PICKS.with_borrow_mut(|picks| {
-                    picks.clear();
-                    let rec = Record {
-                        next_childs: record.then_some(&mut ncs),
-                        tags: tagged.then_some(&mut tags),
-                    };
-                    let n = batch::run_picks(&mut node, k, picks, rec);
-                    charge(env, picks.len());
-                    let mut picks = picks.iter();
-                    out = interleaved(env, n, record.then_some(&ncs), || {
-                        terms.get(picks.next().copied().unwrap_or(0))
-                    });
-                });
+                run_into(
+                    env,
+                    &PICKS,
+                    &mut node,
+                    (k, record, tagged),
+                    batch::run_picks,
+                    |picks| terms.get(picks.next().copied().unwrap_or(0)),
+                )
             } else {
-                TOKENS.with_borrow_mut(|toks| {
-                    toks.clear();
-                    let rec = Record {
-                        next_childs: record.then_some(&mut ncs),
-                        tags: tagged.then_some(&mut tags),
-                    };
-                    let n = batch::run_ops(&mut node, k, toks, rec);
-                    charge(env, toks.len());
-                    let mut it = toks.iter();
-                    out = interleaved(env, n, record.then_some(&ncs), || {
-                        op_term(env, &mut it, &terms)
-                    });
-                    if toks.capacity() > MAX_KEPT_TOKENS {
-                        *toks = Vec::new();
-                    }
-                });
-            }
+                run_into(
+                    env,
+                    &TOKENS,
+                    &mut node,
+                    (k, record, tagged),
+                    batch::run_ops,
+                    |toks| op_term(env, toks, &terms),
+                )
+            };
             let state = if with_state {
                 state_term(env, &node.state())
             } else {
@@ -583,6 +567,38 @@ fn run_request<'a>(
     }
 }
 
+/// Up to `k` ops of `node` written by `run` (the engine's [`batch::run_picks`]
+/// or [`batch::run_ops`]) into `buf` (a scheduler thread's buffer, reused),
+/// recording the top mix's `next_child`s when `record` and its serving
+/// children when `tagged`; then each op's term made by `read` from the
+/// items (each followed by its `next_child` when recorded), and the tags.
+fn run_into<'a, T>(
+    env: Env<'a>,
+    buf: &'static std::thread::LocalKey<std::cell::RefCell<Vec<T>>>,
+    node: &mut Node,
+    (k, record, tagged): (usize, bool, bool),
+    run: impl FnOnce(&mut Node, usize, &mut Vec<T>, Record) -> usize,
+    mut read: impl FnMut(&mut std::slice::Iter<T>) -> Term<'a>,
+) -> (Vec<Term<'a>>, Vec<u32>) {
+    let (mut ncs, mut tags) = (Vec::new(), Vec::new());
+    let out = buf.with_borrow_mut(|items| {
+        items.clear();
+        let rec = Record {
+            next_childs: record.then_some(&mut ncs),
+            tags: tagged.then_some(&mut tags),
+        };
+        let n = run(node, k, items, rec);
+        charge(env, items.len());
+        let mut it = items.iter();
+        let out = interleaved(env, n, record.then_some(&ncs), || read(&mut it));
+        if items.capacity() > MAX_KEPT_TOKENS {
+            *items = Vec::new();
+        }
+        out
+    });
+    (out, tags)
+}
+
 thread_local! {
     /// A scheduler thread's token buffer, reused by every `run/3` call on it
     /// (no allocation per call for the common sizes).
@@ -591,7 +607,7 @@ thread_local! {
     static PICKS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Largest token buffer a scheduler thread keeps between calls.
+/// Largest token (or pick) buffer a scheduler thread keeps between calls.
 const MAX_KEPT_TOKENS: usize = 1 << 15;
 
 /// The flat pool: every leaf's pool tuple, concatenated in order. From a
