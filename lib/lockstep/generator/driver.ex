@@ -51,6 +51,7 @@ defmodule Lockstep.Generator.Driver do
 
   import Bitwise
   require Buffer
+  require Filter
   require Tree
 
   @max_u64 (1 <<< 64) - 1
@@ -937,16 +938,12 @@ defmodule Lockstep.Generator.Driver do
     do: keep(gen, ops, want, [Lift.map_op(gen, op) | acc], kept + 1, r, used + 1)
 
   defp keep(%G{engine: %{pred: pred, max: max}} = gen, [op | ops], want, acc, kept, r, used) do
-    if pred.(op),
-      do: keep(gen, ops, want, [op | acc], kept + 1, 0, used + 1),
-      else: rejected(gen, ops, want, acc, kept, r, used, Filter.reject(r, max))
+    cond do
+      pred.(op) -> keep(gen, ops, want, [op | acc], kept + 1, 0, used + 1)
+      Filter.too_many?(r, max) -> {:stop, acc, kept, used - r, rejection_error(max)}
+      true -> keep(gen, ops, want, acc, kept, r + 1, used + 1)
+    end
   end
-
-  defp rejected(gen, ops, want, acc, kept, _r, used, {:ok, r}),
-    do: keep(gen, ops, want, acc, kept, r, used + 1)
-
-  defp rejected(%G{engine: %{max: max}}, _ops, _want, acc, kept, r, used, :too_many),
-    do: {:stop, acc, kept, used - r, rejection_error(max)}
 
   defp rejection_error(max) do
     Filter.too_many!(max)

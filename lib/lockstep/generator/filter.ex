@@ -5,10 +5,16 @@ defmodule Lockstep.Generator.Filter do
   # predicate is truthy; `max` consecutive rejections raise.
 
   @doc false
+  # True when one more rejection after `rejected` in a row reaches `max`
+  # (a guard: the loops that filter a chunk test it per rejected op, with
+  # no call).
+  defguard too_many?(rejected, max) when rejected + 1 >= max
+
+  @doc false
   # The rejection count after one more rejection, or `:too_many` when it
   # reaches `max`.
   @spec reject(non_neg_integer(), pos_integer()) :: {:ok, pos_integer()} | :too_many
-  def reject(rejected, max) when rejected + 1 >= max, do: :too_many
+  def reject(rejected, max) when too_many?(rejected, max), do: :too_many
   def reject(rejected, _max), do: {:ok, rejected + 1}
 
   @doc false
@@ -21,13 +27,10 @@ defmodule Lockstep.Generator.Filter do
   defp chunk([], _pred, _max, rejected, kept), do: {:lists.reverse(kept), rejected}
 
   defp chunk([op | rest], pred, max, rejected, kept) do
-    if pred.(op) do
-      chunk(rest, pred, max, 0, [op | kept])
-    else
-      case reject(rejected, max) do
-        {:ok, rejected} -> chunk(rest, pred, max, rejected, kept)
-        :too_many -> too_many!(max)
-      end
+    cond do
+      pred.(op) -> chunk(rest, pred, max, 0, [op | kept])
+      too_many?(rejected, max) -> too_many!(max)
+      true -> chunk(rest, pred, max, rejected + 1, kept)
     end
   end
 
