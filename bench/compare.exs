@@ -10,144 +10,56 @@
 # a worker runs every row in a fresh process per measurement (a warm-up,
 # then `--reps` runs, best kept). The table shows, per row, the best ns/op
 # of all rounds for each build, their ratio (new / base), and the spread of
-# the rounds' bests (max / min - 1: the noise of this sitting). Only the
-# public API is used, so any build of the package can be compared.
+# the rounds' bests (max / min - 1: the noise of this sitting).
 #
-# Row ids are those of bench/run.exs ("Paths users run"), same workloads and
-# op counts.
+# The rows are those of bench/run.exs ("ours" cases, same ids, setups,
+# runs and op counts): each worker loads the bench/support.ex of its own
+# tree and measures with its `measure/2`, so a row times the same code as
+# the full benchmark does in that tree.
 
 defmodule LockstepCompare.Rows do
   @moduledoc false
-  alias Lockstep.Generator, as: G
 
-  @pool4 [:read, {:write, 1}, {:write, 2}, {:cas, 1, 2}]
-  @weighted4 Enum.zip(@pool4, [1, 2, 3, 4])
-
-  def noop(_op), do: :ok
-  def write(v), do: {:write, v}
-  def even?(v), do: rem(v, 2) == 0
-
+  @m1 1_000_000
   @p200 200_000
   @p100 100_000
 
-  # {id, name, ops, setup (fun returning args), run (fun of args returning ops)}
+  # {id, name, ops, {setup, args}, run} (functions of LockstepBench.Support)
   def rows do
+    g = Lockstep.Generator
+
     [
-      {"1", "each/2 random (4 ops), 1M", 1_000_000, fn -> [random(42) |> G.take(1_000_000)] end,
-       &each/1},
-      {"P1", "next/1 loop mix of three", @p200, fn -> [mix3(1) |> G.take(@p200)] end,
-       &next_loop/1},
-      {"P2", "next/1 loop register", @p200, fn -> [workload(:register, 1) |> G.take(@p200)] end,
-       &next_loop/1},
-      {"P5", "next/1 loop random", @p200, fn -> [random(42) |> G.take(@p200)] end, &next_loop/1},
-      {"P21", "iteration random each", 60_000, fn -> [:random, :each] end, &iteration/2},
-      {"P22", "iteration random next", 60_000, fn -> [:random, :next] end, &iteration/2},
-      {"P23", "iteration mix3 each", 60_000, fn -> [:mix3, :each] end, &iteration/2},
-      {"P24", "iteration mix3 next", 60_000, fn -> [:mix3, :next] end, &iteration/2},
-      {"P25", "iteration register each", 60_000, fn -> [:register, :each] end, &iteration/2},
-      {"P26", "iteration register next", 60_000, fn -> [:register, :next] end, &iteration/2},
-      {"P27", "construct random", @p100, fn -> [:random] end, &construct/1},
-      {"P28", "construct weighted", @p100, fn -> [:weighted] end, &construct/1},
-      {"P29", "construct mix3", @p100, fn -> [:mix3] end, &construct/1},
-      {"P30", "construct register", @p100, fn -> [:register] end, &construct/1},
-      {"P31", "construct bank", @p100, fn -> [:bank] end, &construct/1},
-      {"P32", "construct list_append", @p100, fn -> [:list_append] end, &construct/1},
-      {"P33", "Enum.to_list(take(random, 20))", @p200, fn -> [gen(:random, 42) |> G.take(20)] end,
-       &to_list_loop/1},
-      {"P34", "Enum.to_list(take(mix3, 20))", @p200, fn -> [gen(:mix3, 42) |> G.take(20)] end,
-       &to_list_loop/1},
-      {"P35", "Enum.to_list(take(register, 20))", @p200,
-       fn -> [gen(:register, 42) |> G.take(20)] end, &to_list_loop/1},
-      {"P37", "next/1 loop mix(random, map)", @p200, fn -> [mix_map() |> G.take(@p200)] end,
-       &next_loop/1},
-      {"P38", "each/2 mix(random, map)", @p200, fn -> [mix_map() |> G.take(@p200)] end, &each/1},
-      {"P39", "next/1 loop mix(random, filter)", @p200, fn -> [mix_filter() |> G.take(@p200)] end,
-       &next_loop/1},
-      {"P40", "each/2 mix(random, filter)", @p200, fn -> [mix_filter() |> G.take(@p200)] end,
-       &each/1}
-    ]
-  end
-
-  defp random(seed), do: G.random(@pool4, seed: seed)
-
-  defp mix3(seed),
-    do: G.mix([G.random(@pool4, seed: seed), G.cycle(@pool4), G.weighted(@weighted4, seed: 3)])
-
-  defp mix_map,
-    do: G.mix([G.random(@pool4, seed: 1), G.map(G.integers(1..5, seed: 2), &write/1)])
-
-  defp mix_filter,
-    do: G.mix([G.random(@pool4, seed: 1), G.filter(G.integers(1..100, seed: 2), &even?/1)])
-
-  defp workload(:register, seed), do: G.Workloads.register(seed: seed)
-  defp workload(:bank, seed), do: G.Workloads.bank(seed: seed)
-  defp workload(:list_append, seed), do: G.Workloads.list_append(seed: seed)
-
-  # The generators of the iteration and take(20) rows (as bench/support.ex).
-  defp gen(:random, seed), do: G.random(@pool4, seed: seed)
-
-  defp gen(:mix3, seed),
-    do:
-      G.mix([
-        G.random(@pool4, seed: seed),
-        G.cycle(@pool4),
-        G.weighted(@weighted4, seed: seed + 1)
-      ])
-
-  defp gen(:register, seed), do: workload(:register, seed)
-
-  def each(gen), do: G.each(gen, &noop/1)
-
-  def next_loop(gen), do: next_loop(G.next(gen), 0)
-  defp next_loop(:done, count), do: count
-  defp next_loop({_op, gen}, count), do: next_loop(G.next(gen), count + 1)
-
-  def iteration(kind, mode) do
-    Enum.reduce(1..1000, 0, fn i, acc ->
-      Enum.reduce(1..3, acc, fn w, acc ->
-        g = gen(kind, :erlang.phash2({i, w})) |> G.take(20)
-        acc + if mode == :each, do: G.each(g, &noop/1), else: next_loop(g)
-      end)
-    end)
-  end
-
-  def construct(kind), do: construct(kind, 1, @p100)
-  defp construct(_kind, i, n) when i > n, do: n
-
-  defp construct(kind, i, n) do
-    build(kind, i)
-    construct(kind, i + 1, n)
-  end
-
-  defp build(:random, seed), do: G.random(@pool4, seed: seed)
-  defp build(:weighted, seed), do: G.weighted(@weighted4, seed: seed)
-
-  defp build(:mix3, seed),
-    do: G.mix([G.random(@pool4, seed: seed), G.cycle(@pool4), G.weighted(@weighted4, seed: seed)])
-
-  defp build(kind, seed), do: workload(kind, seed)
-
-  def to_list_loop(gen), do: to_list_loop(gen, div(@p200, 20), 0)
-  defp to_list_loop(_gen, 0, count), do: count
-
-  defp to_list_loop(gen, k, count),
-    do: to_list_loop(gen, k - 1, count + length(Enum.to_list(gen)))
-
-  # Setup, a GC, then the timed run, in a fresh process: {microseconds, ops}.
-  def measure(setup, run) do
-    parent = self()
-    ref = make_ref()
-
-    spawn_link(fn ->
-      args = setup.()
-      :erlang.garbage_collect()
-      {us, count} = :timer.tc(fn -> apply(run, args) end)
-      send(parent, {ref, us, count})
-    end)
-
-    receive do
-      {^ref, us, count} -> {us, count}
-    end
+      {"1", "each/2 random (4 ops), 1M", @m1, {:setup_random, [g, 4, @m1]}, :each_ours},
+      {"P1", "next/1 loop mix of three", @p200, {:setup_mix, [g, @p200]}, :next_ours},
+      {"P2", "next/1 loop register", @p200, {:setup_workload, [g, :register, @p200]}, :next_ours},
+      {"P5", "next/1 loop random", @p200, {:setup_kind, [:random, @p200]}, :next_ours}
+    ] ++
+      for {kind, mode, id} <- [
+            {:random, :each, "P21"},
+            {:random, :next, "P22"},
+            {:mix3, :each, "P23"},
+            {:mix3, :next, "P24"},
+            {:register, :each, "P25"},
+            {:register, :next, "P26"}
+          ] do
+        {id, "iteration #{kind} #{mode}", 60_000, {:setup_args, [[g, kind, mode, 1000, 3, 20]]},
+         :iteration}
+      end ++
+      for {kind, i} <-
+            Enum.with_index([:random, :weighted, :mix3, :register, :bank, :list_append]) do
+        {"P#{27 + i}", "construct #{kind}", @p100, {:setup_args, [[kind, @p100]]}, :construct}
+      end ++
+      for {kind, i} <- Enum.with_index([:random, :mix3, :register]) do
+        {"P#{33 + i}", "Enum.to_list(take(#{kind}, 20))", @p200,
+         {:setup_take20, [kind, div(@p200, 20)]}, :to_list_loop}
+      end ++
+      [
+        {"P37", "next/1 loop mix(random, map)", @p200, {:setup_mix_map, [g, @p200]}, :next_ours},
+        {"P38", "each/2 mix(random, map)", @p200, {:setup_mix_map, [g, @p200]}, :each_ours},
+        {"P39", "next/1 loop mix(random, filter)", @p200, {:setup_mix_filter, [g, @p200]},
+         :next_ours},
+        {"P40", "each/2 mix(random, filter)", @p200, {:setup_mix_filter, [g, @p200]}, :each_ours}
+      ]
   end
 end
 
@@ -157,12 +69,15 @@ defmodule LockstepCompare do
 
   def worker(opts) do
     reps = opts[:reps] || 3
+    Code.require_file("bench/baseline.ex")
+    Code.require_file("bench/support.ex")
+    s = LockstepBench.Support
 
-    for {id, _name, n, setup, run} <- Rows.rows(), selected?(id, opts) do
+    for {id, _name, n, {setup, args}, run} <- Rows.rows(), selected?(id, opts) do
       # One warm-up, then the best of `reps`.
       best =
         Enum.map(0..reps, fn _ ->
-          {us, count} = Rows.measure(setup, run)
+          {us, count} = s.measure({s, setup, args}, {s, run})
           if count != n, do: raise("#{id}: #{count} ops, expected #{n}")
           us * 1000 / n
         end)
