@@ -213,6 +213,7 @@ defmodule Lockstep.Generator do
             | :register
             | :bank
             | :list_append
+            | Lockstep.Generator.Combinators.kind()
             | :select
             | :independent,
           next_child: non_neg_integer() | nil,
@@ -1063,4 +1064,8 @@ defmodule Lockstep.Generator do
   @doc false
   # Op index of the next op of a seeded leaf.
   def __position__(gen), do: Node.position(gen)
+
+  # The combinators defined each in a file of lib/lockstep/generator/
+  # combinators/ (their @doc, @spec and function come from there).
+  use Lockstep.Generator.Combinators
 end

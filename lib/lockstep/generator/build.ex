@@ -239,6 +239,23 @@ defmodule Lockstep.Generator.Build do
   end
 
   @doc false
+  # A combinator of its own file (Lockstep.Generator.Combinators): `kind`
+  # over `gens`, checked as mix/2 checks its children (`fun`, the public
+  # function, names them in errors), its own settings in the composite's
+  # `strategy`.
+  @spec combinator(atom(), [G.t()], struct(), String.t()) :: G.t()
+  def combinator(kind, gens, settings, fun) do
+    gens = children!(gens, fun)
+
+    %{
+      %G{kind: nil}
+      | kind: kind,
+        children: gens,
+        engine: %{@composite_engine | strategy: settings}
+    }
+  end
+
+  @doc false
   @spec concat([G.t()]) :: G.t()
   def concat(gens) do
     gens = children!(gens, "concat/1")

@@ -127,6 +127,17 @@ defimpl Inspect, for: Lockstep.Generator do
     ])
   end
 
+  # A combinator of its own file (Lockstep.Generator.Combinators): the
+  # settings it shows.
+  defp composite(%{engine: %{strategy: %mod{} = settings}}, opts) do
+    opts = %{opts | charlists: :as_lists}
+
+    settings
+    |> mod.inspect_fields()
+    |> Enum.map(fn {key, value} -> concat([" #{key}: ", to_doc(value, opts)]) end)
+    |> concat()
+  end
+
   defp composite(_gen, _opts), do: ""
 
   defp keys_doc(:infinity, _opts), do: "infinity"

@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.Malformed do
   # is re-raised as it was, with its stacktrace.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Settings
+  alias Lockstep.Generator.{Combinators, Settings}
   alias Lockstep.Generator.Settings.{Composite, Filter, Independent, Leaf, Select, Value}
 
   @keys G.__struct__() |> Map.keys() |> Enum.sort()
@@ -24,6 +24,7 @@ defmodule Lockstep.Generator.Malformed do
   @composite_kinds [:mix, :concat, :zip]
   @wrap_kinds [:map, :filter, :select]
   @other_kinds [:independent]
+  @kinds @pick_kinds ++ @value_kinds ++ @composite_kinds ++ @wrap_kinds ++ @other_kinds
 
   @doc false
   @spec reraise(term(), String.t(), Exception.t(), Exception.stacktrace()) :: no_return()
@@ -65,10 +66,7 @@ defmodule Lockstep.Generator.Malformed do
   defp bad_field(gen) do
     Enum.find_value(
       [
-        {:kind,
-         gen.kind in (@pick_kinds ++
-                        @value_kinds ++ @composite_kinds ++ @wrap_kinds ++ @other_kinds),
-         "a generator kind"},
+        {:kind, gen.kind in @kinds or combinator?(gen.kind), "a generator kind"},
         {:buf, is_list(gen.buf), "a list"},
         {:pos, is_integer(gen.pos) and gen.pos >= 0, "a non-negative integer"},
         {:remaining,
@@ -91,11 +89,19 @@ defmodule Lockstep.Generator.Malformed do
   defp children_ok?(%G{kind: kind, children: children}) when kind in @wrap_kinds,
     do: match?([_], children)
 
-  defp children_ok?(%G{children: children}), do: is_nil(children)
+  defp children_ok?(%G{kind: kind, children: children}) do
+    if combinator?(kind), do: is_list(children) and children != [], else: is_nil(children)
+  end
+
+  # A combinator of its own file (Lockstep.Generator.Combinators).
+  defp combinator?(kind), do: is_atom(kind) and Combinators.module(kind) != nil
 
   defp children_expected(kind) when kind in @composite_kinds, do: "a non-empty list of generators"
   defp children_expected(kind) when kind in @wrap_kinds, do: "a list of one generator"
-  defp children_expected(_kind), do: "nil (a leaf)"
+
+  defp children_expected(kind) do
+    if combinator?(kind), do: "a non-empty list of generators", else: "nil (a leaf)"
+  end
 
   defp engine_ok?(kind, %Leaf{pool: pool} = engine) when kind in @pick_kinds,
     do: seeded?(engine) and is_tuple(pool) and tuple_size(pool) > 0
@@ -118,6 +124,10 @@ defmodule Lockstep.Generator.Malformed do
   end
 
   defp engine_ok?(:independent, %Independent{template: %G{}}), do: true
+
+  defp engine_ok?(kind, %Composite{strategy: %mod{}}) when is_atom(kind),
+    do: Combinators.module(kind) == mod
+
   defp engine_ok?(_kind, _engine), do: false
 
   defp seeded?(%{key: key, stream: stream, forks: forks}) do
@@ -141,6 +151,10 @@ defmodule Lockstep.Generator.Malformed do
 
   defp engine_expected(:select), do: "a #{inspect(Select)} with :indices and :at"
   defp engine_expected(:independent), do: "a #{inspect(Independent)} with a :template"
+
+  defp engine_expected(kind) do
+    "a #{inspect(Composite)} with the settings of #{inspect(Combinators.module(kind))}"
+  end
 
   defp children_problem([child | rest], path, i) do
     problem(child, "#{path}children[#{i}].") || children_problem(rest, path, i + 1)

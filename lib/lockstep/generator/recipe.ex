@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.Recipe do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Build, Driver, Node}
+  alias Lockstep.Generator.{Build, Combinators, Driver, Node}
 
   @default_max_rejections 1_000_000
 
@@ -71,10 +71,13 @@ defmodule Lockstep.Generator.Recipe do
   #   call :: :random | :cycle | :weighted | :integers | :zipf | :counter
   #         | :register | :bank | :list_append      (Workloads)
   #         | :mix | :concat | :zip | :map | :filter | :select | :independent
+  #         | a combinator's kind (Lockstep.Generator.Combinators)
   #   args :: by call: [ops] (random, cycle), [weighted_ops], [lo, hi]
   #           (integers), [n] (zipf), [start] (counter), [] (workloads),
   #           [[plan]] (mix, concat, zip), [plan, {mod, fun, 1}] (map,
-  #           filter), [plan, indices] (select)
+  #           filter), [plan, indices] (select), [{:one, plan} |
+  #           {:list, [plan]}, args] (a combinator: its child or children,
+  #           then the constructor's other arguments)
   #   opts :: the constructor's keyword options
   #   step :: {:fork, key} | {:split, n, k} | {:drop, n} | {:resume, n}
   #         | {:take, n}, applied in order
@@ -163,9 +166,21 @@ defmodule Lockstep.Generator.Recipe do
         Map.put(base, :indices, Enum.map(engine.indices, &(&1 - engine.at)))
 
       other ->
-        bad!("does not know the generator kind #{inspect(other)}")
+        combinator(other, engine, base)
     end
   end
+
+  # A combinator of its own file (Lockstep.Generator.Combinators): its
+  # constructor's arguments, from its settings.
+  defp combinator(kind, %{strategy: %mod{} = settings}, base) do
+    if Combinators.module(kind) != mod,
+      do: bad!("does not know the generator kind #{inspect(kind)}")
+
+    Map.put(base, :recipe, mod.recipe(settings))
+  end
+
+  defp combinator(kind, _engine, _base),
+    do: bad!("does not know the generator kind #{inspect(kind)}")
 
   defp weights_opt(nil), do: []
   defp weights_opt(weights), do: [weights: weights]
@@ -329,6 +344,14 @@ defmodule Lockstep.Generator.Recipe do
 
       :select ->
         {:select, [plan(hd(node.children), strip), node.indices], [], take_step(node.remaining)}
+
+      # A combinator: `{kind, [{:one, plan} | {:list, plans}, args], [], steps}`.
+      kind ->
+        {shape, args} = node.recipe
+        Enum.each(args, &literal!/1)
+        plans = Enum.map(node.children, &plan(&1, strip))
+        children = if shape == :one, do: {:one, hd(plans)}, else: {:list, plans}
+        {kind, [children, args], [], take_step(node.remaining)}
     end
   end
 
@@ -431,6 +454,13 @@ defmodule Lockstep.Generator.Recipe do
 
   defp args_source(:select, [plan, indices]), do: [expr(plan), term(indices)]
   defp args_source(:independent, [plan]), do: [expr(plan)]
+
+  defp args_source(_combinator, [{:one, plan}, args]) when is_list(args),
+    do: [expr(plan) | Enum.map(args, &term/1)]
+
+  defp args_source(_combinator, [{:list, plans}, args]) when is_list(args),
+    do: ["[" <> Enum.map_join(plans, ", ", &expr/1) <> "]" | Enum.map(args, &term/1)]
+
   defp args_source(_call, args), do: Enum.map(args, &term/1)
 
   defp step_source({:fork, key}, source), do: "#{source} |> G.fork(#{term(key)})"
@@ -508,7 +538,27 @@ defmodule Lockstep.Generator.Recipe do
   defp construct(:independent, [plan], opts) when is_list(opts),
     do: Build.independent(build_plan(plan), opts)
 
+  defp construct(call, args, opts) when is_atom(call),
+    do: combinator(Combinators.module(call), call, args, opts)
+
   defp construct(call, args, opts), do: invalid!({call, args, opts})
+
+  # A combinator of its own file: its constructor, with its child (or
+  # children) built first.
+  defp combinator(mod, call, [children, args], []) when mod != nil and is_list(args) do
+    children =
+      case children do
+        {:one, plan} -> build_plan(plan)
+        {:list, plans} when is_list(plans) -> Enum.map(plans, &build_plan/1)
+        other -> invalid!(other)
+      end
+
+    if Code.ensure_loaded?(mod) and function_exported?(mod, :new, length(args) + 1),
+      do: apply(mod, :new, [children | args]),
+      else: invalid!({call, args})
+  end
+
+  defp combinator(_mod, call, args, opts), do: invalid!({call, args, opts})
 
   defp capture!({m, f, 1}) when is_atom(m) and is_atom(f) do
     if Code.ensure_loaded?(m) and function_exported?(m, f, 1) do

@@ -7,6 +7,7 @@ defmodule Lockstep.Generator.Spec do
 
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Node, Supply, Tree, Unique}
+  alias Lockstep.Generator.Settings.Composite
 
   import Bitwise
   require Tree
@@ -67,6 +68,13 @@ defmodule Lockstep.Generator.Spec do
 
   defp spec(%G{kind: :map, children: [child], remaining: r}, pools),
     do: spec(Node.take(child, r), pools)
+
+  # A combinator of its own file (Lockstep.Generator.Combinators): its
+  # kind, the parameters of its rule, its budget, its children.
+  defp spec(%G{engine: %Composite{strategy: %mod{} = settings}} = gen, pools) do
+    {specs, pools} = child_specs(gen, pools)
+    {{:combinator, gen.kind, mod.params(settings), remaining(gen.remaining), specs}, pools}
+  end
 
   defp spec(%G{kind: :zip} = gen, pools) do
     {specs, pools} = child_specs(gen, pools)

@@ -8,7 +8,8 @@ defmodule Lockstep.Generator.Supply do
   # are pulled here ahead of the engine call and handed to it as a cycle
   # leaf over exactly those ops (`leaf/1`): op i of the leaf is the child's
   # next op i (the pulling itself is the driver's: Lockstep.Generator.
-  # Driver, which passes it in). A call of k ops asks a child at most k times (once per op),
+  # Driver, which passes it in). A call of k ops asks a child at most k times (once per op;
+  # a combinator's `child_ops/1` times per op),
   # so a supply of k ops, or all the child has left, is never run past. The
   # pulled ops wait in the parent's `engine.ahead` (one entry per child, nil
   # for children the engine runs) until the engine reports how many it took
@@ -50,6 +51,7 @@ defmodule Lockstep.Generator.Supply do
   @spec supply(G.t(), non_neg_integer(), (G.t(), pos_integer() -> tuple())) :: G.t()
   def supply(%G{children: cs, engine: e} = gen, k, pull) do
     ahead = e.ahead || Enum.map(cs, fn _ -> nil end)
+    k = k * child_ops(e.strategy)
 
     ahead =
       :lists.zipwith(
@@ -68,6 +70,11 @@ defmodule Lockstep.Generator.Supply do
   end
 
   defp new_entry, do: %Entry{}
+
+  # The most ops of a child one op takes: one for a mix, concat or zip; a
+  # combinator of its own file says (Lockstep.Generator.Combinators).
+  defp child_ops(%mod{} = settings), do: mod.child_ops(settings)
+  defp child_ops(_strategy), do: 1
 
   defp top_up(_child, %{left: left} = entry, k, _pull) when left >= k, do: entry
   defp top_up(_child, %{done: true} = entry, _k, _pull), do: entry

@@ -13,10 +13,14 @@ defmodule Lockstep.Generator.Tree do
   #   * "supplied" trees: every other mix, concat or zip, whose children it
   #     cannot run have their next ops pulled ahead (Lockstep.Generator.Supply).
   #
-  # Maps, filters and selections alone run in Elixir, op by op or a chunk
-  # at a time (Lockstep.Generator.Driver).
+  # A combinator of its own file (Lockstep.Generator.Combinators) runs as a
+  # mix, concat or zip does, native or supplied (never lifted: Lift knows
+  # only how a mix's or zip's ops come from its children). Maps, filters
+  # and selections alone run in Elixir, op by op or a chunk at a time
+  # (Lockstep.Generator.Driver).
 
   alias Lockstep.Generator, as: G
+  alias Lockstep.Generator.Settings.Composite
   alias Lockstep.Generator.Unique
 
   @pick_kinds [:random, :weighted, :cycle]
@@ -34,8 +38,8 @@ defmodule Lockstep.Generator.Tree do
   def native?(%G{children: nil, kind: :counter} = gen), do: Unique.engine?(gen)
   def native?(%G{children: nil}), do: true
 
-  def native?(%G{kind: kind, children: cs}) when kind in [:mix, :concat, :zip],
-    do: all_native?(cs)
+  # A mix, concat, zip or combinator (Lockstep.Generator.Combinators).
+  def native?(%G{engine: %Composite{}, children: cs}), do: all_native?(cs)
 
   # map, filter, select
   def native?(%G{}), do: false
@@ -63,7 +67,7 @@ defmodule Lockstep.Generator.Tree do
   @doc false
   # True when the engine runs `gen`: native, lifted or supplied.
   @spec runs?(G.t()) :: boolean()
-  def runs?(%G{kind: kind}) when kind in [:mix, :concat, :zip], do: true
+  def runs?(%G{engine: %Composite{}}), do: true
   def runs?(gen), do: native?(gen)
 
   @doc false
@@ -71,8 +75,7 @@ defmodule Lockstep.Generator.Tree do
   # one holding a child it cannot run itself (a filter, a select, a map not
   # over an engine tree, or a composite holding one).
   @spec supplied?(G.t()) :: boolean()
-  def supplied?(%G{kind: kind} = gen) when kind in [:mix, :concat, :zip],
-    do: not native?(gen) and not lifted?(gen)
+  def supplied?(%G{engine: %Composite{}} = gen), do: not native?(gen) and not lifted?(gen)
 
   def supplied?(_gen), do: false
 

@@ -15,6 +15,8 @@
 pub mod batch;
 pub mod chacha;
 mod children;
+pub mod combinators;
+pub mod composite;
 pub mod error;
 pub mod independent;
 pub mod kinds;
@@ -29,6 +31,7 @@ pub mod work;
 pub mod zipf;
 
 pub use batch::{Batch, MAX_CHUNK};
+pub use composite::{Composite, Rule};
 pub use error::EngineError;
 pub use independent::{Independent, Keys, Layout};
 pub use plan::{

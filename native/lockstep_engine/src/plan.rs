@@ -11,6 +11,7 @@
 //! ([`Node::fill_tokens`]).
 
 use crate::children::{self, Children, Either};
+use crate::composite::Composite;
 use crate::error::EngineError;
 use crate::independent::Independent;
 use crate::sample::{bounded, AliasTable};
@@ -703,7 +704,7 @@ impl Zip {
     }
 }
 
-fn check_children(children: &[Node]) -> Result<(), EngineError> {
+pub(crate) fn check_children(children: &[Node]) -> Result<(), EngineError> {
     if children.is_empty() {
         return Err(EngineError::EmptyMix);
     }
@@ -720,6 +721,8 @@ pub enum Node {
     Mix(Mix),
     Zip(Zip),
     Independent(Independent),
+    /// A combinator of its own file (see [`crate::composite`]).
+    Composite(Composite),
 }
 
 impl Node {
@@ -730,6 +733,7 @@ impl Node {
             Node::Mix(mix) => mix.exhausted(),
             Node::Zip(zip) => zip.exhausted(),
             Node::Independent(ind) => ind.exhausted(),
+            Node::Composite(c) => c.exhausted(),
         }
     }
 
@@ -738,7 +742,7 @@ impl Node {
         match self {
             Node::Leaf(leaf) => leaf.kind.is_pick(),
             Node::Mix(mix) => mix.children.iter().all(Node::is_pick_only),
-            Node::Zip(_) | Node::Independent(_) => false,
+            Node::Zip(_) | Node::Independent(_) | Node::Composite(_) => false,
         }
     }
 
@@ -764,8 +768,8 @@ impl Node {
                 Node::Leaf(leaf) => leaf.pick_one(out, work),
                 child => child.fill_within(out, 1, work),
             }),
-            Node::Zip(_) | Node::Independent(_) => {
-                unreachable!("fill() on a zip or keys; the batch checks is_pick_only")
+            Node::Zip(_) | Node::Independent(_) | Node::Composite(_) => {
+                unreachable!("fill() on a zip, keys or combinator; the batch checks is_pick_only")
             }
         }
     }
@@ -797,6 +801,7 @@ impl Node {
                 n
             }
             Node::Independent(ind) => ind.fill_tokens_within(out, max, work),
+            Node::Composite(c) => c.fill_tokens_within(out, max, work),
         }
     }
 
@@ -842,6 +847,7 @@ impl Node {
             }
             // Its keys fork the template's positions themselves.
             Node::Independent(ind) => Node::Independent(ind),
+            Node::Composite(c) => Node::Composite(c.map_positions(f)),
         }
     }
 
@@ -850,6 +856,7 @@ impl Node {
             Node::Leaf(_) | Node::Independent(_) => Either::A([].iter()),
             Node::Mix(mix) => mix.children.iter(),
             Node::Zip(zip) => Either::A(zip.children.iter()),
+            Node::Composite(c) => Either::A(c.children.iter()),
         }
     }
 

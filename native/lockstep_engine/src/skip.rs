@@ -26,11 +26,13 @@ pub enum Count {
 }
 
 impl Count {
-    fn of(remaining: Option<u64>) -> Count {
+    /// The count of a budget (`None`: no budget).
+    pub(crate) fn of(remaining: Option<u64>) -> Count {
         remaining.map_or(Count::Infinite, |r| Count::Finite(u128::from(r)))
     }
 
-    fn min(self, other: Count) -> Count {
+    /// The smaller count (unknown when either is).
+    pub fn min(self, other: Count) -> Count {
         match (self, other) {
             (Count::Unknown, _) | (_, Count::Unknown) => Count::Unknown,
             (Count::Infinite, x) | (x, Count::Infinite) => x,
@@ -58,14 +60,16 @@ impl Node {
                 .fold(Count::of(zip.remaining), |c, child| c.min(child.capacity())),
             Node::Mix(mix) => mix.capacity(),
             Node::Independent(ind) => Count::of(ind.remaining()),
+            Node::Composite(c) => c.capacity(),
         }
     }
 
     /// True when skipping is arithmetic all the way down (no random mix).
-    fn countable(&self) -> bool {
+    pub(crate) fn countable(&self) -> bool {
         match self {
             Node::Leaf(_) | Node::Independent(_) => true,
             Node::Mix(mix) if mix.is_random() => false,
+            Node::Composite(c) => c.countable(),
             _ => self.children().all(Node::countable),
         }
     }
@@ -82,6 +86,7 @@ impl Node {
             Node::Zip(zip) => zip.skip(n, work),
             Node::Mix(mix) => mix.skip(n, work),
             Node::Independent(ind) => ind.skip(n),
+            Node::Composite(c) => c.skip(n, work),
         }
     }
 }

@@ -18,6 +18,8 @@ pub enum NodeState {
         next_child: Option<usize>,
         children: Vec<NodeState>,
     },
+    /// A zip, or a combinator of its own file: ops produced, the children's
+    /// states.
     Zip {
         produced: u64,
         children: Vec<NodeState>,
@@ -32,6 +34,7 @@ impl Node {
             Node::Mix(mix) => mix.produced,
             Node::Zip(zip) => zip.produced,
             Node::Independent(ind) => ind.produced,
+            Node::Composite(c) => c.produced,
         }
     }
 
@@ -59,6 +62,7 @@ impl Node {
                 produced: zip.produced,
                 children: zip.children.iter().map(Node::state).collect(),
             },
+            Node::Composite(c) => c.state(),
         }
     }
 

@@ -238,6 +238,7 @@ fn with_remaining(node: Node, k: u64) -> Node {
         Node::Leaf(leaf) => Node::Leaf(leaf.with_remaining(Some(k))),
         Node::Mix(mix) => Node::Mix(mix.with_remaining(Some(k))),
         Node::Zip(zip) => Node::Zip(zip.with_remaining(Some(k))),
+        Node::Composite(c) => Node::Composite(c.with_remaining(Some(k))),
         Node::Independent(_) => panic!("no independent specs here"),
     }
 }

@@ -23,12 +23,16 @@
 //!     layout: {per_key, concurrency, final_len, groups, group, member}
 //!     pools: the template's, then the key terms, then the final ops
 //! ```
+//! {:combinator, name, params, remaining, [spec]}
+//!     a combinator of its own file (lockstep_engine::combinators): its
+//!     name (an atom), its parameters (a list of at most `MAX_PARAMS`
+//!     non-negative integers)
 //! `seed` is `{domain, value}`; `remaining` a non-negative integer or `:infinity`.
 
 use lockstep_engine::plan::MAX_DEPTH;
 use lockstep_engine::{
-    EngineError, Independent, Keys, Layout, Leaf, LeafKind, ListAppend, Mix, Node, Picker,
-    Position, Seed, Strategy, Until, Zip, Zipf,
+    Composite, EngineError, Independent, Keys, Layout, Leaf, LeafKind, ListAppend, Mix, Node,
+    Picker, Position, Seed, Strategy, Until, Zip, Zipf,
 };
 use rustler::{Atom, ResourceArc, Term};
 use std::fmt;
@@ -39,7 +43,7 @@ mod atoms {
     rustler::atoms! {
         leaf, value, mix, zip, random, cycle, weighted, any, all, infinity, nil,
         integers, counter, zipf, transfer, list_append, round_robin, concat, uniform,
-        register, bank, swarm, table, independent, naturals
+        register, bank, swarm, table, independent, naturals, combinator
     }
 }
 
@@ -235,6 +239,9 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
     if let Ok((tag, until, next_child, rem, children)) =
         term.decode::<(Atom, Term, Term, Term, Term)>()
     {
+        if tag == atoms::combinator() {
+            return combinator(until, next_child, rem, children, depth, offset);
+        }
         if tag != atoms::mix() {
             return Err(SpecError::Malformed("node"));
         }
@@ -311,6 +318,40 @@ fn independent(
     .ok_or(SpecError::Malformed("layout"))?;
     *offset = node.pool_end();
     Ok(Node::Independent(node))
+}
+
+/// Most parameters a combinator takes.
+pub const MAX_PARAMS: usize = 16;
+
+/// `{:combinator, name, params, remaining, children}`: decoded the same for
+/// every combinator (its rule checks its parameters).
+fn combinator(
+    name: Term,
+    params: Term,
+    rem: Term,
+    children: Term,
+    depth: usize,
+    offset: &mut u64,
+) -> Result<Node, SpecError> {
+    let name = name
+        .atom_to_string()
+        .map_err(|_| SpecError::Malformed("combinator name"))?;
+    let n = params
+        .list_length()
+        .map_err(|_| SpecError::Malformed("combinator params"))?;
+    if n > MAX_PARAMS {
+        return Err(SpecError::Malformed("combinator params"));
+    }
+    let mut values = [0u64; MAX_PARAMS];
+    read_u64s(params, &mut values[..n], "combinator params")?;
+    let rem = remaining(rem)?;
+    let children = decode_children(children, depth, offset)?;
+    Ok(Node::Composite(Composite::new(
+        &name,
+        &values[..n],
+        children,
+        rem,
+    )?))
 }
 
 /// `{:mix, until, next_child, remaining, children[, strategy]}`.
