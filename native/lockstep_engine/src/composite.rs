@@ -47,22 +47,29 @@ pub trait Rule: Debug + Send + Sync {
     /// least one while there are ops, fewer when `work` runs out). By
     /// default it steps, op by op.
     fn skip(&mut self, children: &mut [Node], n: u64, work: &mut Work) -> u64 {
-        let mut scratch = Vec::new();
-        let mut done = 0;
-        while done < n && (done == 0 || !work.exhausted()) {
-            scratch.clear();
-            if !self.serve(children, &mut scratch, work) {
-                break;
-            }
-            work.spend(scratch.len() as u64 + 1);
-            done += 1;
-        }
-        done
+        step(self, children, n, work)
     }
 
     /// Moves the rule's own seeded positions (a rule that draws words of its
     /// own; `fork/2`). None by default.
     fn map_positions(&mut self, _f: &mut dyn FnMut(Position) -> Position) {}
+}
+
+/// Skips up to `n` ops of `rule` by making them (the default
+/// [`Rule::skip`]): at least one while there are ops, fewer when `work`
+/// runs out.
+pub fn step<R: Rule + ?Sized>(rule: &mut R, children: &mut [Node], n: u64, work: &mut Work) -> u64 {
+    let mut scratch = Vec::new();
+    let mut done = 0;
+    while done < n && (done == 0 || !work.exhausted()) {
+        scratch.clear();
+        if !rule.serve(children, &mut scratch, work) {
+            break;
+        }
+        work.spend(scratch.len() as u64 + 1);
+        done += 1;
+    }
+    done
 }
 
 /// A combinator node: its rule, its children, its budget.
