@@ -280,7 +280,13 @@ defmodule Lockstep.AgreementTest do
       {G.mix([G.take(r, 2), c]), "mix([take(r, 2), c])", true},
       {G.mix([G.mix([G.take(r, 5), c]), G.take(w, 7)], until: :all), "nested mixes", true},
       {G.counter(5), "counter", true},
-      {G.zipf(1000, seed: 4), "zipf", true}
+      {G.zipf(1000, seed: 4), "zipf", true},
+      {G.chunk(mix3, 3), "chunk(mix3, 3)", true},
+      {G.chunk(G.take(r, 1001), 7), "chunk(take(r, 1001), 7)", true},
+      {G.chunk(G.filter(G.integers(1..1000, seed: 2), &keep?/1), 5), "chunk(filter, 5)", false},
+      {G.chunk(G.mix([r, c], strategy: :random, seed: 5), 4), "chunk(random mix, 4)", false},
+      {G.mix([G.chunk(G.take(r, 50), 4), G.map(c, &tag/1)], until: :all), "mix with a chunk",
+       true}
     ] ++ wide()
   end
 

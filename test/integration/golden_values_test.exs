@@ -103,6 +103,11 @@ defmodule Lockstep.GoldenValuesTest do
     {G.take(gen, int(k)), used + 2, offset}
   end
 
+  defp parse(["chunk", n | rest], offset) do
+    {gen, used, offset} = parse(rest, offset)
+    {G.chunk(gen, int(n)), used + 2, offset}
+  end
+
   defp parse(["fork", k | rest], offset) do
     {gen, used, offset} = parse(rest, offset)
     {G.fork(gen, int(k)), used + 2, offset}
@@ -217,6 +222,24 @@ defmodule Lockstep.GoldenValuesTest do
         |> Enum.map(&List.to_tuple(String.split(&1, " | "))) do
     test "golden value #{name}" do
       assert check({unquote(name), unquote(spec), unquote(expected)}) == :ok
+    end
+  end
+
+  test "a chunk's vector is its child's vector in lists of n (checked without the engine)" do
+    vectors = Map.new(lines(), fn {name, _spec, ops} -> {name, String.split(ops, "; ")} end)
+
+    for {chunk, child, n} <- [
+          {"chunk-counter", "counter", 3},
+          {"chunk-list-append", "list-append-zipf", 2},
+          {"chunk-rmix", "rmix-uniform", 5}
+        ] do
+      grouped =
+        vectors[child]
+        |> Enum.chunk_every(n, n, :discard)
+        |> Enum.map(&"[#{Enum.join(&1, ",")}]")
+
+      assert length(grouped) >= 8
+      assert Enum.take(vectors[chunk], length(grouped)) == grouped, chunk
     end
   end
 

@@ -7,9 +7,13 @@
 use crate::composite::Rule;
 use crate::error::EngineError;
 
+mod chunk;
+
 /// The rule of combinator `name` with its parameters, for `children`
 /// children (at least one).
 pub fn rule(name: &str, params: &[u64], children: usize) -> Result<Box<dyn Rule>, EngineError> {
-    let _ = (name, params, children);
-    Err(EngineError::BadParameter("unknown combinator"))
+    match name {
+        "chunk" => chunk::rule(params, children),
+        _ => Err(EngineError::BadParameter("unknown combinator")),
+    }
 }

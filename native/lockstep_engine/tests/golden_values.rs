@@ -13,14 +13,15 @@
 //!   take K SPEC | fork K SPEC
 //!   zip ( SPEC ) ( SPEC ) … | concat ( … ) … | mix any|all ( … ) …
 //!   rmix any|all SEED uniform|W1,W2,… ( SPEC ) …
+//!   chunk N SPEC
 //! `LOCKSTEP_BLESS=1 cargo test --test golden_values` rewrites the file.
 
 mod common;
 
 use lockstep_engine::seed::fork_stream;
 use lockstep_engine::{
-    AliasTable, Batch, Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Seed, Strategy,
-    Tok, Until, Zip, Zipf,
+    AliasTable, Batch, Composite, Leaf, LeafKind, ListAppend, Mix, Node, Picker, Position, Seed,
+    Strategy, Tok, Until, Zip, Zipf,
 };
 use std::sync::Arc;
 
@@ -56,6 +57,10 @@ const SPECS: &[(&str, &str)] = &[
     ("mix-any-pull", "mix any ( take 2 cycle 1 ) ( cycle 1 )"),
     ("rmix-any-pull", "rmix any 26 uniform ( take 3 cycle 1 ) ( counter 0 )"),
     ("nested", "mix all ( take 4 zip ( cycle 2 ) ( counter 1 ) ) ( concat ( take 2 cycle 1 ) ( integers 5 1 3 ) )"),
+    ("chunk-counter", "chunk 3 counter 10"),
+    ("chunk-list-append", "chunk 2 list_append 11 5 3 1 1 1.0 1 0"),
+    ("chunk-rmix", "chunk 5 rmix any 13 uniform ( random 1 4 ) ( cycle 3 ) ( counter 100 )"),
+    ("chunk-take-mix", "take 6 chunk 4 mix any ( random 42 4 ) ( take 9 cycle 2 )"),
 ];
 
 /// Kind weights `W1,W2,…`, or the swarm weights of the seed.
@@ -172,6 +177,12 @@ fn parse(words: &[&str], offset: u64, labels: &mut Vec<String>) -> (Node, usize)
         ["take", k, rest @ ..] => {
             let (node, used) = parse(rest, offset, labels);
             (with_remaining(node, k.parse().unwrap()), used + 2)
+        }
+        ["chunk", n, rest @ ..] => {
+            let (node, used) = parse(rest, offset, labels);
+            let n = n.parse().unwrap();
+            let chunk = Composite::new("chunk", &[n], vec![node], None).unwrap();
+            (Node::Composite(chunk), used + 2)
         }
         ["fork", k, rest @ ..] => {
             let (node, used) = parse(rest, offset, labels);

@@ -97,6 +97,8 @@ defmodule Lockstep.Generator.RecipeTest do
         |> G.split(2)
         |> Enum.at(1),
       select_of_mix: G.select(G.zip([leaves[:cycle], leaves[:random]]), [0, 5, 9, 200]),
+      chunk: G.chunk(G.mix([leaves[:random], leaves[:counter]]) |> G.fork(:f), 3),
+      chunk_of_filter: G.chunk(G.filter(leaves[:integers], &Fns.even?/1), 4) |> G.take(40),
       concat_of_maps:
         G.concat([
           G.take(G.map(leaves[:cycle], &Fns.tag/1), 3),
