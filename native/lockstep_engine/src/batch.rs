@@ -8,7 +8,7 @@
 //! changes the stream: a chunk is just the next ops of the plan.
 
 use crate::error::EngineError;
-use crate::plan::{Node, Tok};
+use crate::plan::{Node, Recording, Tok};
 use crate::work::Work;
 
 /// Most ops one call produces.
@@ -69,8 +69,10 @@ fn run_with(
 ) -> usize {
     let trail = record.next_childs.is_some() && node.top_next_child().is_some();
     if let Node::Mix(mix) = &mut *node {
-        mix.trail = trail.then(|| Vec::with_capacity(k));
-        mix.tags = record.tags.is_some().then(|| Vec::with_capacity(k));
+        let trail = trail.then(|| Vec::with_capacity(k));
+        let tags = record.tags.is_some().then(|| Vec::with_capacity(k));
+        mix.recording =
+            (trail.is_some() || tags.is_some()).then(|| Box::new(Recording { trail, tags }));
     }
     let mut work = Work::new(CALL_WORK);
     let mut n = 0;
@@ -81,11 +83,14 @@ fn run_with(
         }
         n += got;
     }
-    if let Node::Mix(mix) = node {
-        if let (Some(out), Some(trail)) = (record.next_childs, mix.trail.take()) {
+    if let Some(recording) = match node {
+        Node::Mix(mix) => mix.recording.take(),
+        _ => None,
+    } {
+        if let (Some(out), Some(trail)) = (record.next_childs, recording.trail) {
             append(out, trail);
         }
-        if let (Some(out), Some(tags)) = (record.tags, mix.tags.take()) {
+        if let (Some(out), Some(tags)) = (record.tags, recording.tags) {
             append(out, tags);
         }
     }

@@ -19,13 +19,18 @@ const GROUP: usize = 64;
 /// Mixes of more children than this share them in groups.
 const WIDE: usize = 256;
 
+/// A mix's children: inline (narrow mixes) or in shared groups (wide ones).
+/// One shape for both, so that a narrow mix's child is found as in a plain
+/// vector: the bounds check of `inline` is the only test on its hot path
+/// (a wide mix's `inline` is empty, so every index falls through to the
+/// groups).
 #[derive(Clone, Debug)]
-pub(crate) enum Children {
-    Inline(Vec<Node>),
-    Grouped {
-        groups: Vec<Arc<Vec<Node>>>,
-        len: usize,
-    },
+pub(crate) struct Children {
+    /// A narrow mix's children (empty for a wide one).
+    inline: Vec<Node>,
+    /// A wide mix's children, [`GROUP`] to a group (empty for a narrow
+    /// one).
+    groups: Vec<Arc<Vec<Node>>>,
 }
 
 /// The children in order.
@@ -59,10 +64,13 @@ fn group_iter(group: &Arc<Vec<Node>>) -> std::slice::Iter<'_, Node> {
 
 impl Children {
     pub(crate) fn new(children: Vec<Node>) -> Self {
-        if children.len() <= WIDE {
-            return Children::Inline(children);
-        }
         let len = children.len();
+        if len <= WIDE {
+            return Children {
+                inline: children,
+                groups: Vec::new(),
+            };
+        }
         let mut groups = Vec::with_capacity(len.div_ceil(GROUP));
         let mut rest = children.into_iter();
         loop {
@@ -72,46 +80,44 @@ impl Children {
             }
             groups.push(Arc::new(group));
         }
-        Children::Grouped { groups, len }
+        Children {
+            inline: Vec::new(),
+            groups,
+        }
     }
 
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        match self {
-            Children::Inline(v) => v.len(),
-            Children::Grouped { len, .. } => *len,
+        match self.groups.last() {
+            None => self.inline.len(),
+            Some(last) => (self.groups.len() - 1) * GROUP + last.len(),
         }
     }
 
     pub(crate) fn iter(&self) -> Either<std::slice::Iter<'_, Node>, Iter<'_>> {
-        match self {
-            Children::Inline(v) => Either::A(v.iter()),
-            Children::Grouped { groups, .. } => Either::B(groups.iter().flat_map(group_iter as _)),
+        if self.groups.is_empty() {
+            Either::A(self.inline.iter())
+        } else {
+            Either::B(self.groups.iter().flat_map(group_iter as _))
         }
     }
 
     pub(crate) fn into_vec(self) -> Vec<Node> {
-        match self {
-            Children::Inline(v) => v,
-            Children::Grouped { groups, len } => {
-                let mut out = Vec::with_capacity(len);
-                for group in groups {
-                    out.extend(Arc::unwrap_or_clone(group));
-                }
-                out
-            }
+        if self.groups.is_empty() {
+            return self.inline;
         }
+        let mut out = Vec::with_capacity(self.len());
+        for group in self.groups {
+            out.extend(Arc::unwrap_or_clone(group));
+        }
+        out
     }
 
     /// How many of its groups this and `other` share (for tests).
     #[cfg(test)]
     pub(crate) fn shared_with(&self, other: &Children) -> usize {
-        match (self, other) {
-            (Children::Grouped { groups: a, .. }, Children::Grouped { groups: b, .. }) => {
-                a.iter().zip(b).filter(|(a, b)| Arc::ptr_eq(a, b)).count()
-            }
-            _ => 0,
-        }
+        let pairs = self.groups.iter().zip(&other.groups);
+        pairs.filter(|(a, b)| Arc::ptr_eq(a, b)).count()
     }
 }
 
@@ -120,9 +126,9 @@ impl Index<usize> for Children {
 
     #[inline]
     fn index(&self, c: usize) -> &Node {
-        match self {
-            Children::Inline(v) => &v[c],
-            Children::Grouped { groups, .. } => &groups[c / GROUP][c % GROUP],
+        match self.inline.get(c) {
+            Some(child) => child,
+            None => &self.groups[c / GROUP][c % GROUP],
         }
     }
 }
@@ -130,9 +136,9 @@ impl Index<usize> for Children {
 impl IndexMut<usize> for Children {
     #[inline]
     fn index_mut(&mut self, c: usize) -> &mut Node {
-        match self {
-            Children::Inline(v) => &mut v[c],
-            Children::Grouped { groups, .. } => grouped_mut(groups, c),
+        match self.inline.get_mut(c) {
+            Some(child) => child,
+            None => grouped_mut(&mut self.groups, c),
         }
     }
 }
@@ -140,7 +146,6 @@ impl IndexMut<usize> for Children {
 /// A grouped child, its group copied first if another clone shares it. Out
 /// of line: narrow mixes' hot loop (inline children) stays as small as it
 /// was before groups existed.
-#[cold]
 #[inline(never)]
 fn grouped_mut(groups: &mut [Arc<Vec<Node>>], c: usize) -> &mut Node {
     &mut Arc::make_mut(&mut groups[c / GROUP])[c % GROUP]

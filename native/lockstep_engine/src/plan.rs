@@ -355,11 +355,18 @@ pub struct Mix {
     next_live: Vec<u32>,
     /// Children not marked exhausted.
     live: usize,
-    /// When set (the top mix of a call that records), `next_child` after
-    /// every op served, in order.
+    /// When set (the top mix of a call that records or tags), what it
+    /// records as it serves. Boxed: few mixes ever record, and every node
+    /// of a plan, a leaf too, is as large as the largest kind of node.
+    pub(crate) recording: Option<Box<Recording>>,
+}
+
+/// What the top mix of a call records as it serves.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Recording {
+    /// When asked, `next_child` after every op served, in order.
     pub(crate) trail: Option<Vec<usize>>,
-    /// When set (the top mix of a call that tags), the child that served
-    /// every op, in order.
+    /// When asked, the child that served every op, in order.
     pub(crate) tags: Option<Vec<u32>>,
 }
 
@@ -405,8 +412,7 @@ impl Mix {
             produced: 0,
             next_live: Vec::new(),
             live: 0,
-            trail: None,
-            tags: None,
+            recording: None,
         };
         mix.track_all();
         Ok(mix)
@@ -559,11 +565,13 @@ impl Mix {
             let Some(served) = self.serve_one(work, &mut one) else {
                 break;
             };
-            if let Some(trail) = self.trail.as_mut() {
-                trail.push(self.next_child);
-            }
-            if let Some(tags) = self.tags.as_mut() {
-                tags.push(served as u32);
+            if let Some(recording) = self.recording.as_mut() {
+                if let Some(trail) = recording.trail.as_mut() {
+                    trail.push(self.next_child);
+                }
+                if let Some(tags) = recording.tags.as_mut() {
+                    tags.push(served as u32);
+                }
             }
             n += 1;
         }
