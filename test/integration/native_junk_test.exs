@@ -1003,6 +1003,33 @@ defmodule Lockstep.NativeJunkTest do
     assert {:error, _} = Native.plan_new({:mix, :any, 0, :infinity, [leaf | :junk]}, 2)
   end
 
+  test "a combinator's spec: junk names, parameters and children are errors" do
+    leaf = {:leaf, :cycle, 2, {0, 0}, 0, 0, :infinity}
+    chunk = fn name, params, children -> {:combinator, name, params, :infinity, children} end
+
+    assert {:ok, cursor} = Native.plan_new(chunk.(:chunk, [3], [leaf]), 2)
+    assert Native.plan_chunk(cursor, 2, {:a, :b}) == [[:a, :b, :a], [:b, :a, :b]]
+
+    for {spec, reason} <- [
+          {chunk.(:nope, [3], [leaf]), "unknown combinator"},
+          {chunk.("chunk", [3], [leaf]), "malformed plan: combinator name"},
+          {chunk.(:chunk, [0], [leaf]), "chunk: n must be in 1..4096"},
+          {chunk.(:chunk, [4097], [leaf]), "chunk: n must be in 1..4096"},
+          {chunk.(:chunk, [], [leaf]), "chunk: one child and n"},
+          {chunk.(:chunk, [3], [leaf, leaf]), "chunk: one child and n"},
+          {chunk.(:chunk, [3], []), "a mix needs at least one child"},
+          {chunk.(:chunk, List.duplicate(1, 17), [leaf]), "malformed plan: combinator params"},
+          {chunk.(:chunk, [-1], [leaf]), "malformed plan: combinator params"},
+          {chunk.(:chunk, [1 | 2], [leaf]), "malformed plan: combinator params"},
+          {chunk.(:chunk, :x, [leaf]), "malformed plan: combinator params"},
+          {chunk.(:chunk, [3], [leaf | :junk]), "malformed plan: children"},
+          {{:combinator, :chunk, [3], :lots, [leaf]}, "malformed plan: remaining"}
+        ] do
+      assert {:error, message} = Native.plan_new(spec, 2), inspect(spec)
+      assert message =~ reason, inspect(spec)
+    end
+  end
+
   test "fork_stream/2 with junk, when present" do
     if function_exported?(Native, :fork_stream, 2) do
       for _ <- 1..@rounds do

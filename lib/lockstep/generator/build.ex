@@ -276,7 +276,8 @@ defmodule Lockstep.Generator.Build do
     %{%G{kind: nil} | kind: :zip, children: gens, engine: composite_engine(:any, :zip)}
   end
 
-  # (Settings built as updates of literals: see @leaf.)
+  # (Settings built as updates of literals, not on the hot path of a
+  # fresh generator per iteration as leaves are: see leaf_engine/3.)
   @map %Settings.Map{fun: nil}
   @filter %Filter{pred: nil, max: 1}
 
@@ -375,8 +376,6 @@ defmodule Lockstep.Generator.Build do
   def counter(start),
     do: raise(ArgumentError, "counter/1 expects an integer start, got: #{inspect(start)}")
 
-  @value %Value{params: {}, pool: {}, key: {0, 0}}
-
   @doc false
   @spec __value__(atom(), tuple(), [term()] | tuple(), term()) :: G.t()
   # A generator whose ops the engine computes (`params` as in the NIF spec),
@@ -385,8 +384,9 @@ defmodule Lockstep.Generator.Build do
     # A counter has no seed: its key {0, 0} is never used.
     key = if kind == :counter, do: {0, 0}, else: Seed.key(seed)
     pool = if is_tuple(pool), do: pool, else: List.to_tuple(pool)
-    engine = %{@value | pool: pool, key: key, params: params}
-    # The plain form on purpose: measured, the update form left a fresh
+    engine = %{pool: pool, key: key, stream: 0, forks: [], params: params, __struct__: Value}
+    # (The settings: see leaf_engine/3.) The plain form on purpose:
+    # measured, the update form left a fresh
     # worker's next/1 loop over register(seed: i) |> take(20) in a
     # minimum-size heap, GC'ing every iteration (87 -> 120 ns/op).
     %G{kind: kind, seed: seed, engine: engine}
@@ -509,11 +509,21 @@ defmodule Lockstep.Generator.Build do
   def select(gen, indices), do: Select.new(gen, indices)
 
   # The settings of a seeded leaf: its pool and the engine key of its seed.
-  # (The update of a literal: building the struct afresh merges its keys at
-  # run time, twice the cost of construction.)
-  @leaf %Leaf{pool: {}, key: {0, 0}}
+  # A Settings struct on a hot path of construction is written as a map
+  # with `__struct__` last (the same term as `%Leaf{...}`): the compiler
+  # builds it in one step from a literal key tuple, where `%Leaf{...}`
+  # (whose literal `__struct__` pair comes first) makes it merge keys at
+  # run time: Build.cycle/1 68 -> 146 ns; an update of a literal struct
+  # cost ~10% of a leaf's construction. SettingsTest checks the fields.
   defp leaf_engine(ops, key, table \\ nil),
-    do: %{@leaf | pool: Boundary.pool(ops), key: key, table: table}
+    do: %{
+      pool: Boundary.pool(ops),
+      key: key,
+      stream: 0,
+      forks: [],
+      table: table,
+      __struct__: Leaf
+    }
 
   # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
   defp seed_opt([seed: seed], _fun) when seed != nil, do: seed
