@@ -213,6 +213,32 @@ impl Leaf {
         1
     }
 
+    /// One op as tokens (what a mix asks a leaf for), or nothing (0) when
+    /// the leaf is exhausted: the same ops and work as
+    /// `fill_tokens_within(out, 1, work)`, without the block bookkeeping.
+    #[inline]
+    fn tokens_one(&mut self, out: &mut Vec<Tok>, work: &mut Work) -> usize {
+        work.spend(1);
+        if self.remaining == Some(0) {
+            return 0;
+        }
+        let before = out.len();
+        let per_op = self.kind.words_per_op();
+        let Leaf {
+            kind,
+            at,
+            offset,
+            words,
+            ..
+        } = self;
+        let words = words.get_or_insert_with(|| at.words(per_op));
+        let at = *at;
+        kind.tokens(at.pos, *offset, words, &at.retry_word(), out);
+        self.advance(1);
+        work.spend(per_op + 1 + 2 * (out.len() - before) as u64);
+        1
+    }
+
     /// [`Leaf::fill`] within `work` (one unit per op): fewer ops when the
     /// budget runs out, but at least one when the leaf has any.
     pub(crate) fn fill_within(&mut self, out: &mut Vec<u64>, max: usize, work: &mut Work) -> usize {
@@ -792,8 +818,9 @@ impl Node {
     pub fn fill_tokens_within(&mut self, out: &mut Vec<Tok>, max: usize, work: &mut Work) -> usize {
         match self {
             Node::Leaf(leaf) => leaf.fill_tokens_within(out, max, work),
-            Node::Mix(mix) => mix.serve(max, work, |child, work| {
-                child.fill_tokens_within(out, 1, work)
+            Node::Mix(mix) => mix.serve(max, work, |child, work| match child {
+                Node::Leaf(leaf) => leaf.tokens_one(out, work),
+                child => child.fill_tokens_within(out, 1, work),
             }),
             Node::Zip(zip) => {
                 let mut n = 0;
@@ -927,6 +954,34 @@ mod tests {
         let mut out = Vec::new();
         while node.fill_tokens(&mut out, 3) > 0 {}
         out
+    }
+
+    #[test]
+    fn a_leafs_one_token_op_is_its_block_fill_of_one() {
+        // What a mix asks a leaf for (tokens_one) against the leaf's own
+        // fill of one op: the same tokens and the same work, fresh, past a
+        // first op and once exhausted, for kinds of one and of many words.
+        let kinds = [
+            LeafKind::random(3).unwrap(),
+            LeafKind::cycle(3).unwrap(),
+            LeafKind::integers(-5, 100).unwrap(),
+            LeafKind::counter(7).unwrap(),
+            LeafKind::transfer(10, 50).unwrap(),
+            LeafKind::register(1, 5, [1, 2, 3]).unwrap(),
+            LeafKind::bank(4, 9, [2, 1]).unwrap(),
+        ];
+        for kind in kinds {
+            let leaf = Leaf::new(kind.clone(), at(11), Some(4), 6);
+            let (mut one, mut block) = (leaf.clone(), leaf);
+            for step in 0..6 {
+                let (mut a, mut b) = (vec![Tok::Nil], vec![Tok::Nil]);
+                let (mut wa, mut wb) = (Work::new(1000), Work::new(1000));
+                let got = one.tokens_one(&mut a, &mut wa);
+                assert_eq!(got, block.fill_tokens_within(&mut b, 1, &mut wb));
+                assert_eq!(got, usize::from(step < 4), "{kind:?} op {step}");
+                assert_eq!((a, wa.left()), (b, wb.left()), "{kind:?} op {step}");
+            }
+        }
     }
 
     #[test]
