@@ -3,14 +3,24 @@
 # Enum.to_list of a take(20), mixes holding a map or a filter).
 #
 #     mix run bench/compare.exs --base /path/to/other/checkout [--rounds 5] [--only P2]
+#         [--reps 3] [--min-heap 4181]
 #
 # run from either tree: the script runs itself as a worker in both trees
 # (`mix run <this file> --worker` with each tree as the working directory),
 # interleaved (base, new, new, base, base, new, ...), `--rounds` times each;
 # a worker runs every row in a fresh process per measurement (a warm-up,
 # then `--reps` runs, best kept). The table shows, per row, the best ns/op
-# of all rounds for each build, their ratio (new / base), and the spread of
-# the rounds' bests (max / min - 1: the noise of this sitting).
+# of all rounds for each build, their ratio (new / base), the spread of
+# the rounds' bests (max / min - 1: the noise of this sitting), and the
+# garbage collections of one run of the row in each build.
+#
+# Rows that build a fresh generator per iteration (P21-P26) allocate a few
+# hundred words per iteration; how many garbage collections that costs
+# depends on the heap size the measuring process settles at, which moves
+# with small changes in what is live when a collection happens (two builds
+# with the same words allocated per iteration can differ 1.5x in
+# collections). `--min-heap` gives every measuring process a fixed larger
+# heap, which takes that out of the comparison.
 #
 # The rows are those of bench/run.exs ("ours" cases, same ids, setups,
 # runs and op counts): each worker loads the bench/support.ex of its own
@@ -69,22 +79,31 @@ defmodule LockstepCompare do
 
   def worker(opts) do
     reps = opts[:reps] || 3
+
+    # --min-heap WORDS: every measuring process starts with a heap this
+    # large, so the rows that build a fresh generator per iteration do not
+    # depend on where the process's garbage collections happen to fall.
+    if opts[:min_heap], do: :erlang.system_flag(:min_heap_size, opts[:min_heap])
     Code.require_file("bench/baseline.ex")
     Code.require_file("bench/support.ex")
     s = LockstepBench.Support
 
     for {id, _name, n, {setup, args}, run} <- Rows.rows(), selected?(id, opts) do
       # One warm-up, then the best of `reps`.
-      best =
+      # (Garbage collections counted VM-wide around each run: the
+      # measuring process's, as nothing else runs.)
+      {best, gcs} =
         Enum.map(0..reps, fn _ ->
+          {gcs0, _, _} = :erlang.statistics(:garbage_collection)
           {us, count} = s.measure({s, setup, args}, {s, run})
+          {gcs1, _, _} = :erlang.statistics(:garbage_collection)
           if count != n, do: raise("#{id}: #{count} ops, expected #{n}")
-          us * 1000 / n
+          {us * 1000 / n, gcs1 - gcs0}
         end)
         |> tl()
         |> Enum.min()
 
-      IO.puts("ROW\t#{id}\t#{Float.round(best, 2)}")
+      IO.puts("ROW\t#{id}\t#{Float.round(best, 2)}\t#{gcs}")
     end
   end
 
@@ -102,6 +121,8 @@ defmodule LockstepCompare do
     passthru = Enum.flat_map(Keyword.get_values(opts, :only), &["--only", &1])
     passthru = passthru ++ if(opts[:reps], do: ["--reps", "#{opts[:reps]}"], else: [])
 
+    passthru = passthru ++ if(opts[:min_heap], do: ["--min-heap", "#{opts[:min_heap]}"], else: [])
+
     IO.puts("base: #{base} (#{rev(base)})\nnew:  #{new} (#{rev(new)})")
     IO.puts("#{rounds} rounds, interleaved; best ns/op of each worker run\n")
 
@@ -115,9 +136,12 @@ defmodule LockstepCompare do
           if status != 0, do: raise("worker in #{dir} failed:\n#{out}")
 
           for line <- String.split(out, "\n"),
-              ["ROW", id, ns] <- [String.split(line, "\t")],
+              ["ROW", id, ns, gcs] <- [String.split(line, "\t")],
               reduce: acc do
-            acc -> Map.update(acc, {tree, id}, [String.to_float(ns)], &[String.to_float(ns) | &1])
+            acc ->
+              acc
+              |> Map.update({tree, id}, [String.to_float(ns)], &[String.to_float(ns) | &1])
+              |> Map.put({tree, id, :gcs}, gcs)
           end
       end
 
@@ -126,7 +150,7 @@ defmodule LockstepCompare do
         String.pad_trailing("", 36) <>
         String.pad_leading("base", 9) <>
         String.pad_leading("new", 9) <>
-        String.pad_leading("new/base", 10) <> "   spread base/new"
+        String.pad_leading("new/base", 10) <> "   spread base/new   GCs base/new"
     )
 
     for {id, name, _n, _setup, _run} <- Rows.rows(), Map.has_key?(results, {:new, id}) do
@@ -140,7 +164,8 @@ defmodule LockstepCompare do
           String.pad_leading(fmt(bb), 9) <>
           String.pad_leading(fmt(nb), 9) <>
           String.pad_leading(:erlang.float_to_binary(nb / bb, decimals: 3), 10) <>
-          "   #{spread(b)}% / #{spread(n)}%"
+          String.pad_trailing("   #{spread(b)}% / #{spread(n)}%", 21) <>
+          "#{results[{:base, id, :gcs}]} / #{results[{:new, id, :gcs}]}"
       )
     end
   end
@@ -163,6 +188,7 @@ end
       base: :string,
       rounds: :integer,
       reps: :integer,
+      min_heap: :integer,
       only: :keep
     ]
   )
