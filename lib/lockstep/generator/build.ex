@@ -525,6 +525,10 @@ defmodule Lockstep.Generator.Build do
       __struct__: Leaf
     }
 
+  # (Expanded in the constructors: a fresh generator per iteration pays no
+  # call for them.)
+  @compile {:inline, leaf_engine: 2, leaf_engine: 3, seed_opt: 2}
+
   # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
   defp seed_opt([seed: seed], _fun) when seed != nil, do: seed
 
