@@ -761,7 +761,19 @@ pub enum Node {
 
 impl Node {
     /// True when the next op would be `None`.
+    #[inline]
     pub fn exhausted(&self) -> bool {
+        match self {
+            Node::Leaf(leaf) => leaf.exhausted(),
+            node => node.composite_exhausted(),
+        }
+    }
+
+    /// [`Node::exhausted`] of any node but a leaf. Out of line: a mix asks
+    /// it of a child after every op it serves (`until: :all`, concats), and
+    /// most children are leaves, whose answer is one comparison.
+    #[inline(never)]
+    fn composite_exhausted(&self) -> bool {
         match self {
             Node::Leaf(leaf) => leaf.exhausted(),
             Node::Mix(mix) => mix.exhausted(),
