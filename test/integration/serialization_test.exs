@@ -62,7 +62,9 @@ defmodule Lockstep.SerializationTest do
       nested: nested,
       wide: wide,
       wide_maps: wide_maps,
-      supplied: supplied
+      supplied: supplied,
+      # A combinator of its own file (its settings are its own struct).
+      chunk: G.chunk(G.mix([big_weighted, G.filter(cycle, &is_atom/1)]), 3)
     ]
 
     for {name, gen} <- base,
