@@ -35,7 +35,19 @@ pub struct Record<'a> {
 
 /// Up to `k` ops of a pick-only `node` as pool indices (see [`run_ops`]).
 pub fn run_picks(node: &mut Node, k: usize, picks: &mut Vec<u64>, record: Record) -> usize {
-    run_with(node, k, record, k.max(1), |node, m, work| {
+    run_picks_within(node, k, picks, record, &mut Work::new(CALL_WORK))
+}
+
+/// [`run_picks`] within `work` (a call's [`CALL_WORK`], whose spent units
+/// the caller then knows).
+fn run_picks_within(
+    node: &mut Node,
+    k: usize,
+    picks: &mut Vec<u64>,
+    record: Record,
+    work: &mut Work,
+) -> usize {
+    run_with(node, k, record, k.max(1), work, |node, m, work| {
         node.fill_within(picks, m, work)
     })
 }
@@ -45,8 +57,19 @@ pub fn run_picks(node: &mut Node, k: usize, picks: &mut Vec<u64>, record: Record
 /// while the plan has ops), and what `record` asks for. Returns how many
 /// ops.
 pub fn run_ops(node: &mut Node, k: usize, toks: &mut Vec<Tok>, record: Record) -> usize {
+    run_ops_within(node, k, toks, record, &mut Work::new(CALL_WORK))
+}
+
+/// [`run_ops`] within `work` (see [`run_picks_within`]).
+fn run_ops_within(
+    node: &mut Node,
+    k: usize,
+    toks: &mut Vec<Tok>,
+    record: Record,
+    work: &mut Work,
+) -> usize {
     // Ops are made a few at a time between budget checks.
-    run_with(node, k, record, 32, |node, m, work| {
+    run_with(node, k, record, 32, work, |node, m, work| {
         if toks.len() >= MAX_TOKENS {
             0
         } else {
@@ -56,7 +79,7 @@ pub fn run_ops(node: &mut Node, k: usize, toks: &mut Vec<Tok>, record: Record) -
 }
 
 /// Up to `k` ops by `fill(node, m, work)` calls of at most `block` ops,
-/// within one call's [`CALL_WORK`] (at least one op while the plan has ops);
+/// within `work` (at least one op while the plan has ops);
 /// stops when `fill` gives none. The top mix records what `record` asks
 /// for as it serves (a `next_child` only when it has one: round-robin mixes
 /// and concats).
@@ -65,6 +88,7 @@ fn run_with(
     k: usize,
     record: Record,
     block: usize,
+    work: &mut Work,
     mut fill: impl FnMut(&mut Node, usize, &mut Work) -> usize,
 ) -> usize {
     let trail = record.next_childs.is_some() && node.top_next_child().is_some();
@@ -74,10 +98,9 @@ fn run_with(
         mix.recording =
             (trail.is_some() || tags.is_some()).then(|| Box::new(Recording { trail, tags }));
     }
-    let mut work = Work::new(CALL_WORK);
     let mut n = 0;
     while n < k && (n == 0 || !work.exhausted()) {
-        let got = fill(node, block.min(k - n), &mut work);
+        let got = fill(node, block.min(k - n), work);
         if got == 0 {
             break;
         }
@@ -116,6 +139,9 @@ pub struct Batch {
     toks: Vec<Tok>,
     /// Ops produced since the plan was built.
     produced: u64,
+    /// Work units the last chunk, refill or skip spent (what the NIF tells
+    /// the VM the call cost).
+    spent: u64,
 }
 
 impl Batch {
@@ -128,6 +154,7 @@ impl Batch {
             picks: Vec::new(),
             toks: Vec::new(),
             produced: 0,
+            spent: 0,
         })
     }
 
@@ -148,6 +175,7 @@ impl Batch {
                 .node
                 .fill_within(&mut self.picks, k.min(MAX_CHUNK), &mut work)
                 as u64;
+            self.spent = work.spent_of(CALL_WORK);
         }
         &self.picks
     }
@@ -159,12 +187,14 @@ impl Batch {
         let k = k.min(MAX_CHUNK);
         self.picks.clear();
         self.toks.clear();
+        let mut work = Work::new(CALL_WORK);
         let n = if self.pick_only {
-            run_picks(&mut self.node, k, &mut self.picks, record)
+            run_picks_within(&mut self.node, k, &mut self.picks, record, &mut work)
         } else {
-            run_ops(&mut self.node, k, &mut self.toks, record)
+            run_ops_within(&mut self.node, k, &mut self.toks, record, &mut work)
         };
         self.produced += n as u64;
+        self.spent = work.spent_of(CALL_WORK);
         n
     }
 
@@ -173,9 +203,17 @@ impl Batch {
     /// batch made from a plan and skipped `n` ops stands where one that
     /// produced those `n` ops stands. Returns how many were skipped.
     pub fn skip(&mut self, n: u64, work: &mut Work) -> u64 {
+        let before = work.left();
         let k = self.node.skip(n, work);
         self.produced += k;
+        self.spent = before - work.left();
         k
+    }
+
+    /// Work units (see [`Work`]) the last [`Batch::next_chunk`],
+    /// [`Batch::refill`], [`Batch::next_tokens`] or [`Batch::skip`] spent.
+    pub fn spent(&self) -> u64 {
+        self.spent
     }
 
     /// The pool indices of the last [`Batch::refill`] of a pick-only plan.
@@ -209,13 +247,16 @@ impl Batch {
     /// and how many ops they are.
     pub fn next_tokens(&mut self, k: usize) -> (usize, &[Tok]) {
         self.toks.clear();
-        let n = run_ops(
+        let mut work = Work::new(CALL_WORK);
+        let n = run_ops_within(
             &mut self.node,
             k.min(MAX_CHUNK),
             &mut self.toks,
             Record::default(),
+            &mut work,
         );
         self.produced += n as u64;
+        self.spent = work.spent_of(CALL_WORK);
         (n, &self.toks)
     }
 

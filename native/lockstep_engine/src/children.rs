@@ -10,6 +10,7 @@
 //! inline (no indirection on their hot path).
 
 use crate::plan::Node;
+use crate::work::{Work, COPY_NODE, COPY_WORDS};
 use std::ops::{Index, IndexMut};
 use std::sync::Arc;
 
@@ -143,12 +144,51 @@ impl IndexMut<usize> for Children {
     }
 }
 
+impl Children {
+    /// Child `c` to change, its group's copy (when another clone shares it)
+    /// counted in `work`: a call that copies many groups (a random mix's
+    /// clone, each op in another group) stops as early as one that steps
+    /// many ops. The same child as `&mut self[c]`.
+    #[inline]
+    pub(crate) fn get_mut(&mut self, c: usize, work: &mut Work) -> &mut Node {
+        match self.inline.get_mut(c) {
+            Some(child) => child,
+            None => grouped_mut_counted(&mut self.groups, c, work),
+        }
+    }
+}
+
 /// A grouped child, its group copied first if another clone shares it. Out
 /// of line: narrow mixes' hot loop (inline children) stays as small as it
 /// was before groups existed.
 #[inline(never)]
 fn grouped_mut(groups: &mut [Arc<Vec<Node>>], c: usize) -> &mut Node {
     &mut Arc::make_mut(&mut groups[c / GROUP])[c % GROUP]
+}
+
+/// [`grouped_mut`], the copy counted in `work`.
+#[cold]
+#[inline(never)]
+fn grouped_mut_counted<'a>(
+    groups: &'a mut [Arc<Vec<Node>>],
+    c: usize,
+    work: &mut Work,
+) -> &'a mut Node {
+    let group = &mut groups[c / GROUP];
+    if Arc::get_mut(group).is_none() {
+        work.spend(group.iter().map(copy_cost).sum());
+    }
+    &mut Arc::make_mut(group)[c % GROUP]
+}
+
+/// What copying `node` costs, in work units: a leaf (and its word cursor),
+/// or a composite's own fields and its direct children (those of a wide
+/// one are shared groups: a pointer each).
+fn copy_cost(node: &Node) -> u64 {
+    match node {
+        Node::Leaf(leaf) => COPY_NODE + if leaf.has_words() { COPY_WORDS } else { 0 },
+        _ => COPY_NODE * (1 + node.children().take(WIDE).count() as u64),
+    }
 }
 
 #[cfg(test)]
@@ -199,9 +239,18 @@ mod tests {
         .collect()
     }
 
+    /// The next `k` ops, over as many calls as their budgets take (a call
+    /// that copies shared groups stops early).
     fn ops(node: &mut Node, k: usize) -> Vec<crate::plan::Tok> {
         let mut toks = Vec::new();
-        run_ops(node, k, &mut toks, Record::default());
+        let mut n = 0;
+        while n < k {
+            let got = run_ops(node, k - n, &mut toks, Record::default());
+            if got == 0 {
+                break;
+            }
+            n += got;
+        }
         toks
     }
 
@@ -235,6 +284,18 @@ mod tests {
             // The start was not changed by its clones: same ops again.
             assert_eq!(ops(&mut start.clone(), 3000), expected, "plan {t}");
         }
+        // A random mix's clone copies a group for nearly every op it makes:
+        // its calls count the copies, so one stops long before MAX_CHUNK
+        // ops, where the plan that owns its groups makes them all.
+        // (Warmed up: every leaf has its word cursor.)
+        let mut owner = wide().remove(3);
+        ops(&mut owner, 20_000);
+        let mut clone = owner.clone();
+        let shared = run_ops(&mut clone, 4096, &mut Vec::new(), Record::default());
+        drop(clone);
+        let alone = run_ops(&mut owner, 4096, &mut Vec::new(), Record::default());
+        assert_eq!(alone, 4096);
+        assert!(shared < 100, "{shared} ops copying groups in one call");
         // A round-robin clone 100 ops on shares the groups it did not reach
         // (16 groups of 64 children; two touched).
         let start = wide().remove(0);

@@ -109,6 +109,22 @@ impl Leaf {
         self.remaining == Some(0)
     }
 
+    /// True when the leaf holds a word cursor (copying it copies that too).
+    pub(crate) fn has_words(&self) -> bool {
+        self.words.is_some()
+    }
+
+    /// Work units for the word cursor its next op makes, if it has none
+    /// yet (cycles draw no words): see [`crate::work::FRESH_WORDS`].
+    #[inline]
+    fn fresh_words_cost(&self) -> u64 {
+        if self.words.is_none() && !matches!(self.kind, LeafKind::Cycle { .. }) {
+            crate::work::FRESH_WORDS
+        } else {
+            0
+        }
+    }
+
     /// Skips up to `n` ops without producing them (O(1): op `i` depends on
     /// `i` alone); returns how many.
     pub(crate) fn skip(&mut self, n: u64) -> u64 {
@@ -199,7 +215,7 @@ impl Leaf {
             work.spend(1);
             return 0;
         }
-        work.spend(2);
+        work.spend(2 + self.fresh_words_cost());
         let pos = self.at.pos;
         let index = if let LeafKind::Cycle { .. } = self.kind {
             // A cycle's position is its phase, below n; it draws no words.
@@ -222,6 +238,7 @@ impl Leaf {
         if self.remaining == Some(0) {
             return 0;
         }
+        work.spend(self.fresh_words_cost());
         let before = out.len();
         let per_op = self.kind.words_per_op();
         let Leaf {
@@ -242,6 +259,7 @@ impl Leaf {
     /// [`Leaf::fill`] within `work` (one unit per op): fewer ops when the
     /// budget runs out, but at least one when the leaf has any.
     pub(crate) fn fill_within(&mut self, out: &mut Vec<u64>, max: usize, work: &mut Work) -> usize {
+        work.spend(self.fresh_words_cost());
         let n = self.fill(out, work.affordable(max, 1));
         work.spend(n as u64 + 1);
         n
@@ -259,7 +277,7 @@ impl Leaf {
         let per_op = self.kind.words_per_op() + 1;
         let block = if per_op > 8 { 1 } else { 64 };
         let mut n = 0;
-        work.spend(1);
+        work.spend(1 + self.fresh_words_cost());
         while n < max && (n == 0 || !work.exhausted()) {
             let before = out.len();
             let got = self.fill_tokens(out, work.affordable((max - n).min(block), per_op));
@@ -620,7 +638,7 @@ impl Mix {
         let served = match (&self.strategy, self.until) {
             (Strategy::RoundRobin, Until::Any) => {
                 let c = self.next_child;
-                if one(&mut self.children[c], work) == 0 {
+                if one(self.children.get_mut(c, work), work) == 0 {
                     return None;
                 }
                 self.next_child = if c + 1 == k { 0 } else { c + 1 };
@@ -641,7 +659,7 @@ impl Mix {
                 let pick = self.pick_of(w);
                 let c = match until {
                     Until::Any => {
-                        if one(&mut self.children[pick], work) == 0 {
+                        if one(self.children.get_mut(pick, work), work) == 0 {
                             return None;
                         }
                         pick
@@ -681,7 +699,7 @@ impl Mix {
         work.spend(2);
         loop {
             let c = self.live_from(from, wrap, work)?;
-            let got = one(&mut self.children[c], work);
+            let got = one(self.children.get_mut(c, work), work);
             // Marks c once it is done (the marks stay exact).
             self.track(c);
             if got > 0 {

@@ -142,12 +142,16 @@ impl Mix {
             (Strategy::RoundRobin, Until::Any) => {
                 // Child at rotation offset j answers "done" on its (cap + 1)-th
                 // ask, which is the mix's op j + cap·k.
+                // (No division per child, and none for an unbounded one: a
+                // holder's seek of a 100,000-leaf mix asks this once.)
+                let (len, s) = (self.children.len(), self.next_child);
                 let mut out = Count::Infinite;
                 for (c, cap) in caps.enumerate() {
-                    let j =
-                        ((c + self.children.len() - self.next_child) % self.children.len()) as u128;
                     out = out.min(match cap {
-                        Count::Finite(cap) => Count::Finite(j + cap * k),
+                        Count::Finite(cap) => {
+                            let j = if c >= s { c - s } else { c + len - s };
+                            Count::Finite(j as u128 + cap * k)
+                        }
                         other => other,
                     });
                 }
@@ -165,8 +169,9 @@ impl Mix {
     }
 
     fn skip(&mut self, n: u64, work: &mut Work) -> u64 {
-        let countable = self.children.iter().all(Node::countable);
-        if self.is_random() || !countable {
+        // (A random mix steps: its children are not scanned, O(width), on
+        // every call.)
+        if self.is_random() || !self.children.iter().all(Node::countable) {
             if let Strategy::Concat = self.strategy {
                 return self.skip_concat(n, work);
             }
@@ -193,13 +198,11 @@ impl Mix {
         let k = self.children.len();
         let s = self.next_child;
         work.spend(k as u64);
-        // Children skipping nothing are not touched (a clone sharing them
-        // keeps sharing: `Children`).
-        for c in 0..k {
-            let j = ((c + k - s) % k) as u64;
-            if n > j {
-                self.children[c].skip((n - j - 1) / k as u64 + 1, work);
-            }
+        // Only the children that skip are visited (the first n from s) and
+        // touched (a clone sharing the others keeps sharing: `Children`).
+        for j in 0..n.min(k as u64) {
+            let c = (s + j as usize) % k;
+            self.skip_child(c, (n - j - 1) / k as u64 + 1, work);
         }
         self.next_child = ((s as u128 + u128::from(n)) % k as u128) as usize;
         n
@@ -266,7 +269,7 @@ impl Mix {
         for (c, &cap) in caps.iter().enumerate() {
             let count = cap.min(r) + u128::from(extra[c]);
             if count > 0 {
-                self.children[c].skip(count as u64, work);
+                self.skip_child(c, count as u64, work);
             }
         }
         if let Some(c) = last {
@@ -274,6 +277,15 @@ impl Mix {
         }
         self.track_all();
         n
+    }
+
+    /// Child `c` skipped `count` ops in full, its cost (its group's copy
+    /// too) counted in `work`: the arithmetic skips give each child its
+    /// whole share at once, which a budget spent by then must not cut short.
+    fn skip_child(&mut self, c: usize, count: u64, work: &mut Work) {
+        let mut all = Work::unlimited();
+        self.children.get_mut(c, &mut all).skip(count, &mut all);
+        work.spend(all.spent_of(u64::MAX));
     }
 
     /// Concat: each phase from the current one, to exhaustion or `n`.
@@ -287,7 +299,7 @@ impl Mix {
                 break;
             }
             self.next_child = c;
-            left -= self.children[c].skip(left, work);
+            left -= self.children.get_mut(c, work).skip(left, work);
             self.track(c);
         }
         let done = wanted - left;

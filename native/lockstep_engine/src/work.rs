@@ -1,7 +1,24 @@
 //! A budget of work for one call, so that no call holds a scheduler for long.
 
-/// A budget of work units (ops stepped, children visited, tokens made) for
-/// one NIF call, so that no call holds a scheduler for long.
+/// What the costs that are not one op's step come to, in units (a unit is
+/// about 5 ns): a call that pays them stops as early as the budget says,
+/// whatever the tree's width.
+///
+/// A leaf's word cursor made on first use (a ChaCha block and a boxed
+/// buffer, ~400 ns): every pick of a wide round-robin mix, whose leaves are
+/// each asked once in a long while, pays it.
+pub const FRESH_WORDS: u64 = 80;
+
+/// Copying one leaf of a group that another clone of the plan shares
+/// (`children.rs`; ~150 ns) ...
+pub const COPY_NODE: u64 = 32;
+
+/// ... and its word cursor, when it has one (~350 ns more).
+pub const COPY_WORDS: u64 = 80;
+
+/// A budget of work units (ops stepped, children visited, tokens made,
+/// shared groups copied, word cursors made) for one NIF call, so that no
+/// call holds a scheduler for long.
 #[derive(Clone, Copy, Debug)]
 pub struct Work {
     left: u64,
@@ -35,5 +52,10 @@ impl Work {
 
     pub fn exhausted(&self) -> bool {
         self.left == 0
+    }
+
+    /// Units spent out of a budget of `units` (what [`Work::new`] was given).
+    pub fn spent_of(&self, units: u64) -> u64 {
+        units.saturating_sub(self.left)
     }
 }

@@ -45,6 +45,29 @@ fn charge(env: Env, terms: usize) {
     }
 }
 
+/// Work units (lockstep_engine's `Work`) a whole timeslice is worth: a call
+/// that spent all of its `CALL_WORK` (a few hundred microseconds) charges
+/// half of one.
+const WORK_PER_TIMESLICE: u64 = 2 * lockstep_engine::batch::CALL_WORK;
+
+/// Work units a `plan_seek` on a normal scheduler may spend (its
+/// `{:more, cursor}` answer is called again): one call's `CALL_WORK` twice.
+pub const SEEK_WORK: u64 = 2 * lockstep_engine::batch::CALL_WORK;
+
+/// [`charge`] for a cursor's call, by the op terms it built or the engine
+/// work it spent (`Batch::spent`: shared groups copied, word cursors made,
+/// children stepped), whichever is more: a call that made few terms at a
+/// high cost (a wide tree's holder copying what it changes) is charged
+/// what it took, so its process yields after a timeslice's worth of them.
+fn charge_work(env: Env, terms: usize, spent: u64) {
+    let by_work = (spent.saturating_mul(100) / WORK_PER_TIMESLICE).min(100) as usize;
+    let by_terms = (terms.saturating_mul(100) / TERMS_PER_TIMESLICE).min(100);
+    let percent = by_work.max(by_terms);
+    if percent > 0 {
+        rustler::schedule::consume_timeslice(env, percent as i32);
+    }
+}
+
 /// Every call but the two hot ones (`leaf_chunk`, `run`) comes through
 /// [`call`] (normal scheduler) or [`call_dirty`] (dirty CPU scheduler),
 /// tagged with what it asks for; each variant's arguments are decoded, as
@@ -231,16 +254,17 @@ fn plan_chunk<'a>(
         return Err(rustler::Error::BadArg);
     }
     if batch.is_pick_only() {
-        let chunk = batch.next_chunk(k);
-        charge(env, chunk.len());
-        return Ok(picks.encode(env, chunk));
+        let chunk = batch.next_chunk(k).len();
+        charge_work(env, chunk, batch.spent());
+        return Ok(picks.encode(env, batch.picks()));
     }
     let Picks::Terms(terms) = &picks else {
         return Err(rustler::Error::BadArg);
     };
     let (n, toks) = batch.next_tokens(k);
-    charge(env, toks.len());
-    Ok(ops_list(env, n, toks, terms))
+    let toks_len = toks.len();
+    charge_work(env, toks_len, batch.spent());
+    Ok(ops_list(env, n, batch.toks(), terms))
 }
 
 fn chunk_leaves<'a>(
@@ -255,14 +279,15 @@ fn chunk_leaves<'a>(
     let terms = Pools::grouped(pools, cursor.leaf_ends(), k).ok_or(rustler::Error::BadArg)?;
     let mut batch = cursor.lock();
     if batch.is_pick_only() {
-        let picks = batch.next_chunk(k);
-        charge(env, picks.len());
-        let ops: Vec<Term> = picks.iter().map(|&i| terms.get(i)).collect();
+        let made = batch.next_chunk(k).len();
+        charge_work(env, made, batch.spent());
+        let ops: Vec<Term> = batch.picks().iter().map(|&i| terms.get(i)).collect();
         return terms.checked(ops.encode(env));
     }
     let (n, toks) = batch.next_tokens(k);
-    charge(env, toks.len());
-    terms.checked(ops_list(env, n, toks, &terms))
+    let made = toks.len();
+    charge_work(env, made, batch.spent());
+    terms.checked(ops_list(env, n, batch.toks(), &terms))
 }
 
 /// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
@@ -308,16 +333,17 @@ fn refill<'a>(
     };
     let n = batch.refill(k, rec);
     let ncs = record.then_some(ncs.as_slice());
+    let spent = batch.spent();
     let ops = if batch.is_pick_only() {
         let picks = batch.picks();
-        charge(env, picks.len());
+        charge_work(env, picks.len(), spent);
         let mut picks = picks.iter();
         interleaved(env, n, ncs, || {
             terms.get(picks.next().copied().unwrap_or(0))
         })
     } else {
         let toks = batch.toks();
-        charge(env, toks.len());
+        charge_work(env, toks.len(), spent);
         let mut toks = toks.iter();
         interleaved(env, n, ncs, || op_term(env, &mut toks, &terms))
     };
@@ -348,7 +374,7 @@ fn seek<'a>(env: Env<'a>, cursor: Term<'a>, at: u64, dirty: bool) -> Term<'a> {
     let budget = if dirty {
         SKIP_WORK.max(DIRTY_SKIP_WORK_PER_NODE * cursor.nodes())
     } else {
-        SKIP_WORK
+        SEEK_WORK
     };
     let mut work = Work::new(budget);
     // A cursor not past `at` is moved on in place (no value refills from
@@ -382,7 +408,8 @@ fn seek<'a>(env: Env<'a>, cursor: Term<'a>, at: u64, dirty: bool) -> Term<'a> {
     };
     if !dirty {
         let used = budget - work.left();
-        rustler::schedule::consume_timeslice(env, (used * 100 / SKIP_WORK).clamp(1, 100) as i32);
+        let percent = (used * 100 / WORK_PER_TIMESLICE).clamp(1, 100);
+        rustler::schedule::consume_timeslice(env, percent as i32);
     }
     (answer, cursor).encode(env)
 }
