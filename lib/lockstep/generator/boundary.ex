@@ -254,18 +254,17 @@ defmodule Lockstep.Generator.Boundary do
   defp group_level(items, n) when n <= @fanout, do: List.to_tuple(items)
 
   defp group_level(items, n),
-    do: group_level(groups(items, []), div(n + @fanout - 1, @fanout))
+    do: group_level(groups(items), div(n + @fanout - 1, @fanout))
 
-  # (By hand: on 100k leaves, Enum.chunk_every/2 took 7-46 ms, this 1-4.)
-  defp groups([], acc), do: :lists.reverse(acc)
-
-  defp groups(items, acc) do
-    {group, rest} = group(items, @fanout, [])
-    groups(rest, [group | acc])
-  end
-
-  defp group([item | rest], n, acc) when n > 0, do: group(rest, n - 1, [item | acc])
-  defp group(rest, _n, acc), do: {List.to_tuple(:lists.reverse(acc)), rest}
+  # A whole group's @fanout items matched at once and made its tuple: the
+  # groups and their list are all this allocates (on 100k leaves, building
+  # each group as a list first, then its tuple, made ~4 MB of garbage, and
+  # the collections of a caller holding the tree cost the first next/1
+  # tens of ms; Enum.chunk_every/2 was slower still).
+  @group Macro.generate_arguments(@fanout, __MODULE__)
+  defp groups([unquote_splicing(@group) | rest]), do: [{unquote_splicing(@group)} | groups(rest)]
+  defp groups([]), do: []
+  defp groups(last), do: [List.to_tuple(last)]
 
   @doc false
   # The k ops of a seeded leaf from op `pos` (k at most the engine's
