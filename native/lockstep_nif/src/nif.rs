@@ -345,7 +345,7 @@ fn refill<'a>(
         let toks = batch.toks();
         charge_work(env, toks.len(), spent);
         let mut toks = toks.iter();
-        interleaved(env, n, ncs, || op_term(env, &mut toks, &terms))
+        interleaved(env, n, ncs, || item(env, &mut toks, &terms))
     };
     terms.checked(())?;
     Ok(if tagged {
@@ -450,7 +450,7 @@ fn interleaved<'a>(
 /// The list of the `n` ops written as `toks`.
 fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> Term<'a> {
     let mut toks = toks.iter();
-    let ops: Vec<Term> = (0..n).map(|_| op_term(env, &mut toks, terms)).collect();
+    let ops: Vec<Term> = (0..n).map(|_| item(env, &mut toks, terms)).collect();
     ops.encode(env)
 }
 
@@ -577,7 +577,7 @@ fn run_request<'a>(
                     &mut node,
                     (k, record, tagged),
                     batch::run_ops,
-                    |toks| op_term(env, toks, &terms),
+                    |toks| item(env, toks, &terms),
                 )
             };
             let state = if with_state {
@@ -999,8 +999,8 @@ fn op_term<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, 
     }
 }
 
-/// An element of a tuple or list: picks and integers here, without a call
-/// (most elements are), nested tuples and lists by [`op_term`].
+/// An op, or an element of a tuple or list: picks and integers here,
+/// without a call (most are), tuples and lists by [`op_term`].
 #[inline(always)]
 fn item<'a>(env: Env<'a>, toks: &mut std::slice::Iter<Tok>, pool: &Pools<'a, '_>) -> Term<'a> {
     match toks.as_slice().first() {
