@@ -62,6 +62,48 @@
 # heaps are collected on dirty schedulers). The owner's first next/1 is
 # slower (the groups are built once; likely also a collection of the
 # caller's heap, which holds the 56 MB tree): a next step.
+#
+# Then each call was bounded by its ops, not by what it cost: a holder's
+# clone copies a shared group of 64 children the first time it changes one
+# (~10 us, ~30 with the leaves' word cursors), and a leaf asked for the first
+# time makes its word cursor (~0.4 us); neither counted in the call's work,
+# nor in what the call told the VM it cost (terms built), so a holder's
+# process ran several ~1 ms refills in one timeslice, and a random mix's
+# holder (a group copied per op) made refills of 5-13 ms and seeks of 10 ms.
+# Now both count in the engine's Work, a cursor call charges its timeslice
+# by the work spent, and a seek on a normal scheduler spends at most 2x a
+# call's budget (and is called again). Same sitting, before (217c926) /
+# after, machine shared with three other developers (load 6-12: the wall
+# figures are mostly noise; a stall of the whole VM shows in all four probes
+# at once):
+#
+#   round-robin (the default), 2 runs each, plus 2 runs without the 200:
+#   first next/1                             151-331 ms      /  142-352 ms
+#   owner, per op after its first next/1     0.74-2.26 us    /  0.79-1.43 us
+#   holder whose cursor moved on, per op     1.66-3.75 us    /  2.0-8.1 us
+#   200 holders, value not copied            1.56-1.64 s     /  1.51-1.57 s
+#     cpu us/op                              3.8-4.0         /  3.7-3.8
+#     worst lateness of a 1 ms sleep, :high  27-103 ms       /  40-550 ms
+#   200 holders, value copied into each      49.6-49.9 s     /  46.3-51.2 s
+#   strategy: :random (4th argument), 1 run each, plus 2 without the 200:
+#   owner, per op                            4.6-9.3 us      /  6.6-25.8 us
+#   holder, per op                           9.4-19.6 us     /  6.7-29.8 us
+#   200 holders, value not copied            11.0 s          /  9.4 s
+#     worst trivial dirty NIF call           4.8 s           /  0.28 s
+#     worst lateness of a 1 ms sleep, :high  189 ms          /  111 ms
+#
+# What the calls themselves hold, less noisy: the longest engine calls of
+# one holder (call trace, wall time, 2-3 runs): round-robin seek 2.3-6.7 /
+# 2.1-2.6 ms (one O(width) skip: scans of 100,000 children and ~80 group
+# copies), refills 1.1-4.7 / 0.25-0.35 ms; random seek 10 / under 0.8 ms,
+# refills 4.6-13 / 0.45-0.8 ms. On the canary (test/support/canary.ex, one
+# normal scheduler, CPU-corrected), a holder pulling 2,000 ops of a random
+# mix's mid-stream value: 100k leaves 7.6 -> 3.1 ms, 150k leaves 14.4 ms ->
+# under the 5 ms bound (the hostile-shapes canary test). A round-robin
+# holder's refill now gives ~400 ops (each a leaf's first word cursor), so
+# its per-op cost has more calls in it; a random mix's owner copies every
+# group its plan's start shares (22 MB over its first few thousand ops),
+# in calls of ~16 ops.
 alias Lockstep.Generator, as: G
 alias Lockstep.Generator.Native
 
@@ -121,13 +163,22 @@ defmodule SharedWide do
   end
 end
 
-[leaves, n, holders] =
+# A fourth argument, `random`, makes the mix `strategy: :random` (each op
+# from a random leaf: a holder's clone copies a shared group for nearly
+# every op it seeks past or makes).
+{args, strategy} =
   case System.argv() do
+    [a, b, c, "random"] -> {[a, b, c], [strategy: :random, seed: 9]}
+    args -> {args, []}
+  end
+
+[leaves, n, holders] =
+  case args do
     [] -> [100_000, 4096, 200]
     args -> Enum.map(args, &String.to_integer/1) ++ Enum.drop([100_000, 4096, 200], length(args))
   end
 
-gen = G.mix(for i <- 1..leaves, do: G.random([i, -i, {:w, i}], seed: i))
+gen = G.mix(for(i <- 1..leaves, do: G.random([i, -i, {:w, i}], seed: i)), strategy)
 {first, {_op, owner}} = SharedWide.us(fn -> G.next(gen) end)
 # A mid-stream value: some ops into its second refill.
 shared = SharedWide.pull(owner, 100)
@@ -137,7 +188,7 @@ shared = SharedWide.pull(owner, 100)
 # ...so the same value in another hand finds the cursor moved on.
 {t_holder, _} = SharedWide.us(fn -> SharedWide.pull(shared, n) end)
 
-IO.puts("mix of #{leaves} leaves, #{n} ops per holder, #{holders} holders")
+IO.puts("mix of #{leaves} leaves #{inspect(strategy)}, #{n} ops per holder, #{holders} holders")
 IO.puts("first next/1: #{Float.round(first / 1000, 1)} ms")
 IO.puts("owner:  #{Float.round(t_owner / n, 2)} us/op")
 IO.puts("holder: #{Float.round(t_holder / n, 2)} us/op")
