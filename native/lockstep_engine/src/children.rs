@@ -166,8 +166,10 @@ fn grouped_mut(groups: &mut [Arc<Vec<Node>>], c: usize) -> &mut Node {
     &mut Arc::make_mut(&mut groups[c / GROUP])[c % GROUP]
 }
 
-/// [`grouped_mut`], the copy counted in `work`.
-#[cold]
+/// [`grouped_mut`], the copy counted in `work`. Out of line, not cold: a
+/// wide mix takes it for every op. Whether the group is shared is read from
+/// its counts (plain loads: only the count of work depends on it) and
+/// settled by `make_mut`, so that an op pays one atomic exchange, not two.
 #[inline(never)]
 fn grouped_mut_counted<'a>(
     groups: &'a mut [Arc<Vec<Node>>],
@@ -175,7 +177,7 @@ fn grouped_mut_counted<'a>(
     work: &mut Work,
 ) -> &'a mut Node {
     let group = &mut groups[c / GROUP];
-    if Arc::get_mut(group).is_none() {
+    if Arc::strong_count(group) > 1 || Arc::weak_count(group) > 0 {
         work.spend(group.iter().map(copy_cost).sum());
     }
     &mut Arc::make_mut(group)[c % GROUP]
