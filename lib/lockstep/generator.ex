@@ -157,7 +157,7 @@ defmodule Lockstep.Generator do
             #   * pos: a leaf's op index right after `buf` (the next op is op
             #     `pos - length(buf)`); a composite's last refill size.
             #   * engine: the node's own settings, a struct by kind
-            #     (Lockstep.Generator.Settings: Leaf, Value, Composite,
+            #     (Lockstep.Generator.Settings: Leaf, Weighted, Value, Composite,
             #     Map, Filter, Select, Independent; each field explained
             #     there).
             buf: [],

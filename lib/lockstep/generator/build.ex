@@ -25,7 +25,7 @@ defmodule Lockstep.Generator.Build do
     Unique
   }
 
-  alias Lockstep.Generator.Settings.{Composite, Filter, Leaf, Value}
+  alias Lockstep.Generator.Settings.{Composite, Filter, Leaf, Value, Weighted}
 
   import Bitwise
   require Boundary
@@ -82,7 +82,7 @@ defmodule Lockstep.Generator.Build do
             weights: weights,
             total: total,
             seed: seed,
-            engine: leaf_engine(ops, Seed.key(seed), Tables.table_for(weights, "weighted/2"))
+            engine: weighted_engine(ops, Seed.key(seed), Tables.table_for(weights, "weighted/2"))
         }
     end
   end
@@ -515,19 +515,25 @@ defmodule Lockstep.Generator.Build do
   # (whose literal `__struct__` pair comes first) makes it merge keys at
   # run time: Build.cycle/1 68 -> 146 ns; an update of a literal struct
   # cost ~10% of a leaf's construction. SettingsTest checks the fields.
-  defp leaf_engine(ops, key, table \\ nil),
-    do: %{
+  defp leaf_engine(ops, key),
+    do: %{pool: Boundary.pool(ops), key: key, stream: 0, forks: [], __struct__: Leaf}
+
+  # The settings of a weighted leaf: a leaf's, and its alias table resource
+  # (long weight lists only).
+  defp weighted_engine(ops, key, table) do
+    %{
       pool: Boundary.pool(ops),
       key: key,
       stream: 0,
       forks: [],
       table: table,
-      __struct__: Leaf
+      __struct__: Weighted
     }
+  end
 
   # (Expanded in the constructors: a fresh generator per iteration pays no
   # call for them.)
-  @compile {:inline, leaf_engine: 2, leaf_engine: 3, seed_opt: 2}
+  @compile {:inline, leaf_engine: 2, weighted_engine: 3, seed_opt: 2}
 
   # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
   defp seed_opt([seed: seed], _fun) when seed != nil, do: seed

@@ -16,7 +16,16 @@ defmodule Lockstep.Generator.Malformed do
 
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Combinators, Settings}
-  alias Lockstep.Generator.Settings.{Composite, Filter, Independent, Leaf, Select, Value}
+
+  alias Lockstep.Generator.Settings.{
+    Composite,
+    Filter,
+    Independent,
+    Leaf,
+    Select,
+    Value,
+    Weighted
+  }
 
   @keys G.__struct__() |> Map.keys() |> Enum.sort()
   @pick_kinds [:random, :weighted, :cycle]
@@ -103,7 +112,10 @@ defmodule Lockstep.Generator.Malformed do
     if combinator?(kind), do: "a non-empty list of generators", else: "nil (a leaf)"
   end
 
-  defp engine_ok?(kind, %Leaf{pool: pool} = engine) when kind in @pick_kinds,
+  defp engine_ok?(kind, %Leaf{pool: pool} = engine) when kind in [:random, :cycle],
+    do: seeded?(engine) and is_tuple(pool) and tuple_size(pool) > 0
+
+  defp engine_ok?(:weighted, %Weighted{pool: pool} = engine),
     do: seeded?(engine) and is_tuple(pool) and tuple_size(pool) > 0
 
   defp engine_ok?(kind, %Value{pool: pool, params: params} = engine) when kind in @value_kinds,
@@ -134,6 +146,9 @@ defmodule Lockstep.Generator.Malformed do
     match?({d, v} when d in 0..2 and is_integer(v) and v >= 0, key) and
       is_integer(stream) and is_list(forks)
   end
+
+  defp engine_expected(:weighted),
+    do: "a #{inspect(Weighted)} with a non-empty :pool tuple, :key, :stream and :forks"
 
   defp engine_expected(kind) when kind in @pick_kinds,
     do: "a #{inspect(Leaf)} with a non-empty :pool tuple, :key, :stream and :forks"

@@ -8,7 +8,8 @@ defmodule Lockstep.Generator.Settings do
   # Lockstep.Generator.Combinators) keeps its settings in its own struct,
   # held by a `Composite`'s `strategy`.
   #
-  #   Leaf        random/2, cycle/1, weighted/2
+  #   Leaf        random/2, cycle/1
+  #   Weighted    weighted/2
   #   Value       integers/2, zipf/2, counter/1, the workloads
   #   Composite   mix/2, concat/1, zip/1, and combinators of their own file
   #   Map         map/2
@@ -18,15 +19,26 @@ defmodule Lockstep.Generator.Settings do
 
   defmodule Leaf do
     @moduledoc false
-    # A leaf that picks from its ops (random/2, cycle/1, weighted/2).
+    # A leaf that picks from its ops uniformly or in order (random/2,
+    # cycle/1).
     #   * pool: the ops as a tuple (what the engine's pool indices index);
     #   * key: the engine key of the generator's seed (`{domain, value}`,
     #     Lockstep.Generator.Seed.key/1; `{0, 0}` for a cycle, which draws
     #     nothing);
     #   * stream: the ChaCha stream id, derived from `forks`;
-    #   * forks: the fork keys, newest first;
-    #   * table: a weighted leaf's alias table resource for long weight
-    #     lists (a cache rebuilt from `weights`, Lockstep.Generator.Tables),
+    #   * forks: the fork keys, newest first.
+    # (No more fields than the map it replaced, one word for `__struct__`
+    # aside: a fresh generator per iteration in a process of the default
+    # heap size garbage-collects by its size.)
+    @enforce_keys [:pool, :key]
+    defstruct pool: nil, key: nil, stream: 0, forks: []
+  end
+
+  defmodule Weighted do
+    @moduledoc false
+    # weighted/2: a Leaf's fields, and
+    #   * table: the alias table resource for long weight lists (a cache
+    #     rebuilt from the generator's `weights`, Lockstep.Generator.Tables),
     #     else nil.
     @enforce_keys [:pool, :key]
     defstruct pool: nil, key: nil, stream: 0, forks: [], table: nil

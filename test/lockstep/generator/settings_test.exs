@@ -13,7 +13,8 @@ defmodule Lockstep.Generator.SettingsTest do
     [
       {G.random([:a], seed: 1), Settings.Leaf},
       {G.cycle([:a]), Settings.Leaf},
-      {G.weighted([a: 1, b: 2], seed: 1), Settings.Leaf},
+      {G.weighted([a: 1, b: 2], seed: 1), Settings.Weighted},
+      {G.weighted(for(i <- 1..300, do: {i, 1}), seed: 1), Settings.Weighted},
       {G.integers(1..5, seed: 1), Settings.Value},
       {G.zipf(5, seed: 1), Settings.Value},
       {G.counter(3), Settings.Value},
