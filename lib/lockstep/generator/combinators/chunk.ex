@@ -8,6 +8,8 @@ defmodule Lockstep.Generator.Combinators.Chunk do
 
   alias Lockstep.Generator.Build
 
+  import Lockstep.Generator.Combinators, only: [generator?: 1]
+
   # The engine's MAX_N: a chunk is made whole by one engine call.
   @max_n 4096
 
@@ -52,10 +54,10 @@ defmodule Lockstep.Generator.Combinators.Chunk do
   @doc false
   @spec new(Lockstep.Generator.t(), pos_integer()) :: Lockstep.Generator.t()
   def new(gen, n)
-      when is_struct(gen, Lockstep.Generator) and is_integer(n) and n >= 1 and n <= @max_n,
+      when generator?(gen) and is_integer(n) and n >= 1 and n <= @max_n,
       do: Build.combinator(:chunk, [gen], %__MODULE__{n: n}, "chunk/2")
 
-  def new(gen, n) when is_struct(gen, Lockstep.Generator),
+  def new(gen, n) when generator?(gen),
     do: raise(ArgumentError, "chunk/2 expects n to be an integer in 1..4096, got: #{inspect(n)}")
 
   def new(gen, _n),
