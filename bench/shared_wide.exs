@@ -71,7 +71,7 @@
 # process ran several ~1 ms refills in one timeslice, and a random mix's
 # holder (a group copied per op) made refills of 5-13 ms and seeks of 10 ms.
 # Now both count in the engine's Work, a cursor call charges its timeslice
-# by the work spent, and a seek on a normal scheduler spends at most 2x a
+# by the work spent (a whole call's budget is a whole timeslice), and a seek on a normal scheduler spends at most 2x a
 # call's budget (and is called again). Same sitting, before (217c926) /
 # after, machine shared with three other developers (load 6-12: the wall
 # figures are mostly noise; a stall of the whole VM shows in all four probes
@@ -99,7 +99,9 @@
 # refills 4.6-13 / 0.45-0.8 ms. On the canary (test/support/canary.ex, one
 # normal scheduler, CPU-corrected), a holder pulling 2,000 ops of a random
 # mix's mid-stream value: 100k leaves 7.6 -> 3.1 ms, 150k leaves 14.4 ms ->
-# under the 5 ms bound (the hostile-shapes canary test). A round-robin
+# under the 5 ms bound (the hostile-shapes canary test); eight holders of
+# the 100k random mix's value at once, a :high canary: 9.6-11.9 -> 1.3 ms
+# (round-robin 2.9 -> 1.9 ms). A round-robin
 # holder's refill now gives ~400 ops (each a leaf's first word cursor), so
 # its per-op cost has more calls in it; a random mix's owner copies every
 # group its plan's start shares (22 MB over its first few thousand ops),

@@ -408,6 +408,40 @@ defmodule Lockstep.HostileShapesTest do
 
       assert over == [], "held past #{bound} ms (OS noise: #{control} ms): #{inspect(over)}"
     end
+
+    test "eight processes sharing a wide mix's mid-stream value: a high-priority canary" do
+      # A high-priority canary waits for no process's turn, only for one to
+      # give the scheduler back: a NIF call, or a timeslice its calls did
+      # not charge for (the old code charged a holder's refills by the ops
+      # they made, 1-2% each, and copied a group per op of a random mix:
+      # 9.6 ms late here; a round-robin mix 2.9).
+      value =
+        "pull = fn g, n -> Enum.reduce(1..n, g, fn _, g -> elem(G.next(g), 1) end) end; " <>
+          "shared = pull.(g, 5_000); pull.(shared, 2_000); :persistent_term.put(:shared_wide, shared)"
+
+      holders =
+        "Task.await_many(for(_ <- 1..8, do: Task.async(fn -> " <>
+          "pull.(:persistent_term.get(:shared_wide), 2_000) end)), :infinity)"
+
+      leaves = "for(i <- 1..100_000, do: G.random([i, -i], seed: i))"
+
+      [control, random, round_robin] =
+        Lockstep.Canary.holds_ms(
+          [
+            {"", ":timer.sleep(300)"},
+            {"g = G.mix(#{leaves}, strategy: :random, seed: 9); " <> value, holders},
+            {"g = G.mix(#{leaves}); " <> value, holders}
+          ],
+          3,
+          priority: :high
+        )
+
+      bound = @hold_ms + control
+      assert random <= bound, "random mix: held #{random} ms (OS noise: #{control} ms)"
+
+      assert round_robin <= bound,
+             "round-robin mix: held #{round_robin} ms (OS noise: #{control} ms)"
+    end
   end
 
   # ---------------------------------------------------------------------------

@@ -46,9 +46,10 @@ fn charge(env: Env, terms: usize) {
 }
 
 /// Work units (lockstep_engine's `Work`) a whole timeslice is worth: a call
-/// that spent all of its `CALL_WORK` (a few hundred microseconds) charges
-/// half of one.
-const WORK_PER_TIMESLICE: u64 = 2 * lockstep_engine::batch::CALL_WORK;
+/// that spent all of its `CALL_WORK` (a few hundred microseconds, more when
+/// what it copies is not in cache) uses up the timeslice, so its process
+/// lets others run before its next such call.
+const WORK_PER_TIMESLICE: u64 = lockstep_engine::batch::CALL_WORK;
 
 /// Work units a `plan_seek` on a normal scheduler may spend (its
 /// `{:more, cursor}` answer is called again): one call's `CALL_WORK` twice.
