@@ -106,6 +106,19 @@
 # its per-op cost has more calls in it; a random mix's owner copies every
 # group its plan's start shares (22 MB over its first few thousand ops),
 # in calls of ~16 ops.
+#
+# Later, quieter (load 2.6-2.8), the holders without the copied phase before
+# them (its 11 GB of freed copies stall the whole VM for hundreds of ms
+# afterwards, in both builds), 2 runs each, before (217c926) / after
+# (b0f32ef): owner 1.05-1.1 / 0.90-0.92 us/op, holder 1.61-1.66 /
+# 1.78-1.79 us/op (1.95-1.98x the owner, its seek included), 200 holders
+# 0.81-0.82 / 0.80 s, 1.97-2.01 / 1.95-1.96 cpu us/op, a trivial dirty call
+# at :normal 273-278 / 107-114 ms, a 1 ms sleeper at :normal 273-279 /
+# 103-105 ms, at :high 9.3-12.0 / 11.3-11.9 ms (no CPU correction here: the
+# OS's own stalls of a scheduler thread on the shared machine count). That
+# run's owner figures in the table above include a collection of this
+# process's heap (~30 ms: the first next/1 made less garbage, so it fell in
+# the owner's ops); the script now collects before timing the owner.
 alias Lockstep.Generator, as: G
 alias Lockstep.Generator.Native
 
@@ -185,7 +198,10 @@ gen = G.mix(for(i <- 1..leaves, do: G.random([i, -i, {:w, i}], seed: i)), strate
 # A mid-stream value: some ops into its second refill.
 shared = SharedWide.pull(owner, 100)
 
-# The owner goes on from it (its cursor is its own)...
+# The owner goes on from it (its cursor is its own)... (This process holds
+# the 56 MB tree: its heap is collected first, so that a collection the
+# first next/1 or construction left due is not timed as the owner's ops.)
+:erlang.garbage_collect()
 {t_owner, _} = SharedWide.us(fn -> SharedWide.pull(shared, n) end)
 # ...so the same value in another hand finds the cursor moved on.
 {t_holder, _} = SharedWide.us(fn -> SharedWide.pull(shared, n) end)
