@@ -262,10 +262,16 @@ fn plan_chunk<'a>(
     let Picks::Terms(terms) = &picks else {
         return Err(rustler::Error::BadArg);
     };
+    Ok(token_ops(env, &mut batch, k, terms))
+}
+
+/// The next (up to) `k` ops of a batch whose plan builds its ops from
+/// tokens, made around terms of `terms`; the call charged for them.
+fn token_ops<'a>(env: Env<'a>, batch: &mut Batch, k: usize, terms: &Pools<'a, '_>) -> Term<'a> {
     let (n, toks) = batch.next_tokens(k);
-    let toks_len = toks.len();
-    charge_work(env, toks_len, batch.spent());
-    Ok(ops_list(env, n, batch.toks(), terms))
+    let made = toks.len();
+    charge_work(env, made, batch.spent());
+    ops_list(env, n, batch.toks(), terms)
 }
 
 fn chunk_leaves<'a>(
@@ -285,10 +291,8 @@ fn chunk_leaves<'a>(
         let ops: Vec<Term> = batch.picks().iter().map(|&i| terms.get(i)).collect();
         return terms.checked(ops.encode(env));
     }
-    let (n, toks) = batch.next_tokens(k);
-    let made = toks.len();
-    charge_work(env, made, batch.spent());
-    terms.checked(ops_list(env, n, batch.toks(), &terms))
+    let ops = token_ops(env, &mut batch, k, &terms);
+    terms.checked(ops)
 }
 
 /// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
