@@ -240,19 +240,8 @@ impl Leaf {
         }
         work.spend(self.fresh_words_cost());
         let before = out.len();
-        let per_op = self.kind.words_per_op();
-        let Leaf {
-            kind,
-            at,
-            offset,
-            words,
-            ..
-        } = self;
-        let words = words.get_or_insert_with(|| at.words(per_op));
-        let at = *at;
-        kind.tokens(at.pos, *offset, words, &at.retry_word(), out);
-        self.advance(1);
-        work.spend(per_op + 1 + 2 * (out.len() - before) as u64);
+        self.tokens_segment(out, 1);
+        work.spend(self.kind.words_per_op() + 1 + 2 * (out.len() - before) as u64);
         1
     }
 
@@ -302,6 +291,7 @@ impl Leaf {
         k
     }
 
+    #[inline]
     fn tokens_segment(&mut self, out: &mut Vec<Tok>, k: usize) {
         let per_op = self.kind.words_per_op();
         let Leaf {
