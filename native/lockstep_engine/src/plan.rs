@@ -50,6 +50,16 @@ impl Position {
     }
 }
 
+/// The start of stream 0 of an integer seed (unit tests' positions).
+#[cfg(test)]
+pub(crate) fn test_at(seed: u64) -> Position {
+    Position {
+        seed: Seed::from_u64(seed),
+        stream: 0,
+        pos: 0,
+    }
+}
+
 /// Ops from `pos` before the op index wraps at 2^64 (op `2^64 + i` is op `i`).
 fn before_wrap(pos: u64, k: usize) -> usize {
     let room = u128::from(u64::MAX - pos) + 1;
@@ -947,13 +957,7 @@ impl Node {
 mod tests {
     use super::*;
 
-    fn at(seed: u64) -> Position {
-        Position {
-            seed: Seed::from_u64(seed),
-            stream: 0,
-            pos: 0,
-        }
-    }
+    use super::test_at as at;
 
     fn cycle(n: u64, remaining: Option<u64>, offset: u64) -> Node {
         Node::Leaf(Leaf::new(

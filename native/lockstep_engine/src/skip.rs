@@ -330,8 +330,7 @@ impl Mix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Leaf, LeafKind, Picker, Position};
-    use crate::seed::Seed;
+    use crate::plan::{Leaf, LeafKind, Picker};
 
     /// A small deterministic PRNG for building trees (xorshift64*).
     struct Rng(u64);
@@ -345,13 +344,7 @@ mod tests {
         }
     }
 
-    fn at(seed: u64) -> Position {
-        Position {
-            seed: Seed::from_u64(seed),
-            stream: 0,
-            pos: 0,
-        }
-    }
+    use crate::plan::test_at as at;
 
     fn take(rng: &mut Rng) -> Option<u64> {
         match rng.below(3) {

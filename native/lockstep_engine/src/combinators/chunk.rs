@@ -111,16 +111,9 @@ impl Rule for Chunk {
 mod tests {
     use super::*;
     use crate::composite::Composite;
-    use crate::plan::{Leaf, LeafKind, Mix, Position, Strategy, Until};
-    use crate::seed::Seed;
+    use crate::plan::{Leaf, LeafKind, Mix, Strategy, Until};
 
-    fn at(seed: u64) -> Position {
-        Position {
-            seed: Seed::from_u64(seed),
-            stream: 0,
-            pos: 0,
-        }
-    }
+    use crate::plan::test_at as at;
 
     fn counter(start: i128, remaining: Option<u64>) -> Node {
         Node::Leaf(Leaf::new(
