@@ -10,16 +10,7 @@ defmodule Lockstep.GoldenIndependentTest do
   @fixture Path.expand("../fixtures/golden_independent.txt", __DIR__)
   @external_resource @fixture
 
-  defp lines do
-    @fixture
-    |> File.read!()
-    |> String.split("\n")
-    |> Enum.reject(&(String.starts_with?(&1, "#") or String.trim(&1) == ""))
-    |> Enum.map(fn line ->
-      assert [name, spec, ops] = String.split(line, " | "), "bad line #{inspect(line)}"
-      {name, spec, ops}
-    end)
-  end
+  defp lines, do: Lockstep.GoldenFile.lines(@fixture)
 
   defp build(spec) do
     {template, rest} =

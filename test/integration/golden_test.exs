@@ -23,14 +23,8 @@ defmodule Lockstep.GoldenTest do
   @hashed_seeds %{7_801_313_763_491_924_706 => :foo, 13_288_176_363_022_651_439 => "abc"}
 
   defp lines do
-    @fixture
-    |> File.read!()
-    |> String.split("\n")
-    |> Enum.reject(&(String.starts_with?(&1, "#") or String.trim(&1) == ""))
-    |> Enum.map(fn line ->
-      assert [name, spec, ops] = String.split(line, " | "), "bad line #{inspect(line)}"
-      {name, spec, ops |> String.split() |> Enum.map(&String.to_integer/1)}
-    end)
+    for {name, spec, ops} <- Lockstep.GoldenFile.lines(@fixture),
+        do: {name, spec, ops |> String.split() |> Enum.map(&String.to_integer/1)}
   end
 
   # The seed term of a `D:V` token, checked against the Seed mapping.

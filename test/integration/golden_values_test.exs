@@ -16,16 +16,7 @@ defmodule Lockstep.GoldenValuesTest do
   @length 40
   @min_lines 18
 
-  defp lines do
-    @fixture
-    |> File.read!()
-    |> String.split("\n")
-    |> Enum.reject(&(String.starts_with?(&1, "#") or String.trim(&1) == ""))
-    |> Enum.map(fn line ->
-      assert [name, spec, ops] = String.split(line, " | "), "bad line #{inspect(line)}"
-      {name, spec, ops}
-    end)
-  end
+  defp lines, do: Lockstep.GoldenFile.lines(@fixture)
 
   # --- spec parser (mirrors `parse`/`groups` of golden_values.rs) -------------
 
