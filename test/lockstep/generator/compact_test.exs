@@ -1,4 +1,4 @@
-defmodule Lockstep.GeneratorCompactTest do
+defmodule Lockstep.Generator.CompactTest do
   # compact/1: a pulled-from generator without its prefetched ops, at the
   # same position. next/1 keeps up to 1,024 ops of a refill in the value
   # (a random leaf 0.3 KiB fresh, 11.1 KiB after 65 next/1; list-append

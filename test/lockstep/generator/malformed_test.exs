@@ -1,4 +1,4 @@
-defmodule Lockstep.GeneratorMalformedTest do
+defmodule Lockstep.Generator.MalformedTest do
   # Values that are not what the constructors make (a bare struct, fields
   # overwritten by hand) and sizes out of range: an ArgumentError naming the
   # function and the field, never a FunctionClauseError, KeyError or
