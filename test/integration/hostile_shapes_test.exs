@@ -132,7 +132,7 @@ defmodule Lockstep.HostileShapesTest do
           {fn -> Native.plan_chunk_leaves(cursor, 4096, leaves) end, Boundary.ops(256, false)}
 
         Tree.pick_only?(gen) ->
-          {fn -> Native.plan_chunk(cursor, 4096, nil) end, {:picks, 256, false}}
+          {fn -> Native.plan_chunk(cursor, 4096, nil) end, {:picks, 256, :plain}}
 
         true ->
           {nil, nil}

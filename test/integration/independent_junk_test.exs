@@ -7,7 +7,7 @@ defmodule Lockstep.IndependentJunkTest do
   alias Lockstep.Generator.Native
 
   @leaf {:leaf, :random, 3, {0, 1}, 0, 0, :infinity}
-  @ops {:ops, 10, false, false, true}
+  @ops {:ops, 10, :plain, :untagged, :state}
 
   defp run(spec, pools), do: Native.run(spec, pools, @ops)
 

@@ -253,7 +253,11 @@ defmodule Lockstep.NativeJunkTest do
   # ---------------------------------------------------------------------------
 
   # A run/3 ops request (native/lockstep_nif/src/request.rs).
-  defp ops(k, record, state \\ true), do: {:ops, k, record, false, state}
+  defp ops(k, record, state \\ true),
+    do: {:ops, k, flag(record, :record, :plain), :untagged, flag(state, :state, :stateless)}
+
+  defp flag(true, yes, _no), do: yes
+  defp flag(false, _yes, no), do: no
 
   # Runs `fun`; returns {:ok, result} or {:raised, exception}. Anything other than
   # ArgumentError/ErlangError propagates and fails the test.
@@ -643,9 +647,10 @@ defmodule Lockstep.NativeJunkTest do
             {:skip, Enum.random(0..100_000)},
             :capacity,
             ops(5000, false),
-            {:ops, 5, false, false, :no},
+            {:ops, 5, :plain, :untagged, :no},
+            {:ops, 5, false, false, true},
             {:ops, %{k: 5, record: false}},
-            {:ops, 5, false},
+            {:ops, 5, :plain},
             {:skip, -1},
             junk(1)
           ])
@@ -659,9 +664,9 @@ defmodule Lockstep.NativeJunkTest do
           {:ok, {:ok, {ops, state}}} when is_list(ops) ->
             assert valid_spec?
             # Asked without the state: nil, and the ops the state-ful ask gives.
-            with {:ops, k, record, tags, false} <- request do
+            with {:ops, k, record, tags, :stateless} <- request do
               assert state == nil
-              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, k, record, tags, true})
+              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, k, record, tags, :state})
             end
 
             :ops
@@ -804,7 +809,7 @@ defmodule Lockstep.NativeJunkTest do
     {:ok, by_leaf} = Native.plan_new(spec, 300)
 
     assert Enum.flat_map(0..599, fn at ->
-             {:ok, [op]} = Native.plan_refill(by_leaf, at, 1, {false, false}, grouped)
+             {:ok, [op]} = Native.plan_refill(by_leaf, at, 1, {:plain, :untagged}, grouped)
              [op]
            end) == expected
 
@@ -814,10 +819,13 @@ defmodule Lockstep.NativeJunkTest do
     bad = Lockstep.Generator.Boundary.pool_groups(List.replace_at(pools, 99, {:r}))
     {:ok, cursor} = Native.plan_new(spec, 300)
     assert_raise ArgumentError, fn -> Native.plan_chunk_leaves(cursor, 99, bad) end
-    assert {:ok, [{:r, 0}]} = Native.plan_refill(cursor, 0, 1, {false, false}, bad)
+    assert {:ok, [{:r, 0}]} = Native.plan_refill(cursor, 0, 1, {:plain, :untagged}, bad)
     # Read leaf by leaf, it is refused when an op picks from it (op 99).
-    for at <- 1..98, do: {:ok, [_]} = Native.plan_refill(cursor, at, 1, {false, false}, bad)
-    assert_raise ArgumentError, fn -> Native.plan_refill(cursor, 99, 1, {false, false}, bad) end
+    for at <- 1..98, do: {:ok, [_]} = Native.plan_refill(cursor, at, 1, {:plain, :untagged}, bad)
+
+    assert_raise ArgumentError, fn ->
+      Native.plan_refill(cursor, 99, 1, {:plain, :untagged}, bad)
+    end
   end
 
   test "plan_refill/5 with junk: ops and next_childs, :stale, or an ArgumentError" do
@@ -836,8 +844,8 @@ defmodule Lockstep.NativeJunkTest do
       {:ok, twin} = Native.plan_new(spec, 6)
       k = if chance(0.8), do: Enum.random(0..300), else: pick([4097, -1, :all])
       at = if chance(0.8), do: 0, else: pick([1, @max_u64, -1, :x])
-      record = if chance(0.9), do: chance(0.5), else: pick([nil, 1, :yes])
-      tagged = if chance(0.9), do: chance(0.5), else: pick([nil, 1, :yes])
+      record = if chance(0.9), do: pick([:record, :plain]), else: pick([nil, true, :yes])
+      tagged = if chance(0.9), do: pick([:tags, :untagged]), else: pick([nil, true, :yes])
       ask = if chance(0.95), do: {record, tagged}, else: pick([record, {record}, junk(1)])
       pools = pick([good, good, {{:a, :b}, {:c}}, Tuple.to_list(good), junk(2)])
       cur = if chance(0.9), do: cursor, else: pick([make_ref(), :cursor, junk(1)])
@@ -845,7 +853,8 @@ defmodule Lockstep.NativeJunkTest do
 
       valid? =
         is_integer(k) and k in 0..@max_chunk and is_integer(at) and at in 0..@max_u64 and
-          ask == {record, tagged} and is_boolean(record) and is_boolean(tagged) and
+          ask == {record, tagged} and record in [:record, :plain] and
+          tagged in [:tags, :untagged] and
           is_tuple(pools)
 
       dirty = call(fn -> Native.plan_refill_dirty(twin, at, k, ask, pools) end)
@@ -858,17 +867,23 @@ defmodule Lockstep.NativeJunkTest do
         {:ok, {:ok, answer}} ->
           assert valid? and cur == cursor and at == 0 and pools == good
           # Tags: the child that served each op (round robin from child 0).
-          {out, tags} = if tagged, do: answer, else: {answer, nil}
-          if tagged, do: assert(tags == Enum.map(0..(k - 1)//1, &rem(&1, 3)))
-          ops = if record, do: Enum.take_every(out, 2), else: out
+          {out, tags} = if tagged == :tags, do: answer, else: {answer, nil}
+          if tagged == :tags, do: assert(tags == Enum.map(0..(k - 1)//1, &rem(&1, 3)))
+          ops = if record == :record, do: Enum.take_every(out, 2), else: out
           assert ops == Enum.take(stream, k)
-          if record, do: assert(Enum.drop_every(out, 2) == Enum.map(1..k//1, &rem(&1, 3)))
+
+          if record == :record,
+            do: assert(Enum.drop_every(out, 2) == Enum.map(1..k//1, &rem(&1, 3)))
+
           assert dirty == {:ok, {:ok, answer}}
           # The cursor moved on: the same `at` is stale now, the new one is not.
           if k > 0,
-            do: assert(Native.plan_refill(cursor, 0, 1, {false, false}, good) == {:error, :stale})
+            do:
+              assert(
+                Native.plan_refill(cursor, 0, 1, {:plain, :untagged}, good) == {:error, :stale}
+              )
 
-          assert {:ok, [_]} = Native.plan_refill(cursor, k, 1, {false, false}, good)
+          assert {:ok, [_]} = Native.plan_refill(cursor, k, 1, {:plain, :untagged}, good)
 
         {:raised, %ArgumentError{}} ->
           refute valid? and cur == cursor and at == 0 and pools == good
@@ -891,7 +906,7 @@ defmodule Lockstep.NativeJunkTest do
     for _ <- 1..@rounds do
       {:ok, cursor} = Native.plan_new(spec, 6)
       made = Enum.random(0..10)
-      {:ok, _} = Native.plan_refill(cursor, 0, made, {false, false}, good)
+      {:ok, _} = Native.plan_refill(cursor, 0, made, {:plain, :untagged}, good)
       at = if chance(0.9), do: Enum.random(0..45), else: pick([@max_u64, -1, :x, 1.5])
       cur = if chance(0.9), do: cursor, else: pick([make_ref(), :cursor, junk(1)])
       dirty = call(fn -> Native.plan_seek_dirty(cur, at) end)
@@ -907,7 +922,7 @@ defmodule Lockstep.NativeJunkTest do
           # made first, moved it on already), else one of its own.
           if at >= made, do: assert(sought == cursor), else: refute(sought == cursor)
           k = Enum.random(1..50)
-          {:ok, ops} = Native.plan_refill(sought, at, k, {false, false}, good)
+          {:ok, ops} = Native.plan_refill(sought, at, k, {:plain, :untagged}, good)
           assert ops == stream |> Enum.drop(at) |> Enum.take(k)
           assert {:ok, {:ok, _}} = dirty
           # Another holder at the same position (a clone of the cursor last
@@ -915,7 +930,7 @@ defmodule Lockstep.NativeJunkTest do
           if at < made do
             assert {:ok, again} = Native.plan_seek(cursor, at)
             refute again == sought
-            assert {:ok, ^ops} = Native.plan_refill(again, at, k, {false, false}, good)
+            assert {:ok, ^ops} = Native.plan_refill(again, at, k, {:plain, :untagged}, good)
           end
 
         {:ok, {:more, _sought}} ->
@@ -945,7 +960,7 @@ defmodule Lockstep.NativeJunkTest do
       request =
         pick([
           ops(Enum.random(0..300), chance(0.5)),
-          {:picks, Enum.random(0..300), chance(0.5)},
+          {:picks, Enum.random(0..300), pick([:record, :plain])},
           {:skip, 77},
           :capacity,
           junk(1)

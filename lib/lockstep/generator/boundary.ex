@@ -24,31 +24,71 @@ defmodule Lockstep.Generator.Boundary do
 
   @typedoc """
   A `run` request (native/lockstep_nif/src/request.rs): the plan's
-  capacity, a skip of up to n ops, or up to k ops (with `record`, each
-  followed by the top mix's next_child after it; with `tags`, which top
-  child served each; without `state`, no state after them). `{:picks, _}`
-  is made here, for trees of pool picks whose pools are not to be read.
+  capacity, a skip of up to n ops, or up to k ops (with `:record`, each
+  op followed by the top mix's next_child after it; with
+  `:tags`, which top child served each; with `:stateless`, no state after
+  them). `{:picks, _}` is made here, for trees of pool picks whose pools
+  are not to be read.
   """
   @type request ::
           :capacity
           | {:skip, non_neg_integer()}
-          | {:ops, k :: non_neg_integer(), record :: boolean(), tags :: boolean(),
-             state :: boolean()}
+          | {:ops, k :: non_neg_integer(), next_childs(), :tags | :untagged, :state | :stateless}
+
+  @typedoc "Whether each op is followed by the next_child after it."
+  @type next_childs :: :record | :plain
+
+  @typedoc """
+  A `run` reply inside `{:ok, _}` (native/lockstep_nif/src/reply.rs): `{ops,
+  state}` or `{ops, state, tags}` for ops (state nil when `:stateless`),
+  `{skipped, state}` for a skip, a count for the capacity.
+  """
+  @type reply ::
+          {[term()], state() | nil}
+          | {[term()], state() | nil, [non_neg_integer()]}
+          | {non_neg_integer(), state()}
+          | non_neg_integer()
+          | :infinity
+          | :unknown
+
+  @typedoc """
+  A node's state after an engine call (reply.rs, `State`): a leaf's op
+  count (0: unchanged) or a composite's.
+  """
+  @type state ::
+          non_neg_integer()
+          | %{
+              produced: non_neg_integer(),
+              next_child: non_neg_integer() | nil,
+              children: [state()]
+            }
+
+  @doc false
+  # The state in a reply to ops or a skip (nil when asked `:stateless`).
+  @spec state(reply()) :: state() | nil
+  def state({_ops_or_skipped, state}), do: state
+  def state({_ops, state, _tags}), do: state
 
   @doc false
   # An ops request for up to k ops (`record?`: next_child entries;
   # options `tags:` (false), `state:` (true)).
   @spec ops(non_neg_integer(), boolean(), keyword()) :: request()
   def ops(k, record?, opts \\ [])
-  def ops(k, record?, []), do: {:ops, k, record?, false, true}
-  def ops(k, record?, tags: true), do: {:ops, k, record?, true, true}
-  def ops(k, record?, state: false), do: {:ops, k, record?, false, false}
+  def ops(k, record?, []), do: {:ops, k, next_childs(record?), :untagged, :state}
+  def ops(k, record?, tags: true), do: {:ops, k, next_childs(record?), :tags, :state}
+  def ops(k, record?, state: false), do: {:ops, k, next_childs(record?), :untagged, :stateless}
+
+  @doc false
+  # The request flag for `record?`.
+  @spec next_childs(boolean()) :: next_childs()
+  def next_childs(true), do: :record
+  def next_childs(false), do: :plain
 
   @doc false
   # One `run/3` call on `gen`'s tree (see native/lockstep_nif/src/lib.rs,
   # `run`): `{gen, result}`, gen with its tables rebuilt if they were stale.
   # `made`: the tree's `{spec, pools}` when already made (or nil).
-  @spec run(G.t(), request(), {tuple(), [tuple()]} | nil) :: {G.t(), term()}
+  @spec run(G.t(), request(), {tuple(), [tuple()]} | nil) :: {G.t(), reply()}
   def run(gen, request, made \\ nil) do
     {spec, pools} = made || Spec.tree(gen)
     answer = run_nif(gen, spec, pools, request)
@@ -107,14 +147,14 @@ defmodule Lockstep.Generator.Boundary do
     end
   end
 
-  defp reads_pools?({:ops, _k, _record, _tags, _state}), do: true
+  defp reads_pools?({:ops, _k, _next_childs, _tags, _state}), do: true
   defp reads_pools?(_request), do: false
 
-  defp untagged?({:ops, _k, _record, tags, _state}), do: not tags
+  defp untagged?({:ops, _k, _next_childs, tags, _state}), do: tags == :untagged
   defp untagged?(_request), do: false
 
-  defp run_picks(spec, pools, {:ops, k, record, _tags, with_state}, dirty?) do
-    picks = {:picks, k, record}
+  defp run_picks(spec, pools, {:ops, k, next_childs, _tags, with_state}, dirty?) do
+    picks = {:picks, k, next_childs}
 
     result =
       if dirty?,
@@ -123,9 +163,9 @@ defmodule Lockstep.Generator.Boundary do
 
     case result do
       {:ok, {picks, state}} ->
-        ops = pick_terms(picks, pick_lookup(pools), record)
+        ops = pick_terms(picks, pick_lookup(pools), next_childs == :record)
         # A request without the state (the last run of a fold) gets none.
-        {:ok, if(with_state, do: {ops, state}, else: {ops, nil})}
+        {:ok, if(with_state == :state, do: {ops, state}, else: {ops, nil})}
 
       error ->
         error
@@ -201,8 +241,9 @@ defmodule Lockstep.Generator.Boundary do
     do: pick_terms(Native.plan_chunk(cursor, k, nil), lookup, false)
 
   @doc false
-  # A cursor's next (up to) k ops for next/1's buffer (`ask`: `{record?,
-  # tagged?}`; `dirty?`: pools too large for a normal scheduler).
+  # A cursor's next (up to) k ops for next/1's buffer (`ask`: `{:record |
+  # :plain, :tags | :untagged}`; `dirty?`: pools too large for a normal
+  # scheduler): `{:ok, ops}`, `{:ok, {ops, tags}}` or `{:error, :stale}`.
   def cursor_refill(cursor, at, k, ask, pools, dirty?) do
     if dirty?,
       do: Native.plan_refill_dirty(cursor, at, k, ask, pools),

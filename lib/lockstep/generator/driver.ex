@@ -258,7 +258,9 @@ defmodule Lockstep.Generator.Driver do
        ) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
-    ask = {record?, match?({:tags, _}, f.lift)}
+
+    ask =
+      {Boundary.next_childs(record?), if(match?({:tags, _}, f.lift), do: :tags, else: :untagged)}
 
     case Boundary.cursor_refill(cursor, at, k, ask, f.pools, f.dirty) do
       {:ok, {ops, tags}} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, tags, record?))
@@ -585,13 +587,13 @@ defmodule Lockstep.Generator.Driver do
     {request, k} =
       case request do
         {:skip, n} -> {{:skip, min(n, @supply_skip)}, min(n, @supply_skip)}
-        {:ops, k, _record, _tags, _state} -> {request, k}
+        {:ops, k, _next_childs, _tags, _state} -> {request, k}
       end
 
     gen = Supply.supply(gen, k, &pull/2)
     {gen, result} = Boundary.run(gen, request)
 
-    if Supply.ok?(gen, elem(result, 1)),
+    if Supply.ok?(gen, Boundary.state(result)),
       do: {gen, result},
       else: run_to_error(gen, request, 0, k)
   end
@@ -604,7 +606,7 @@ defmodule Lockstep.Generator.Driver do
     if lo == 0 do
       # The first op already needs it: what the child raised, now.
       {_gen, result} = Boundary.run(gen, with_count(request, 1))
-      Supply.raise!(gen, elem(result, 1))
+      Supply.raise!(gen, Boundary.state(result))
     else
       Boundary.run(gen, with_count(request, lo))
     end
@@ -614,13 +616,15 @@ defmodule Lockstep.Generator.Driver do
     mid = div(lo + hi, 2)
     {_gen, result} = Boundary.run(gen, with_count(request, mid))
 
-    if Supply.ok?(gen, elem(result, 1)),
+    if Supply.ok?(gen, Boundary.state(result)),
       do: run_to_error(gen, request, mid, hi),
       else: run_to_error(gen, request, lo, mid)
   end
 
   defp with_count({:skip, _n}, n), do: {:skip, n}
-  defp with_count({:ops, _k, record, tags, state}, k), do: {:ops, k, record, tags, state}
+
+  defp with_count({:ops, _k, next_childs, tags, state}, k),
+    do: {:ops, k, next_childs, tags, state}
 
   # Up to k ops of a tree the engine runs (`{:ops, k, record}`, see run/2),
   # with the functions of a lifted mix's map children applied to the ops

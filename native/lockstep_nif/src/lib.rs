@@ -14,6 +14,8 @@
 #[cfg(not(test))]
 mod nif;
 mod pool_groups;
+#[cfg(not(test))]
+mod reply;
 mod request;
 #[cfg(not(test))]
 mod resources;

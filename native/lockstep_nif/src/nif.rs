@@ -1,18 +1,18 @@
 //! The entry points (see the crate doc).
 
 use crate::pool_groups;
-use crate::request::Request;
+use crate::reply::{self, Failed, Refill, RefillTagged, Seek, Stale};
+use crate::request::{NextChilds, Request, StateAfter, Tags};
 use crate::resources::{Cursor, Table};
 use crate::spec;
 use lockstep_engine::{
-    batch, batch::Record, Batch, Count, Leaf, Node, NodeState, Position, Seed, Tok, Work, MAX_CHUNK,
+    batch, batch::Record, Batch, Leaf, Node, Position, Seed, Tok, Work, MAX_CHUNK,
 };
 use rustler::{Atom, Encoder, Env, NifResult, ResourceArc, Term};
 
 mod atoms {
     rustler::atoms! {
-        ok, error, stale_table, nil, ops, picks, skip, capacity, infinity, unknown,
-        produced, next_child, children, stale, more, key, op,
+        error, stale_table, nil, key, op,
         struct_field = "__struct__",
         keyed = "Elixir.Lockstep.Generator.Keyed",
     }
@@ -117,7 +117,8 @@ fn dispatch<'a>(env: Env<'a>, what: Term<'a>, dirty: bool) -> NifResult<Term<'a>
             chunk_leaves(env, cursor.decode()?, k.decode()?, pools)
         }
         Call::PlanRefill(cursor, at, k, ask, pools) => {
-            refill(env, cursor, at.decode()?, k.decode()?, ask.decode()?, pools)
+            let ask = ask.decode().map_err(|_| rustler::Error::BadArg)?;
+            refill(env, cursor, at.decode()?, k.decode()?, ask, pools)
         }
         Call::PlanSeek(cursor, at) => Ok(seek(env, cursor, at.decode()?, dirty)),
         Call::Run(spec, pools, request) => Ok(run_on(env, spec, pools, request, dirty)),
@@ -133,10 +134,10 @@ fn weights(term: Term) -> NifResult<Vec<u64>> {
 }
 
 fn build_table<'a>(env: Env<'a>, weights: Vec<u64>) -> Term<'a> {
-    match lockstep_engine::AliasTable::new(&weights) {
-        Ok(table) => (atoms::ok(), ResourceArc::new(Table::new(table))).encode(env),
-        Err(e) => (atoms::error(), e.to_string()).encode(env),
-    }
+    lockstep_engine::AliasTable::new(&weights)
+        .map(|table| ResourceArc::new(Table::new(table)))
+        .map_err(|e| e.to_string())
+        .encode(env)
 }
 
 /// Alias table for `weights` (at most `SMALL_TABLE` of them): `{:ok, table}` or
@@ -227,10 +228,14 @@ fn leaf_chunk<'a>(
 fn new_plan<'a>(env: Env<'a>, spec: Term<'a>, pool_len: u64) -> Term<'a> {
     let made = spec::decode_plan(spec);
     let made = made.and_then(|node| Cursor::new(node, pool_len).map_err(spec::SpecError::Engine));
-    match made {
-        Ok(cursor) => (atoms::ok(), ResourceArc::new(cursor)).encode(env),
-        Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
-        Err(e) => (atoms::error(), e.to_string()).encode(env),
+    made.map(ResourceArc::new).map_err(failed).encode(env)
+}
+
+/// The error a caller sees for a plan that could not be made or run.
+fn failed(e: spec::SpecError) -> Failed {
+    match e {
+        spec::SpecError::StaleTable => Failed::Stale(Stale::StaleTable),
+        e => Failed::Reason(e.to_string()),
     }
 }
 
@@ -304,7 +309,8 @@ fn chunk_leaves<'a>(
 /// when the cursor has moved on (another holder of the same generator value
 /// refilled from it) or is not a live cursor of this VM, the answer is
 /// `{:error, :stale}` and the caller rebuilds it from the generator's
-/// fields. `pools` as for `plan_chunk_leaves/3`. `ask`: `{record, tagged}`
+/// fields. `pools` as for `plan_chunk_leaves/3`. `ask`: `{next_childs,
+/// tags}` (`{:record | :plain, :tags | :untagged}`)
 /// (`{:plan_refill, cursor, at, k, ask, pools}`; on a dirty scheduler for
 /// plans whose pools are large).
 fn refill<'a>(
@@ -312,13 +318,14 @@ fn refill<'a>(
     cursor: Term<'a>,
     at: u64,
     k: usize,
-    (record, tagged): (bool, bool),
+    (record, tagged): (NextChilds, Tags),
     pools: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    let stale = || Ok((atoms::error(), atoms::stale()).encode(env));
+    let stale = || Ok(Err::<Refill, _>(Stale::Stale).encode(env));
     let Ok(cursor) = cursor.decode::<ResourceArc<Cursor>>() else {
         return stale();
     };
+    let tagged = tagged == Tags::Tags;
     if k > MAX_CHUNK {
         return Err(rustler::Error::BadArg);
     }
@@ -330,7 +337,7 @@ fn refill<'a>(
     if tagged && !batch.has_tags() {
         return Err(rustler::Error::BadArg);
     }
-    let record = record && batch.has_next_child();
+    let record = record == NextChilds::Record && batch.has_next_child();
     let (mut ncs, mut tags) = (Vec::new(), Vec::new());
     let rec = Record {
         next_childs: record.then_some(&mut ncs),
@@ -353,11 +360,13 @@ fn refill<'a>(
         interleaved(env, n, ncs, || item(env, &mut toks, &terms))
     };
     terms.checked(())?;
-    Ok(if tagged {
-        (atoms::ok(), (ops, tags)).encode(env)
+    let ops = ops.encode(env);
+    let refill = if tagged {
+        Refill::TaggedOps(RefillTagged { ops, tags })
     } else {
-        (atoms::ok(), ops).encode(env)
-    })
+        Refill::Ops(ops)
+    };
+    Ok(Ok::<_, Stale>(refill).encode(env))
 }
 
 /// A cursor that stands where `cursor`'s plan stands after `at` ops (`at`
@@ -372,7 +381,7 @@ fn refill<'a>(
 /// of this VM (the caller makes one from the generator's fields).
 /// (`{:plan_seek, cursor, at}`; on a dirty scheduler where the refills are.)
 fn seek<'a>(env: Env<'a>, cursor: Term<'a>, at: u64, dirty: bool) -> Term<'a> {
-    let stale = || (atoms::error(), atoms::stale()).encode(env);
+    let stale = || Seek::Error(Stale::Stale).encode(env);
     let Ok(mut cursor) = cursor.decode::<ResourceArc<Cursor>>() else {
         return stale();
     };
@@ -400,7 +409,7 @@ fn seek<'a>(env: Env<'a>, cursor: Term<'a>, at: u64, dirty: bool) -> Term<'a> {
             let mut batch = cursor.lock();
             let from = batch.produced();
             let answer = skip_to(&mut batch, at, &mut work);
-            if from != at && answer == Some(atoms::ok()) {
+            if from != at && answer == Some(Sought::There) {
                 cursor.remember(&batch);
             }
             drop(batch);
@@ -416,19 +425,30 @@ fn seek<'a>(env: Env<'a>, cursor: Term<'a>, at: u64, dirty: bool) -> Term<'a> {
         let percent = (used * 100 / WORK_PER_TIMESLICE).clamp(1, 100);
         rustler::schedule::consume_timeslice(env, percent as i32);
     }
-    (answer, cursor).encode(env)
+    match answer {
+        Sought::There => Seek::Ok(cursor),
+        Sought::Partway => Seek::More(cursor),
+    }
+    .encode(env)
 }
 
-/// Skips `batch` on towards op `at` (not past it) within `work`: `:ok` once
-/// there, `:more` when the budget ran out first, `None` when the plan is
-/// done before `at`.
-fn skip_to(batch: &mut Batch, at: u64, work: &mut Work) -> Option<Atom> {
+/// How far a seek's skip went.
+#[derive(PartialEq, Eq)]
+enum Sought {
+    There,
+    Partway,
+}
+
+/// Skips `batch` on towards op `at` (not past it) within `work`: `There`
+/// once there, `Partway` when the budget ran out first, `None` when the
+/// plan is done before `at`.
+fn skip_to(batch: &mut Batch, at: u64, work: &mut Work) -> Option<Sought> {
     let left = at - batch.produced();
     let skipped = batch.skip(left, work);
     if skipped == left {
-        Some(atoms::ok())
+        Some(Sought::There)
     } else if skipped > 0 {
-        Some(atoms::more())
+        Some(Sought::Partway)
     } else {
         None
     }
@@ -466,24 +486,26 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 ///
 /// generator. `request` is a [`Request`] (decoded by Rustler):
 ///
-/// * `{:ops, k, record, tags, state}`: the next (up to) `k` ops,
+/// * `{:ops, k, next_childs, tags, state}`: the next (up to) `k` ops,
 ///   fewer once done or when the call's token budget is spent:
-///   `{:ok, {ops, state}}`; with `record`, each op is followed in the list
-///   by the top mix's `next_child` after it; with `tags` (a mix or concat at
-///   the top), also the index of the top child that served each op:
+///   `{:ok, {ops, state}}`; with `:record` (and a round-robin mix or a
+///   concat at the top), each op is followed in the list by the top's
+///   `next_child` after it; with `:tags` (a mix or concat at the top), also
+///   the index of the top child that served each op:
 ///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Lift` applies the
-///   functions of map children); without `state`, `nil` for the state (a
+///   functions of map children); with `:stateless`, `nil` for the state (a
 ///   fold whose last ops these are has no use for it).
-/// * `{:picks, k, record}`: as `:ops` for a tree of pool picks only,
+/// * `{:picks, k, next_childs}`: as `:ops` for a tree of pool picks only,
 ///   with flat pool indices in place of the ops; `pools` is not read.
 /// * `{:skip, n}`: skips up to `n` ops within a work budget:
 ///   `{:ok, {skipped, state}}` (fewer than `n` when done or out of budget).
 /// * `:capacity`: `{:ok, count | :infinity | :unknown}`.
 ///
-/// `state` is per node: `0` (unchanged), a leaf's op count, or
-/// `%{produced: n, next_child: c | nil, children: [state]}` for composites.
-/// Errors: `{:error, :stale_table}` (a table resource from another VM) or
-/// `{:error, reason}` (a message naming the bad part).
+/// `state` is per node ([`reply::State`]): `0` (unchanged), a leaf's op
+/// count, or `%{produced: n, next_child: c | nil, children: [state]}` for
+/// composites. Errors ([`Failed`]): `{:error, :stale_table}` (a table
+/// resource from another VM) or `{:error, reason}` (a message naming the
+/// bad part). The replies are the types of `reply`.
 #[rustler::nif]
 fn run<'a>(env: Env<'a>, spec: Term<'a>, pools: Term<'a>, request: Term<'a>) -> Term<'a> {
     run_on(env, spec, pools, request, false)
@@ -496,12 +518,12 @@ fn run_on<'a>(
     request: Term<'a>,
     dirty: bool,
 ) -> Term<'a> {
-    match run_request(env, spec, pools, request, dirty) {
-        Ok(result) => (atoms::ok(), result).encode(env),
-        Err(spec::SpecError::StaleTable) => (atoms::error(), atoms::stale_table()).encode(env),
-        Err(e) => (atoms::error(), e.to_string()).encode(env),
-    }
+    run_request(env, spec, pools, request, dirty)
+        .map_err(failed)
+        .encode(env)
 }
+
+type State = reply::State<'static>;
 
 fn run_request<'a>(
     env: Env<'a>,
@@ -509,7 +531,7 @@ fn run_request<'a>(
     pools: Term<'a>,
     request: Term<'a>,
     dirty: bool,
-) -> Result<Term<'a>, spec::SpecError> {
+) -> Result<reply::Run<'a, 'static>, spec::SpecError> {
     use spec::SpecError::Malformed;
     let mut node = spec::decode_plan(spec)?;
     let request = request
@@ -518,11 +540,7 @@ fn run_request<'a>(
         .checked()
         .map_err(Malformed)?;
     match request {
-        Request::Capacity => Ok(match node.capacity() {
-            Count::Finite(n) => n.encode(env),
-            Count::Infinite => atoms::infinity().encode(env),
-            Count::Unknown => atoms::unknown().encode(env),
-        }),
+        Request::Capacity => Ok(reply::Run::Capacity(node.capacity().into())),
         Request::Skip(n) => {
             let budget = if dirty {
                 SKIP_WORK.max(DIRTY_SKIP_WORK_PER_NODE * node.nodes())
@@ -530,12 +548,13 @@ fn run_request<'a>(
                 SKIP_WORK
             };
             let skipped = node.skip(n, &mut Work::new(budget));
-            Ok((skipped, state_term(env, &node.state())).encode(env))
+            let state = State::from(node.state());
+            Ok(reply::Run::Skipped(reply::Skipped { skipped, state }))
         }
         Request::Picks(k, record) => {
             // Pick-only trees with large pools: flat pool indices, the pools
             // not read at all (the caller maps them).
-            let record = record && node.top_next_child().is_some();
+            let record = record == NextChilds::Record && node.top_next_child().is_some();
             if !node.is_pick_only() {
                 return Err(Malformed("picks request"));
             }
@@ -547,18 +566,20 @@ fn run_request<'a>(
             };
             let n = batch::run_picks(&mut node, k, &mut picks, rec);
             charge(env, picks.len());
-            let mut out: Vec<u64> = Vec::with_capacity(if record { 2 * n } else { n });
-            for (j, &p) in picks.iter().enumerate() {
-                out.push(p);
-                if let (true, Some(&nc)) = (record, ncs.get(j)) {
-                    out.push(nc as u64);
-                }
-            }
-            Ok((out, state_term(env, &node.state())).encode(env))
+            let mut picks = picks.iter();
+            let ops = interleaved(env, n, record.then_some(&ncs), || {
+                picks.next().copied().unwrap_or(0).encode(env)
+            });
+            let state = Some(State::from(node.state()));
+            Ok(reply::Run::Ops(reply::Ops {
+                ops: ops.encode(env),
+                state,
+            }))
         }
         Request::Ops(k, record, tagged, with_state) => {
             // Only a round-robin mix or a concat at the top has a next_child.
-            let record = record && node.top_next_child().is_some();
+            let record = record == NextChilds::Record && node.top_next_child().is_some();
+            let tagged = tagged == Tags::Tags;
             // Tags: which child of the top mix served each op.
             if tagged && !matches!(node, Node::Mix(_)) {
                 return Err(Malformed("op request"));
@@ -585,15 +606,12 @@ fn run_request<'a>(
                     |toks| item(env, toks, &terms),
                 )
             };
-            let state = if with_state {
-                state_term(env, &node.state())
-            } else {
-                atoms::nil().encode(env)
-            };
+            let state = (with_state == StateAfter::State).then(|| State::from(node.state()));
+            let ops = out.encode(env);
             Ok(if tagged {
-                (out, state, tags).encode(env)
+                reply::Run::TaggedOps(reply::TaggedOps { ops, state, tags })
             } else {
-                (out, state).encode(env)
+                reply::Run::Ops(reply::Ops { ops, state })
             })
         }
     }
@@ -911,37 +929,6 @@ impl<'a, 'e> Pools<'a, 'e> {
             Ok(answer)
         }
     }
-}
-
-fn state_term<'a>(env: Env<'a>, state: &NodeState) -> Term<'a> {
-    match state {
-        NodeState::Unchanged => 0u64.encode(env),
-        NodeState::Leaf { produced } => produced.encode(env),
-        NodeState::Mix {
-            produced,
-            next_child,
-            children,
-        } => composite_term(env, *produced, *next_child, children),
-        NodeState::Zip { produced, children } => composite_term(env, *produced, None, children),
-    }
-}
-
-fn composite_term<'a>(
-    env: Env<'a>,
-    produced: u64,
-    next_child: Option<usize>,
-    children: &[NodeState],
-) -> Term<'a> {
-    // Cell by cell from the last: no buffer for the list.
-    let children = children
-        .iter()
-        .rev()
-        .fold(Term::list_new_empty(env), |list, c| {
-            list.list_prepend(state_term(env, c))
-        });
-    let keys = [atoms::produced(), atoms::next_child(), atoms::children()];
-    let values = [produced.encode(env), next_child.encode(env), children];
-    Term::map_from_arrays(env, &keys, &values).unwrap_or_else(|_| atoms::nil().encode(env))
 }
 
 /// Lists up to this long are built without a heap buffer.

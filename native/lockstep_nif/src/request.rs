@@ -8,23 +8,50 @@ use lockstep_engine::MAX_CHUNK;
 ///
 /// * `:capacity`: the ops the plan gives before it is done;
 /// * `{:skip, n}`: skip up to `n` ops within a work budget;
-/// * `{:picks, k, record}`: the next (up to) `k` ops of a tree of pool
-///   picks only, as flat pool indices (the pools are not read); with
-///   `record`, each followed by the top mix's `next_child` after it;
-/// * `{:ops, k, record, tags, state}`: the next (up to) `k` ops; with `tags`
-///   (a mix or concat at the top) also which top child served each; without
-///   `state`, no state after them (a fold's last ops).
+/// * `{:picks, k, next_childs}`: the next (up to) `k` ops of a tree of
+///   pool picks only, as flat pool indices (the pools are not read);
+/// * `{:ops, k, next_childs, tags, state}`: the next (up to) `k` ops; with
+///   `:tags` (a mix or concat at the top) also which top child served each;
+///   with `:stateless`, no state after them (a fold's last ops).
 ///
 /// Flat tuples, one shape per tag, built only by `Boundary.ops/3`: a map
 /// per request cost about 90 ns more per call to decode (measured on a
 /// fresh workload's one call), which a fresh generator per iteration pays.
+/// The flags are named atoms (one atom compare each to decode).
 #[cfg_attr(not(test), derive(rustler::NifTaggedEnum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Request {
     Capacity,
     Skip(u64),
-    Picks(usize, bool),
-    Ops(usize, bool, bool, bool),
+    Picks(usize, NextChilds),
+    Ops(usize, NextChilds, Tags, StateAfter),
+}
+
+/// Whether each op is followed by the top mix's `next_child` after it
+/// (`:record`) or not (`:plain`).
+#[cfg_attr(not(test), derive(rustler::NifUnitEnum))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextChilds {
+    Record,
+    Plain,
+}
+
+/// Whether the reply says which top child served each op (`:tags`) or not
+/// (`:untagged`).
+#[cfg_attr(not(test), derive(rustler::NifUnitEnum))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tags {
+    Tags,
+    Untagged,
+}
+
+/// Whether the reply carries the plan's state after the ops (`:state`) or
+/// `nil` (`:stateless`: nobody reads it).
+#[cfg_attr(not(test), derive(rustler::NifUnitEnum))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateAfter {
+    State,
+    Stateless,
 }
 
 impl Request {
@@ -44,12 +71,23 @@ mod tests {
 
     #[test]
     fn op_counts_past_a_chunk_are_refused() {
-        let ops = |k| Request::Ops(k, false, false, true);
+        let ops = |k| Request::Ops(k, NextChilds::Plain, Tags::Untagged, StateAfter::State);
         assert_eq!(ops(MAX_CHUNK).checked(), Ok(ops(MAX_CHUNK)));
         assert_eq!(ops(MAX_CHUNK + 1).checked(), Err("op count"));
-        let picks = |k| Request::Picks(k, true);
+        let picks = |k| Request::Picks(k, NextChilds::Record);
         assert_eq!(picks(0).checked(), Ok(picks(0)));
         assert_eq!(picks(MAX_CHUNK + 1).checked(), Err("op count"));
+    }
+
+    #[test]
+    fn the_flags_do_not_change_the_op_count_check() {
+        for tags in [Tags::Tags, Tags::Untagged] {
+            for state in [StateAfter::State, StateAfter::Stateless] {
+                let ops = |k| Request::Ops(k, NextChilds::Record, tags, state);
+                assert_eq!(ops(MAX_CHUNK).checked(), Ok(ops(MAX_CHUNK)));
+                assert_eq!(ops(MAX_CHUNK + 1).checked(), Err("op count"));
+            }
+        }
     }
 
     #[test]

@@ -88,12 +88,15 @@ defmodule Lockstep.Generator.BoundaryTest do
       spec = {:mix, :any, 0, :infinity, List.duplicate(leaf, n)}
       {:ok, cursor} = Native.plan_new_dirty(spec, n)
       pools = sparse(Boundary.pool_groups(pools(n)), 4, 10)
-      assert Native.plan_refill(cursor, 0, 10, {false, false}, pools) == {:ok, Enum.to_list(0..9)}
+
+      assert Native.plan_refill(cursor, 0, 10, {:plain, :untagged}, pools) ==
+               {:ok, Enum.to_list(0..9)}
+
       {:ok, fold} = Native.plan_new_dirty(spec, n)
       assert Native.plan_chunk_leaves(fold, 10, pools) == Enum.to_list(0..9)
       # A leaf whose tuple is junk is refused, not read.
       assert_raise ArgumentError, fn ->
-        Native.plan_refill(cursor, 10, 1, {false, false}, pools)
+        Native.plan_refill(cursor, 10, 1, {:plain, :untagged}, pools)
       end
 
       # Grouped pools of the wrong number of leaves are refused.
