@@ -18,9 +18,10 @@ defmodule Lockstep.Generator.Driver do
   # A composite's buffer. `next/1` pops `buf`, refilled by one engine call.
   # While ops are buffered, `children` hold their state as of the last refill
   # (before the buffered ops); `engine.frontier` holds what the refill did to
-  # them, applied when the buffer runs out (or `:final` after a refill of
-  # all the ops a take has left, which asks for no state: `settle/1` brings
-  # the children up to date if anyone asks); `remaining` and `next_child` are
+  # them (a Lockstep.Generator.Frontier.Reported), applied when the buffer
+  # runs out (or a Frontier.Final after a refill of all the ops a take has
+  # left, which asks for no state: `settle/1` brings the children up to date
+  # if anyone asks); `remaining` and `next_child` are
   # exact after every `next/1` (a round-robin mix's or concat's buffer
   # interleaves each op with its `next_child` after it). `pos` is the number
   # of ops of the last refill, `engine.base_next_child` the `next_child`
@@ -40,6 +41,7 @@ defmodule Lockstep.Generator.Driver do
     Buffer,
     Cursor,
     Filter,
+    Frontier,
     Lift,
     Node,
     Select,
@@ -199,7 +201,7 @@ defmodule Lockstep.Generator.Driver do
   # One engine call fills the buffer. A native tree's last refill (all its
   # remaining ops, as a fresh `take(20)` has) asks without the state: the
   # children are brought up to date only if someone asks for them
-  # (`frontier: :final`; `settle/1`).
+  # (`frontier: %Frontier.Final{}`; `settle/1`).
   defp refill(gen, mode, made) do
     k = refill_size(gen)
     record? = is_integer(gen.next_child)
@@ -207,7 +209,8 @@ defmodule Lockstep.Generator.Driver do
     with true <- mode == :native and k == gen.remaining,
          {:ok, ops, gen} <- final_run(gen, k, record?, made) do
       e = gen.engine
-      engine = %{e | frontier: :final, base_next_child: gen.next_child, refills: e.refills + 1}
+      frontier = %Frontier.Final{}
+      engine = %{e | frontier: frontier, base_next_child: gen.next_child, refills: e.refills + 1}
       next(%{gen | buf: ops, pos: k, engine: engine})
     else
       _ -> refill_with_state(gen, k, record?, mode, made)
@@ -221,7 +224,15 @@ defmodule Lockstep.Generator.Driver do
 
       {gen, {ops, %{produced: n} = state}} ->
         e = gen.engine
-        engine = %{e | frontier: state, base_next_child: gen.next_child, refills: e.refills + 1}
+        frontier = %Frontier.Reported{state: state}
+
+        engine = %{
+          e
+          | frontier: frontier,
+            base_next_child: gen.next_child,
+            refills: e.refills + 1
+        }
+
         next(%{gen | buf: ops, pos: n, engine: engine})
     end
   end
@@ -497,9 +508,9 @@ defmodule Lockstep.Generator.Driver do
   # Writes a finished refill's state into the children (buffer used up).
   defp settle_frontier(%G{engine: %{frontier: nil}} = gen), do: gen
   defp settle_frontier(%G{engine: %{frontier: %Cursor{}}} = gen), do: rebase(gen)
-  defp settle_frontier(%G{engine: %{frontier: :final}} = gen), do: rebase(gen)
+  defp settle_frontier(%G{engine: %{frontier: %Frontier.Final{}}} = gen), do: rebase(gen)
 
-  defp settle_frontier(%G{engine: %{frontier: state} = engine} = gen) do
+  defp settle_frontier(%G{engine: %{frontier: %Frontier.Reported{state: state}} = engine} = gen) do
     gen = %{gen | engine: %{engine | frontier: nil}}
     %{apply_children(gen, state) | remaining: gen.remaining, next_child: gen.next_child}
   end

@@ -69,9 +69,10 @@ defmodule Lockstep.Generator.Settings do
     #     stream (as in a Leaf), its alias table resource for long weight
     #     lists, and its own op index; nil (forks: []) for other strategies;
     # the buffer bookkeeping of Lockstep.Generator.Driver:
-    #   * frontier: nil (children up to date), :final (the last refill of a
-    #     take asked no state), the state a refill reported (applied when
-    #     the buffer runs out), or a Lockstep.Generator.Cursor;
+    #   * frontier: nil (children up to date), or one of the named shapes
+    #     of Lockstep.Generator.Frontier: Final (the last refill of a take
+    #     asked no state), Reported (the state a refill reported, applied
+    #     when the buffer runs out), or a Lockstep.Generator.Cursor;
     #   * base_next_child: `next_child` before the last refill;
     #   * refills: refills so far (the first one is short);
     #   * ahead: per child, the ops pulled ahead of a supplied child

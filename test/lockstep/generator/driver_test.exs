@@ -34,6 +34,26 @@ defmodule Lockstep.Generator.DriverTest do
     assert cursor(small) == nil
   end
 
+  test "a small tree's frontier: the state its refill reported, or Final after a take's last refill" do
+    alias Lockstep.Generator.Frontier
+
+    mix = G.mix([G.cycle([:a]), G.cycle([:b]), G.cycle([:c])])
+    {_, g} = advance(mix, 1)
+    # The first refill (64 ops): 22, 21 and 21 from the three cycles, the
+    # next child after them the second (64 = 3 * 21 + 1).
+    assert %Frontier.Reported{state: %{produced: 64, next_child: 1, children: [22, 21, 21]}} =
+             g.engine.frontier
+
+    {_, taken} = advance(G.take(mix, 20), 8)
+    assert taken.engine.frontier == %Frontier.Final{}
+    # Settled, the children are where the 8 ops popped leave them, with no
+    # frontier.
+    settled = Lockstep.Generator.Driver.settle(taken)
+    assert settled.engine.frontier == nil
+    assert settled.next_child == 2
+    assert Enum.map(settled.children, &Lockstep.Generator.Node.position/1) == [3, 3, 2]
+  end
+
   test "next/1 from a cursor gives the ops every other path gives" do
     for strategy <- [:round_robin, :random] do
       g = wide(strategy)
