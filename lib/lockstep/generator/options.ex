@@ -8,8 +8,10 @@ defmodule Lockstep.Generator.Options do
   def keyword!([], _allowed, _fun), do: []
 
   # The common case, one allowed option, checked without walking `allowed`.
+  # (`:lists.member/2` directly: `key in allowed` on a list in a variable
+  # is a call to Enum.member?/2, which calls it.)
   def keyword!([{key, _}] = opts, allowed, fun) when is_atom(key) do
-    if key in allowed, do: opts, else: unknown!(key, allowed, fun)
+    if :lists.member(key, allowed), do: opts, else: unknown!(key, allowed, fun)
   end
 
   def keyword!(opts, allowed, fun) do

@@ -204,11 +204,16 @@ defmodule Lockstep.Generator.Workloads do
   # weighs 1 by default.
   defp weights(opts, kinds, fun) do
     case Keyword.fetch(opts, :mix) do
-      :error -> List.duplicate(1, length(kinds))
+      :error -> ones(kinds)
       {:ok, :swarm} -> :swarm
       {:ok, mix} -> kind_weights(mix, kinds, fun)
     end
   end
+
+  # (Weight 1 for each kind, built by hand: List.duplicate/2 is three
+  # calls deep, and a workload's construction is on the hot path.)
+  defp ones([_kind | kinds]), do: [1 | ones(kinds)]
+  defp ones([]), do: []
 
   defp kind_weights(mix, kinds, fun) do
     valid? =
