@@ -36,11 +36,23 @@ defmodule Lockstep.Generator.Options do
   end
 
   @doc false
-  @spec ops!(term(), String.t(), String.t()) :: [term(), ...]
-  # (`length/1` fails in a guard on an improper list.)
-  def ops!(ops, _name, _fun) when is_list(ops) and length(ops) > 0, do: ops
+  # `ops` when it is a non-empty proper list, else an ArgumentError naming
+  # `name` and `fun`. A macro: a leaf's construction is on the hot path of
+  # a fresh generator per iteration, and the check is then one guard where
+  # it is used, no call (`length/1` fails in a guard on an improper list).
+  defmacro ops!(ops, name, fun) do
+    quote do
+      case unquote(ops) do
+        ops when is_list(ops) and length(ops) > 0 -> ops
+        ops -> Lockstep.Generator.Options.bad_ops!(ops, unquote(name), unquote(fun))
+      end
+    end
+  end
 
-  def ops!(ops, name, fun) do
+  @doc false
+  # (The failure of `ops!/3`.)
+  @spec bad_ops!(term(), String.t(), String.t()) :: no_return()
+  def bad_ops!(ops, name, fun) do
     raise ArgumentError, "#{fun} expects #{name} to be a non-empty list, got: #{inspect(ops)}"
   end
 

@@ -6,6 +6,7 @@ defmodule Lockstep.Generator.OptionsTest do
 
   alias Lockstep.Generator, as: G
   alias Lockstep.Generator.{Options, Workloads}
+  require Options
 
   describe "keyword!/3" do
     test "known options come back as given, in order" do
