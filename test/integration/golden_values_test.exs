@@ -9,7 +9,7 @@ defmodule Lockstep.GoldenValuesTest do
   import Lockstep.GeneratorHelpers
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Workloads
+  alias Lockstep.Generator.{Params, Workloads}
 
   @fixture Path.expand("../fixtures/golden_values.txt", __DIR__)
   @external_resource @fixture
@@ -57,7 +57,8 @@ defmodule Lockstep.GoldenValuesTest do
   end
 
   defp parse(["transfer", s, accounts, max | _], offset) do
-    gen = G.__value__(:transfer, {:transfer, int(accounts), int(max)}, [:transfer], int(s))
+    params = %Params.Transfer{accounts: int(accounts), max_amount: int(max)}
+    gen = G.__value__(:transfer, params, [:transfer], int(s))
     {gen, 4, offset + 1}
   end
 

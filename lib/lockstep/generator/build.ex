@@ -18,6 +18,7 @@ defmodule Lockstep.Generator.Build do
     Native,
     Node,
     Options,
+    Params,
     Seed,
     Select,
     Settings,
@@ -328,6 +329,12 @@ defmodule Lockstep.Generator.Build do
   defp bad_wrap!(name, gen, _fun),
     do: raise(ArgumentError, "#{name} expects a generator, got: #{inspect(gen)}")
 
+  # Value params are built by updating these literals: the new struct
+  # shares their keys (one built from scratch allocates its own).
+  @integers %Params.Integers{first: 0, last: 0}
+  @zipf %Params.Zipf{n: 1, skew: 1.0}
+  @counter %Params.Counter{start: 1}
+
   @doc false
   @spec integers(Range.t(), keyword()) :: G.t()
   def integers(range, opts \\ [])
@@ -345,7 +352,8 @@ defmodule Lockstep.Generator.Build do
         raise ArgumentError, "integers/2 expects bounds within -2^125..2^125"
 
       true ->
-        __value__(:integers, {:integers, lo, hi}, [], seed_opt(opts, "integers/2"))
+        params = %{@integers | first: lo, last: hi}
+        __value__(:integers, params, [], seed_opt(opts, "integers/2"))
     end
   end
 
@@ -361,7 +369,8 @@ defmodule Lockstep.Generator.Build do
   def zipf(n, opts) when is_integer(n) and n >= 1 and n <= 1 <<< 52 do
     opts = Options.keyword!(opts, [:skew, :seed], "zipf/2")
     skew = Options.skew!(Keyword.get(opts, :skew, 1.0), "zipf/2", ":skew")
-    __value__(:zipf, {:zipf, n, skew}, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
+    params = %{@zipf | n: n, skew: skew}
+    __value__(:zipf, params, [], seed_opt(Keyword.take(opts, [:seed]), "zipf/2"))
   end
 
   def zipf(n, _opts),
@@ -372,14 +381,15 @@ defmodule Lockstep.Generator.Build do
   def counter(start \\ 1)
 
   def counter(start) when is_integer(start),
-    do: __value__(:counter, {:counter, start, 1, 0}, [], nil)
+    do: __value__(:counter, %{@counter | start: start}, [], nil)
 
   def counter(start),
     do: raise(ArgumentError, "counter/1 expects an integer start, got: #{inspect(start)}")
 
   @doc false
-  @spec __value__(atom(), tuple(), [term()] | tuple(), term()) :: G.t()
-  # A generator whose ops the engine computes (`params` as in the NIF spec),
+  @spec __value__(atom(), struct(), [term()] | tuple(), term()) :: G.t()
+  # A generator whose ops the engine computes from `params` (a
+  # Lockstep.Generator.Params struct),
   # picking atoms from `pool`. Used by the value constructors and Workloads.
   def __value__(kind, params, pool, seed) do
     # A counter has no seed: its key {0, 0} is never used.

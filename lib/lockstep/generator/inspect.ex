@@ -6,7 +6,7 @@ defimpl Inspect, for: Lockstep.Generator do
   # is `random(ops, seed: 42) |> fork(3) |> drop(17)`, with 33 ops left.
   import Inspect.Algebra
 
-  alias Lockstep.Generator.Node
+  alias Lockstep.Generator.{Node, Params}
 
   #
   # Inside a composite, children leave out `remaining: infinity` (the default)
@@ -62,7 +62,8 @@ defimpl Inspect, for: Lockstep.Generator do
   end
 
   # A split counter shows its share: op i is start + i·workers + worker.
-  def inspect(%{kind: :counter, engine: %{params: {:counter, start, ws, w}}} = gen, opts) do
+  def inspect(%{kind: :counter, engine: %{params: %Params.Counter{} = params}} = gen, opts) do
+    %Params.Counter{start: start, workers: ws, worker: w} = params
     share = if ws == 1, do: "", else: " workers: #{ws} worker: #{w}"
 
     "#Lockstep.Generator<counter start: #{start}#{share} at: #{Node.position(gen)}" <>

@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.Malformed do
   # is re-raised as it was, with its stacktrace.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Combinators, Settings}
+  alias Lockstep.Generator.{Combinators, Params, Settings}
 
   alias Lockstep.Generator.Settings.{
     Composite,
@@ -119,7 +119,7 @@ defmodule Lockstep.Generator.Malformed do
     do: seeded?(engine) and is_tuple(pool) and tuple_size(pool) > 0
 
   defp engine_ok?(kind, %Value{pool: pool, params: params} = engine) when kind in @value_kinds,
-    do: seeded?(engine) and is_tuple(params) and is_tuple(pool)
+    do: seeded?(engine) and Params.params?(params) and is_tuple(pool)
 
   defp engine_ok?(kind, %Composite{until: until, strategy: strategy})
        when kind in @composite_kinds,
@@ -154,7 +154,8 @@ defmodule Lockstep.Generator.Malformed do
     do: "a #{inspect(Leaf)} with a non-empty :pool tuple, :key, :stream and :forks"
 
   defp engine_expected(kind) when kind in @value_kinds,
-    do: "a #{inspect(Value)} with :params, a :pool tuple, :key, :stream and :forks"
+    do:
+      "a #{inspect(Value)} with :params (a #{inspect(Params)} struct), a :pool tuple, :key, :stream and :forks"
 
   defp engine_expected(kind) when kind in @composite_kinds,
     do: "a #{inspect(Composite)} with :until and :strategy"

@@ -15,7 +15,7 @@ defmodule Lockstep.Generator.Recipe do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Build, Combinators, Driver, Node}
+  alias Lockstep.Generator.{Build, Combinators, Driver, Node, Params}
 
   @default_max_rejections 1_000_000
 
@@ -197,14 +197,15 @@ defmodule Lockstep.Generator.Recipe do
 
   defp leaf_args(%G{kind: kind}), do: bad!("does not know the generator kind #{inspect(kind)}")
 
-  defp params_args({:integers, lo, hi}, seed), do: {:integers, [lo, hi], [seed: seed]}
+  defp params_args(%Params.Integers{first: lo, last: hi}, seed),
+    do: {:integers, [lo, hi], [seed: seed]}
 
-  defp params_args({:zipf, n, skew}, seed),
+  defp params_args(%Params.Zipf{n: n, skew: skew}, seed),
     do: {:zipf, [n], default_opt(:skew, skew, 1.0) ++ [seed: seed]}
 
-  defp params_args({:counter, start, _workers, _worker}, _seed), do: {:counter, [start], []}
+  defp params_args(%Params.Counter{start: start}, _seed), do: {:counter, [start], []}
 
-  defp params_args({:register, lo, hi, weights}, seed) do
+  defp params_args(%Params.Register{first: lo, last: hi, weights: weights}, seed) do
     opts =
       [seed: seed] ++
         default_opt(:values, lo..hi//1, 1..5) ++ mix_opt(weights, [:read, :write, :cas])
@@ -212,7 +213,7 @@ defmodule Lockstep.Generator.Recipe do
     {:register, [], opts}
   end
 
-  defp params_args({:bank, accounts, max, weights}, seed) do
+  defp params_args(%Params.Bank{accounts: accounts, max_amount: max, weights: weights}, seed) do
     opts =
       [seed: seed] ++
         default_opt(:accounts, accounts, 5) ++
@@ -221,23 +222,19 @@ defmodule Lockstep.Generator.Recipe do
     {:bank, [], opts}
   end
 
-  defp params_args({:list_append, keys, len, weights, skew, workers, worker}, seed) do
+  defp params_args(%Params.ListAppend{skew: skew} = p, seed) do
     key_dist = if skew == nil, do: :uniform, else: {:zipf, skew}
 
     opts =
       [seed: seed] ++
-        default_opt(:keys, keys, 8) ++
-        default_opt(:max_txn_length, len, 4) ++
+        default_opt(:keys, p.keys, 8) ++
+        default_opt(:max_txn_length, p.max_len, 4) ++
         default_opt(:key_dist, key_dist, {:zipf, 1.0}) ++
-        mix_opt(weights, [:append, :read]) ++
-        default_opt(:workers, workers, 1) ++ default_opt(:worker, worker, 0)
+        mix_opt(p.weights, [:append, :read]) ++
+        default_opt(:workers, p.workers, 1) ++ default_opt(:worker, p.worker, 0)
 
     {:list_append, [], opts}
   end
-
-  # Params with a constant op table: the same options.
-  defp params_args(params, seed) when elem(params, tuple_size(params) - 1) == :table,
-    do: params |> Tuple.delete_at(tuple_size(params) - 1) |> params_args(seed)
 
   defp params_args(params, _seed),
     do: bad!("does not know the generator parameters #{inspect(params)}")
@@ -252,8 +249,8 @@ defmodule Lockstep.Generator.Recipe do
   end
 
   # A counter's share of its values after split/2 (workers, worker).
-  defp counter_share(%G{kind: :counter, engine: %{params: {:counter, _, workers, worker}}}),
-    do: {workers, worker}
+  defp counter_share(%G{kind: :counter, engine: %{params: %Params.Counter{} = params}}),
+    do: {params.workers, params.worker}
 
   defp counter_share(_gen), do: {1, 0}
 

@@ -48,8 +48,8 @@ defmodule Lockstep.Generator.Settings do
     @moduledoc false
     # A leaf whose ops the engine computes (integers/2, zipf/2, counter/1,
     # register/bank/list_append workloads).
-    #   * params: the engine's description of the kind, as the NIF spec
-    #     takes it (native/lockstep_nif/src/spec.rs: `params`);
+    #   * params: the kind's parameters, a Lockstep.Generator.Params struct
+    #     (the NIF spec takes it as it is);
     #   * pool: a tuple of the terms the ops pick (atoms, a workload's op
     #     table), possibly empty;
     #   * key, stream, forks: as in a Leaf.

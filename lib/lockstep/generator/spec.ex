@@ -6,7 +6,7 @@ defmodule Lockstep.Generator.Spec do
   # Supply) appear as cycles over the ops pulled ahead of them.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Node, Supply, Tree, Unique}
+  alias Lockstep.Generator.{Node, Params, Supply, Tree, Unique}
   alias Lockstep.Generator.Settings.Composite
 
   import Bitwise
@@ -154,7 +154,7 @@ defmodule Lockstep.Generator.Spec do
   def wire(_kind, _n, pos), do: pos &&& @max_u64
 
   # A counter's offset past 2^64 (times its workers) is folded into its start.
-  defp wire_params({:counter, _, _, _} = params, pos),
+  defp wire_params(%Params.Counter{} = params, pos),
     do: Unique.wire(params, pos)
 
   defp wire_params(params, pos), do: {params, pos &&& @max_u64}

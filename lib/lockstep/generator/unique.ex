@@ -36,7 +36,7 @@ defmodule Lockstep.Generator.Unique do
   # Enum) come from `ops/3` through Lockstep.Generator.Boundary.leaf_ops/3.
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.Node
+  alias Lockstep.Generator.{Node, Params}
 
   import Bitwise
 
@@ -67,15 +67,9 @@ defmodule Lockstep.Generator.Unique do
 
   def spread(gen, _n, _k), do: gen
 
-  defp spread_params({:counter, start, ws, w}, n, k),
-    do: {:counter, start, workers!(ws * n), w + ws * k}
-
-  defp spread_params({:list_append, keys, len, weights, skew, ws, w}, n, k),
-    do: {:list_append, keys, len, weights, skew, workers!(ws * n), w + ws * k}
-
-  # With its read table (Lockstep.Generator.OpTable), the same.
-  defp spread_params({:list_append, _, _, _, _, _, _, :table} = params, n, k),
-    do: params |> Tuple.delete_at(7) |> spread_params(n, k) |> Tuple.append(:table)
+  defp spread_params(%kind{workers: ws, worker: w} = params, n, k)
+       when kind in [Params.Counter, Params.ListAppend],
+       do: %{params | workers: workers!(ws * n), worker: w + ws * k}
 
   defp spread_params(params, _n, _k), do: params
 
@@ -90,22 +84,22 @@ defmodule Lockstep.Generator.Unique do
   @doc false
   # A counter's params and op index as the engine takes them (the index
   # modulo 2^64, the rest folded into the start).
-  def wire({:counter, start, ws, w}, pos) do
+  def wire(%Params.Counter{start: start, workers: ws} = params, pos) do
     low = pos &&& @max_u64
-    {{:counter, start + (pos - low) * ws, ws, w}, low}
+    {%{params | start: start + (pos - low) * ws}, low}
   end
 
   @doc false
   # True when the engine can hold the counter at its current position.
   @spec engine?(G.t()) :: boolean()
   def engine?(%G{engine: %{params: params}} = gen) do
-    {{:counter, start, _ws, _w}, _low} = wire(params, Node.position(gen))
+    {%Params.Counter{start: start}, _low} = wire(params, Node.position(gen))
     abs(start) <= @int_limit
   end
 
   @doc false
   # Ops pos .. pos + k - 1 of a counter.
   @spec ops(G.t(), non_neg_integer(), non_neg_integer()) :: [integer()]
-  def ops(%G{engine: %{params: {:counter, start, ws, w}}}, pos, k),
+  def ops(%G{engine: %{params: %Params.Counter{start: start, workers: ws, worker: w}}}, pos, k),
     do: for(i <- pos..(pos + k - 1)//1, do: start + i * ws + w)
 end

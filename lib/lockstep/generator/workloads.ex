@@ -19,11 +19,17 @@ defmodule Lockstep.Generator.Workloads do
   """
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Build, OpTable, Options, Seed}
+  alias Lockstep.Generator.{Build, OpTable, Options, Params, Seed}
 
   import Bitwise
 
   @max_u64 (1 <<< 64) - 1
+
+  # Params are built by updating these literals: the new struct shares
+  # their keys (one built from scratch allocates its own).
+  @register %Params.Register{first: 1, last: 5, weights: [1, 1, 1]}
+  @bank %Params.Bank{accounts: 5, max_amount: 5, weights: [1, 1]}
+  @list_append %Params.ListAppend{keys: 8, max_len: 4, weights: [1, 1]}
 
   @doc """
   A single-register workload: `:read`, `{:write, v}` and `{:cas, old, new}`,
@@ -50,8 +56,9 @@ defmodule Lockstep.Generator.Workloads do
 
     {lo, hi} = {values.first, values.last}
 
-    params = {:register, lo, hi, weights}
-    workload(:register, params, [:read, :write, :cas], OpTable.register(lo, hi), seed)
+    table = OpTable.register(lo, hi)
+    params = %{@register | first: lo, last: hi, weights: weights, table: table != nil}
+    workload(:register, params, [:read, :write, :cas], table, seed)
   end
 
   @doc """
@@ -114,8 +121,20 @@ defmodule Lockstep.Generator.Workloads do
     max_keys = if skew == nil, do: @max_u64, else: 1 <<< 52
     keys = Options.int!(opts, :keys, 8, 1..max_keys, "list_append/1")
 
-    params = {:list_append, keys, max_len, weights, skew, workers, worker}
-    workload(:list_append, params, [:append, :r, nil], OpTable.list_append(keys), seed(opts))
+    table = OpTable.list_append(keys)
+
+    params = %{
+      @list_append
+      | keys: keys,
+        max_len: max_len,
+        weights: weights,
+        skew: skew,
+        workers: workers,
+        worker: worker,
+        table: table != nil
+    }
+
+    workload(:list_append, params, [:append, :r, nil], table, seed(opts))
   end
 
   @doc """
@@ -143,8 +162,17 @@ defmodule Lockstep.Generator.Workloads do
     max = Options.int!(opts, :max_transfer, 5, 1..@max_u64, "bank/1")
     weights = weights(opts, [:transfer, :read], "bank/1")
 
-    params = {:bank, accounts, max, weights}
-    workload(:bank, params, [:transfer, :read], OpTable.bank(accounts, max), seed)
+    table = OpTable.bank(accounts, max)
+
+    params = %{
+      @bank
+      | accounts: accounts,
+        max_amount: max,
+        weights: weights,
+        table: table != nil
+    }
+
+    workload(:bank, params, [:transfer, :read], table, seed)
   end
 
   defp values!(%Range{first: first, last: last, step: 1} = values)
@@ -161,12 +189,10 @@ defmodule Lockstep.Generator.Workloads do
   defp seed(opts), do: Seed.of_opts(opts)
 
   # A workload: its ops built from the kind atoms, or picked from its
-  # constant op table when it has one (params marked `:table`; for
-  # list_append, its read micro-ops).
+  # constant op table when it has one (then its params say `table: true`;
+  # for list_append, the table is its read micro-ops).
   defp workload(kind, params, kinds, nil, seed), do: value(kind, params, kinds, seed)
-
-  defp workload(kind, params, _kinds, table, seed),
-    do: value(kind, Tuple.append(params, :table), table, seed)
+  defp workload(kind, params, _kinds, table, seed), do: value(kind, params, table, seed)
 
   defp value(kind, params, pool, seed) do
     ours!()

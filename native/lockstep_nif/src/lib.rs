@@ -13,6 +13,7 @@
 
 #[cfg(not(test))]
 mod nif;
+mod params;
 mod pool_groups;
 #[cfg(not(test))]
 mod reply;

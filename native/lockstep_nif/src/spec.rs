@@ -5,14 +5,7 @@
 //! ```text
 //! {:leaf, :random | :cycle | table, n, seed, stream, pos, remaining}   (a table: weighted)
 //! {:value, params, seed, stream, pos, remaining}
-//!     params: {:integers, first, last} | {:counter, start} | {:counter, start, workers, worker}
-//!           | {:zipf, n, skew}
-//!           | {:transfer, accounts, max_amount}
-//!           | {:register, first, last, [read_w, write_w, cas_w] | :swarm[, :table]}
-//!           | {:bank, accounts, max_amount, [transfer_w, read_w] | :swarm[, :table]}
-//!     (`:table`: the pool is the workload's op table, see LeafKind::op_table_len)
-//!           | {:list_append, keys, max_len, [append_w, read_w] | :swarm, skew | nil, workers, worker[, :table]}
-//!     (`:table` on list_append: the pool ends with every read micro-op `[:r, key, nil]`)
+//!     params: a %Lockstep.Generator.Params.*{} struct (crate::params)
 //! {:mix, :any | :all, next_child, remaining, [spec]}                (round-robin)
 //! {:mix, :any | :all, next_child, remaining, [spec], strategy}
 //!     strategy: :round_robin | :concat | {:random, :uniform | table, seed, stream, pos}
@@ -31,19 +24,19 @@
 
 use lockstep_engine::plan::MAX_DEPTH;
 use lockstep_engine::{
-    Composite, EngineError, Independent, Keys, Layout, Leaf, LeafKind, ListAppend, Mix, Node,
-    Picker, Position, Seed, Strategy, Until, Zip, Zipf,
+    Composite, EngineError, Independent, Keys, Layout, Leaf, LeafKind, Mix, Node, Picker, Position,
+    Seed, Strategy, Until, Zip,
 };
 use rustler::{Atom, ResourceArc, Term};
 use std::fmt;
 
+use crate::params::Params;
 use crate::resources::Table;
 
 mod atoms {
     rustler::atoms! {
-        leaf, value, mix, zip, random, cycle, weighted, any, all, infinity, nil,
-        integers, counter, zipf, transfer, list_append, round_robin, concat, uniform,
-        register, bank, swarm, table, independent, naturals, combinator
+        leaf, value, mix, zip, random, cycle, weighted, any, all, infinity,
+        round_robin, concat, uniform, independent, naturals, combinator
     }
 }
 
@@ -426,22 +419,6 @@ fn strategy(term: Term) -> Result<Strategy, SpecError> {
     }
 }
 
-/// Kind weights: a list of `n` integers, or `:swarm` (drawn from the seed).
-fn kind_weights<const N: usize>(term: Term, seed: Seed) -> Result<[u64; N], SpecError> {
-    if let Ok(a) = term.decode::<Atom>() {
-        if a == atoms::swarm() {
-            let w = lockstep_engine::swarm::weights(seed, N);
-            return Ok(std::array::from_fn(|j| w[j]));
-        }
-    }
-    if !term.is_list() || term.list_length().ok() != Some(N) {
-        return Err(SpecError::Malformed("kind weights"));
-    }
-    let mut weights = [0u64; N];
-    read_u64s(term, &mut weights, "kind weights")?;
-    Ok(weights)
-}
-
 /// The first `out.len()` items of the proper list `term`, as u64s.
 fn read_u64s(term: Term, out: &mut [u64], what: &'static str) -> Result<(), SpecError> {
     let items = term
@@ -453,85 +430,9 @@ fn read_u64s(term: Term, out: &mut [u64], what: &'static str) -> Result<(), Spec
     Ok(())
 }
 
-/// A workload as it is, or picking from its op table when its params end
-/// with `:table` (the pool is then that table).
-fn op_table(kind: LeafKind, rest: &[Term]) -> Result<LeafKind, SpecError> {
-    match rest {
-        [] => Ok(kind),
-        [t] if t.decode::<Atom>().ok() == Some(atoms::table()) => Ok(kind.tabled()?),
-        _ => Err(SpecError::Malformed("value kind")),
-    }
-}
-
+/// A value leaf's kind: its params struct (crate::params), for a leaf of
+/// seed `seed`.
 fn value_kind(term: Term, seed: Seed) -> Result<LeafKind, SpecError> {
-    let parts =
-        rustler::types::tuple::get_tuple(term).map_err(|_| SpecError::Malformed("value kind"))?;
-    let tag: Atom = field(
-        *parts.first().ok_or(SpecError::Malformed("value kind"))?,
-        "value kind",
-    )?;
-    let skew = |t: Term| -> Result<f64, SpecError> {
-        t.decode::<f64>()
-            .or_else(|_| t.decode::<i64>().map(|i| i as f64))
-            .map_err(|_| SpecError::Malformed("skew"))
-    };
-    let kind = match parts.as_slice() {
-        [_, first, last] if tag == atoms::integers() => {
-            LeafKind::integers(field(*first, "first")?, field(*last, "last")?)?
-        }
-        [_, start] if tag == atoms::counter() => LeafKind::counter(field(*start, "start")?)?,
-        [_, start, workers, worker] if tag == atoms::counter() => LeafKind::counter_of(
-            field(*start, "start")?,
-            field(*workers, "workers")?,
-            field(*worker, "worker")?,
-        )?,
-        [_, n, s] if tag == atoms::zipf() => LeafKind::Zipf(Zipf::new(field(*n, "n")?, skew(*s)?)?),
-        [_, accounts, max] if tag == atoms::transfer() => {
-            LeafKind::transfer(field(*accounts, "accounts")?, field(*max, "max_amount")?)?
-        }
-        [_, first, last, weights, rest @ ..] if tag == atoms::register() => op_table(
-            LeafKind::register(
-                field(*first, "first")?,
-                field(*last, "last")?,
-                kind_weights(*weights, seed)?,
-            )?,
-            rest,
-        )?,
-        [_, accounts, max, weights, rest @ ..] if tag == atoms::bank() => op_table(
-            LeafKind::bank(
-                field(*accounts, "accounts")?,
-                field(*max, "max_amount")?,
-                kind_weights(*weights, seed)?,
-            )?,
-            rest,
-        )?,
-        [_, keys, max_len, weights, s, workers, worker, rest @ ..]
-            if tag == atoms::list_append() =>
-        {
-            let [append_w, read_w] = kind_weights(*weights, seed)?;
-            let keys: u64 = field(*keys, "keys")?;
-            let key_zipf = match s.decode::<Atom>() {
-                Ok(a) if a == atoms::nil() => None,
-                _ => Some(Zipf::new(keys, skew(*s)?)?),
-            };
-            op_table(
-                LeafKind::ListAppend(
-                    ListAppend {
-                        keys,
-                        max_len: field(*max_len, "max_len")?,
-                        read_weight: read_w,
-                        append_weight: append_w,
-                        key_zipf,
-                        workers: field(*workers, "workers")?,
-                        worker: field(*worker, "worker")?,
-                        table: false,
-                    }
-                    .validate()?,
-                ),
-                rest,
-            )?
-        }
-        _ => return Err(SpecError::Malformed("value kind")),
-    };
-    Ok(kind)
+    let params: Params = field(term, "value kind")?;
+    Ok(params.kind(seed)?)
 }

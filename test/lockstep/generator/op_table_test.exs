@@ -3,25 +3,29 @@ defmodule Lockstep.Generator.OpTableTest do
   # (Lockstep.Generator.OpTable) instead of building each op, and small
   # list-append workloads their read micro-ops: the same words, so the same
   # ops. Each tabled workload is compared here with the same
-  # workload forced onto the building path (its params without `:table`, its
+  # workload forced onto the building path (its params with `table: false`, its
   # pool the kind atoms), through every path that reads ops.
   use ExUnit.Case, async: true
 
   import Bitwise
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{OpTable, Workloads}
+  alias Lockstep.Generator.{OpTable, Params, Workloads}
 
   # The same workload, building its ops.
-  defp built(%G{kind: :register, engine: %{params: {:register, a, b, w, :table}} = e} = gen),
-    do: %{gen | engine: %{e | params: {:register, a, b, w}, pool: {:read, :write, :cas}}}
+  defp built(%G{kind: kind, engine: %{params: %{table: true} = params} = e} = gen) do
+    pool =
+      Map.fetch!(
+        %{
+          register: {:read, :write, :cas},
+          bank: {:transfer, :read},
+          list_append: {:append, :r, nil}
+        },
+        kind
+      )
 
-  defp built(%G{kind: :bank, engine: %{params: {:bank, a, m, w, :table}} = e} = gen),
-    do: %{gen | engine: %{e | params: {:bank, a, m, w}, pool: {:transfer, :read}}}
-
-  defp built(%G{kind: :list_append, engine: %{params: params} = e} = gen)
-       when tuple_size(params) == 8 and elem(params, 7) == :table,
-       do: %{gen | engine: %{e | params: Tuple.delete_at(params, 7), pool: {:append, :r, nil}}}
+    %{gen | engine: %{e | params: %{params | table: false}, pool: pool}}
+  end
 
   defp next_list(gen, 0, acc), do: {Enum.reverse(acc), gen}
 
@@ -31,8 +35,7 @@ defmodule Lockstep.Generator.OpTableTest do
   end
 
   defp assert_same(tabled) do
-    params = tabled.engine.params
-    assert :table == elem(params, tuple_size(params) - 1)
+    assert tabled.engine.params.table
     plain = built(tabled)
     refute tabled.engine.pool == plain.engine.pool
 
@@ -92,14 +95,23 @@ defmodule Lockstep.Generator.OpTableTest do
       assert_same(gen)
     end
 
-    assert %{params: {:list_append, 17, 4, _, _, 1, 0}} = Workloads.list_append(keys: 17).engine
+    assert %{
+             params: %Params.ListAppend{keys: 17, max_len: 4, workers: 1, worker: 0, table: false}
+           } = Workloads.list_append(keys: 17).engine
   end
 
   test "larger workloads build their ops" do
-    assert %{params: {:register, 1, 9, [1, 1, 1]}} = Workloads.register(values: 1..9).engine
-    assert %{params: {:register, 2, 4, _}} = Workloads.register(values: 2..4).engine
-    assert %{params: {:bank, 6, 5, _}} = Workloads.bank(accounts: 6).engine
-    assert %{params: {:bank, 5, 6, _}} = Workloads.bank(max_transfer: 6).engine
+    assert %{params: %Params.Register{first: 1, last: 9, weights: [1, 1, 1], table: false}} =
+             Workloads.register(values: 1..9).engine
+
+    assert %{params: %Params.Register{first: 2, last: 4, table: false}} =
+             Workloads.register(values: 2..4).engine
+
+    assert %{params: %Params.Bank{accounts: 6, max_amount: 5, table: false}} =
+             Workloads.bank(accounts: 6).engine
+
+    assert %{params: %Params.Bank{accounts: 5, max_amount: 6, table: false}} =
+             Workloads.bank(max_transfer: 6).engine
   end
 
   test "a tabled workload survives term_to_binary and continues identically" do

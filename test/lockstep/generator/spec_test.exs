@@ -4,7 +4,7 @@ defmodule Lockstep.Generator.SpecTest do
   use ExUnit.Case, async: true
 
   alias Lockstep.Generator, as: G
-  alias Lockstep.Generator.{Boundary, Native, Spec}
+  alias Lockstep.Generator.{Boundary, Native, Params, Spec}
 
   test "pick leaves: kind (a weighted leaf's table), pool size, key, stream, op index, budget" do
     r = G.random([:a, :b, :c], seed: 5)
@@ -48,7 +48,9 @@ defmodule Lockstep.Generator.SpecTest do
   test "a value leaf's spec at an op index, for k ops" do
     gen = G.integers(1..6, seed: 9)
 
-    assert {:value, {:integers, 1, 6}, key, 0, 40, 8} = Spec.value_leaf(gen, 40, 8)
+    assert {:value, %Params.Integers{first: 1, last: 6}, key, 0, 40, 8} =
+             Spec.value_leaf(gen, 40, 8)
+
     assert key == gen.engine.key
 
     assert {:ok, {ops, 8}} =
