@@ -661,12 +661,14 @@ defmodule Lockstep.NativeJunkTest do
                inspect(result)
 
         case result do
-          {:ok, {:ok, {ops, state}}} when is_list(ops) ->
+          {:ok, {:ok, {ops, state, []}}} when is_list(ops) ->
             assert valid_spec?
             # Asked without the state: nil, and the ops the state-ful ask gives.
             with {:ops, k, record, tags, :stateless} <- request do
               assert state == nil
-              assert {:ok, {^ops, _}} = Native.run(spec, pools, {:ops, k, record, tags, :state})
+
+              assert {:ok, {^ops, _, []}} =
+                       Native.run(spec, pools, {:ops, k, record, tags, :state})
             end
 
             :ops
@@ -809,7 +811,7 @@ defmodule Lockstep.NativeJunkTest do
     {:ok, by_leaf} = Native.plan_new(spec, 300)
 
     assert Enum.flat_map(0..599, fn at ->
-             {:ok, [op]} = Native.plan_refill(by_leaf, at, 1, {:plain, :untagged}, grouped)
+             {:ok, {[op], []}} = Native.plan_refill(by_leaf, at, 1, {:plain, :untagged}, grouped)
              [op]
            end) == expected
 
@@ -819,9 +821,10 @@ defmodule Lockstep.NativeJunkTest do
     bad = Lockstep.Generator.Boundary.pool_groups(List.replace_at(pools, 99, {:r}))
     {:ok, cursor} = Native.plan_new(spec, 300)
     assert_raise ArgumentError, fn -> Native.plan_chunk_leaves(cursor, 99, bad) end
-    assert {:ok, [{:r, 0}]} = Native.plan_refill(cursor, 0, 1, {:plain, :untagged}, bad)
+    assert {:ok, {[{:r, 0}], []}} = Native.plan_refill(cursor, 0, 1, {:plain, :untagged}, bad)
     # Read leaf by leaf, it is refused when an op picks from it (op 99).
-    for at <- 1..98, do: {:ok, [_]} = Native.plan_refill(cursor, at, 1, {:plain, :untagged}, bad)
+    for at <- 1..98,
+        do: {:ok, {[_], []}} = Native.plan_refill(cursor, at, 1, {:plain, :untagged}, bad)
 
     assert_raise ArgumentError, fn ->
       Native.plan_refill(cursor, 99, 1, {:plain, :untagged}, bad)
@@ -867,8 +870,13 @@ defmodule Lockstep.NativeJunkTest do
         {:ok, {:ok, answer}} ->
           assert valid? and cur == cursor and at == 0 and pools == good
           # Tags: the child that served each op (round robin from child 0).
-          {out, tags} = if tagged == :tags, do: answer, else: {answer, nil}
-          if tagged == :tags, do: assert(tags == Enum.map(0..(k - 1)//1, &rem(&1, 3)))
+          # Tags only when asked.
+          {out, tags} = answer
+
+          if tagged == :tags,
+            do: assert(tags == Enum.map(0..(k - 1)//1, &rem(&1, 3))),
+            else: assert(tags == [])
+
           ops = if record == :record, do: Enum.take_every(out, 2), else: out
           assert ops == Enum.take(stream, k)
 
@@ -883,7 +891,7 @@ defmodule Lockstep.NativeJunkTest do
                 Native.plan_refill(cursor, 0, 1, {:plain, :untagged}, good) == {:error, :stale}
               )
 
-          assert {:ok, [_]} = Native.plan_refill(cursor, k, 1, {:plain, :untagged}, good)
+          assert {:ok, {[_], []}} = Native.plan_refill(cursor, k, 1, {:plain, :untagged}, good)
 
         {:raised, %ArgumentError{}} ->
           refute valid? and cur == cursor and at == 0 and pools == good
@@ -922,7 +930,7 @@ defmodule Lockstep.NativeJunkTest do
           # made first, moved it on already), else one of its own.
           if at >= made, do: assert(sought == cursor), else: refute(sought == cursor)
           k = Enum.random(1..50)
-          {:ok, ops} = Native.plan_refill(sought, at, k, {:plain, :untagged}, good)
+          {:ok, {ops, []}} = Native.plan_refill(sought, at, k, {:plain, :untagged}, good)
           assert ops == stream |> Enum.drop(at) |> Enum.take(k)
           assert {:ok, {:ok, _}} = dirty
           # Another holder at the same position (a clone of the cursor last
@@ -930,7 +938,7 @@ defmodule Lockstep.NativeJunkTest do
           if at < made do
             assert {:ok, again} = Native.plan_seek(cursor, at)
             refute again == sought
-            assert {:ok, ^ops} = Native.plan_refill(again, at, k, {:plain, :untagged}, good)
+            assert {:ok, {^ops, []}} = Native.plan_refill(again, at, k, {:plain, :untagged}, good)
           end
 
         {:ok, {:more, _sought}} ->

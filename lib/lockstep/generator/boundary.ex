@@ -40,12 +40,11 @@ defmodule Lockstep.Generator.Boundary do
 
   @typedoc """
   A `run` reply inside `{:ok, _}` (native/lockstep_nif/src/reply.rs): `{ops,
-  state}` or `{ops, state, tags}` for ops (state nil when `:stateless`),
-  `{skipped, state}` for a skip, a count for the capacity.
+  state, tags}` for ops (state nil when `:stateless`; tags `[]` unless
+  `:tags`), `{skipped, state}` for a skip, a count for the capacity.
   """
   @type reply ::
-          {[term()], state() | nil}
-          | {[term()], state() | nil, [non_neg_integer()]}
+          {[term()], state() | nil, [non_neg_integer()]}
           | {non_neg_integer(), state()}
           | non_neg_integer()
           | :infinity
@@ -66,8 +65,8 @@ defmodule Lockstep.Generator.Boundary do
   @doc false
   # The state in a reply to ops or a skip (nil when asked `:stateless`).
   @spec state(reply()) :: state() | nil
-  def state({_ops_or_skipped, state}), do: state
   def state({_ops, state, _tags}), do: state
+  def state({_skipped, state}), do: state
 
   @doc false
   # An ops request for up to k ops (`record?`: next_child entries;
@@ -76,6 +75,7 @@ defmodule Lockstep.Generator.Boundary do
   def ops(k, record?, opts \\ [])
   def ops(k, record?, []), do: {:ops, k, next_childs(record?), :untagged, :state}
   def ops(k, record?, tags: true), do: {:ops, k, next_childs(record?), :tags, :state}
+  def ops(k, record?, tags: false), do: ops(k, record?)
   def ops(k, record?, state: false), do: {:ops, k, next_childs(record?), :untagged, :stateless}
 
   @doc false
@@ -162,10 +162,10 @@ defmodule Lockstep.Generator.Boundary do
         else: Native.run(spec, pools, picks)
 
     case result do
-      {:ok, {picks, state}} ->
+      {:ok, {picks, state, tags}} ->
         ops = pick_terms(picks, pick_lookup(pools), next_childs == :record)
         # A request without the state (the last run of a fold) gets none.
-        {:ok, if(with_state == :state, do: {ops, state}, else: {ops, nil})}
+        {:ok, {ops, if(with_state == :state, do: state), tags}}
 
       error ->
         error
@@ -243,7 +243,8 @@ defmodule Lockstep.Generator.Boundary do
   @doc false
   # A cursor's next (up to) k ops for next/1's buffer (`ask`: `{:record |
   # :plain, :tags | :untagged}`; `dirty?`: pools too large for a normal
-  # scheduler): `{:ok, ops}`, `{:ok, {ops, tags}}` or `{:error, :stale}`.
+  # scheduler): `{:ok, {ops, tags}}` (tags `[]` unless asked) or
+  # `{:error, :stale}`.
   def cursor_refill(cursor, at, k, ask, pools, dirty?) do
     if dirty?,
       do: Native.plan_refill_dirty(cursor, at, k, ask, pools),
@@ -347,7 +348,7 @@ defmodule Lockstep.Generator.Boundary do
     {ops, n, gen}
   end
 
-  defp independent_ops({:ok, {ops, n}}, gen), do: {ops, n, gen}
+  defp independent_ops({:ok, {ops, n, _tags}}, gen), do: {ops, n, gen}
   defp independent_ops({:error, reason}, _gen), do: invalid!(reason)
 
   @doc false
@@ -379,7 +380,7 @@ defmodule Lockstep.Generator.Boundary do
   defp value_ops(%G{engine: e} = gen, pos, k) do
     case Native.run(Spec.value_leaf(gen, pos, k), [e.pool], ops(k, false)) do
       # A leaf's state is its op count.
-      {:ok, {ops, n}} -> {ops, n}
+      {:ok, {ops, n, _tags}} -> {ops, n}
       {:error, reason} -> invalid!(reason)
     end
   end

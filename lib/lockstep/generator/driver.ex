@@ -219,10 +219,10 @@ defmodule Lockstep.Generator.Driver do
 
   defp refill_with_state(gen, k, record?, mode, made) do
     case run_ops(gen, k, record?, mode, made) do
-      {_gen, {[], _state}} ->
+      {_gen, {[], _state, _tags}} ->
         :done
 
-      {gen, {ops, %{produced: n} = state}} ->
+      {gen, {ops, %{produced: n} = state, _tags}} ->
         e = gen.engine
         frontier = %Frontier.Reported{state: state}
 
@@ -275,7 +275,6 @@ defmodule Lockstep.Generator.Driver do
 
     case Boundary.cursor_refill(cursor, at, k, ask, f.pools, f.dirty) do
       {:ok, {ops, tags}} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, tags, record?))
-      {:ok, ops} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, nil, record?))
       {:error, :stale} when sought == :made -> restart_cursor(gen)
       {:error, :stale} -> seek_cursor(gen)
     end
@@ -338,8 +337,8 @@ defmodule Lockstep.Generator.Driver do
       gen = settle_frontier(gen)
 
       case run_ops(gen, r, false) do
-        {gen, {[], _state}} -> {[], gen}
-        {gen, {ops, state}} -> {ops, apply_state(gen, state)}
+        {gen, {[], _state, _tags}} -> {[], gen}
+        {gen, {ops, state, _tags}} -> {ops, apply_state(gen, state)}
       end
     else
       step(gen, r)
@@ -660,7 +659,7 @@ defmodule Lockstep.Generator.Driver do
   # rebuilt if stale); :short when the call gave fewer (its work budget ran
   # out: ask with the state).
   defp final_run(gen, k, record?, made) do
-    with {gen, {[_ | _] = ops, _}} <-
+    with {gen, {[_ | _] = ops, _state, _tags}} <-
            run(gen, Boundary.ops(k, record?, state: false), :native, made),
          ^k <- if(record?, do: div(length(ops), 2), else: length(ops)) do
       {:ok, ops, gen}
@@ -672,20 +671,12 @@ defmodule Lockstep.Generator.Driver do
   # `made`: the tree's spec and pools when already made (or nil).
   defp run_ops(gen, k, record?, :lifted, made) do
     lift = Lift.of(gen, :lifted)
-
-    {gen, {ops, state, tags}} =
-      case lift do
-        {:tags, _} ->
-          run(gen, Boundary.ops(k, record?, tags: true), :lifted, made)
-
-        _ ->
-          {gen, {ops, state}} = run(gen, Boundary.ops(k, record?), :lifted, made)
-          {gen, {ops, state, nil}}
-      end
+    request = Boundary.ops(k, record?, tags: match?({:tags, _}, lift))
+    {gen, {ops, state, tags}} = run(gen, request, :lifted, made)
 
     case Lift.apply_safe(ops, lift, tags, record?) do
       {:ok, ops} ->
-        {gen, {ops, state}}
+        {gen, {ops, state, tags}}
 
       # A map's function raised on op j: the ops before it (the engine run
       # again for just those), the error left for the call that reaches it.
@@ -823,10 +814,10 @@ defmodule Lockstep.Generator.Driver do
 
   defp run_chunks(%G{remaining: r} = gen, acc, fun) do
     case run_ops(gen, cap_chunk(r), false) do
-      {_gen, {[], _state}} ->
+      {_gen, {[], _state, _tags}} ->
         acc
 
-      {gen, {ops, state}} ->
+      {gen, {ops, state, _tags}} ->
         n = length(ops)
         acc = fun.(ops, n, acc)
         if n == r, do: acc, else: run_chunks(apply_state(gen, state), acc, fun)

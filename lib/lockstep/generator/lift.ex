@@ -21,10 +21,10 @@ defmodule Lockstep.Generator.Lift do
 
   @doc false
   # The ops of a refill with the maps' functions applied (`tags`: which
-  # child served each op, for `{:tags, funs}`; `record?`: a next_child
-  # entry follows each op), or where a function raised: `{:raised, j,
-  # error}` for op j (counting ops, not next_child entries).
-  @spec apply_safe([term()], t(), [non_neg_integer()] | nil, boolean()) ::
+  # child served each op, for `{:tags, funs}`, else `[]`; `record?`: a
+  # next_child entry follows each op), or where a function raised:
+  # `{:raised, j, error}` for op j (counting ops, not next_child entries).
+  @spec apply_safe([term()], t(), [non_neg_integer()], boolean()) ::
           {:ok, [term()]} | {:raised, non_neg_integer(), {atom(), term(), list()}}
   def apply_safe(ops, lift, tags, record?) do
     {:ok, apply_lift(ops, lift, tags, record?)}
@@ -39,7 +39,13 @@ defmodule Lockstep.Generator.Lift do
 
   defp first_raise(ops, lift, tags, record?, j) do
     {op, ops} = if record?, do: {hd(ops), tl(tl(ops))}, else: {hd(ops), tl(ops)}
-    {tag, tags} = if tags, do: {[hd(tags)], tl(tags)}, else: {nil, nil}
+
+    {tag, tags} =
+      case tags do
+        [t | tags] -> {[t], tags}
+        [] -> {[], []}
+      end
+
     apply_lift([op], lift, tag, false)
     first_raise(ops, lift, tags, record?, j + 1)
   catch

@@ -1,7 +1,7 @@
 //! The entry points (see the crate doc).
 
 use crate::pool_groups;
-use crate::reply::{self, Failed, Refill, RefillTagged, Seek, Stale};
+use crate::reply::{self, Failed, Refill, Seek, Stale};
 use crate::request::{NextChilds, Request, StateAfter, Tags};
 use crate::resources::{Cursor, Table};
 use crate::spec;
@@ -302,10 +302,10 @@ fn chunk_leaves<'a>(
 
 /// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
 /// `plan_chunk/3`; `[]` once the plan is done), each followed by the top
-/// mix's `next_child` after it when `record` (and the top has one):
-/// `{:ok, ops}`; with `tagged` (a mix or concat at the top), also the index
-/// of the top child that served each op: `{:ok, {ops, tags}}` (as `run/3`'s
-/// tags). `at` is how many ops the caller knows the cursor has produced;
+/// mix's `next_child` after it when `:record` (and the top has one):
+/// `{:ok, {ops, tags}}` ([`Refill`]); with `:tags` (a mix or concat at the
+/// top), `tags` is the index of the top child that served each op (as
+/// `run/3`'s tags), else `[]`. `at` is how many ops the caller knows the cursor has produced;
 /// when the cursor has moved on (another holder of the same generator value
 /// refilled from it) or is not a live cursor of this VM, the answer is
 /// `{:error, :stale}` and the caller rebuilds it from the generator's
@@ -321,7 +321,7 @@ fn refill<'a>(
     (record, tagged): (NextChilds, Tags),
     pools: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    let stale = || Ok(Err::<Refill, _>(Stale::Stale).encode(env));
+    let stale = || Ok(Err::<(), _>(Stale::Stale).encode(env));
     let Ok(cursor) = cursor.decode::<ResourceArc<Cursor>>() else {
         return stale();
     };
@@ -360,11 +360,9 @@ fn refill<'a>(
         interleaved(env, n, ncs, || item(env, &mut toks, &terms))
     };
     terms.checked(())?;
-    let ops = ops.encode(env);
-    let refill = if tagged {
-        Refill::TaggedOps(RefillTagged { ops, tags })
-    } else {
-        Refill::Ops(ops)
+    let refill = Refill {
+        ops: ops.encode(env),
+        tags,
     };
     Ok(Ok::<_, Stale>(refill).encode(env))
 }
@@ -488,13 +486,13 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 ///
 /// * `{:ops, k, next_childs, tags, state}`: the next (up to) `k` ops,
 ///   fewer once done or when the call's token budget is spent:
-///   `{:ok, {ops, state}}`; with `:record` (and a round-robin mix or a
-///   concat at the top), each op is followed in the list by the top's
-///   `next_child` after it; with `:tags` (a mix or concat at the top), also
-///   the index of the top child that served each op:
-///   `{:ok, {ops, state, tags}}` (how `Lockstep.Generator.Lift` applies the
-///   functions of map children); with `:stateless`, `nil` for the state (a
-///   fold whose last ops these are has no use for it).
+///   `{:ok, {ops, state, tags}}` ([`reply::Ops`]); with `:record` (and a
+///   round-robin mix or a concat at the top), each op is followed in the
+///   list by the top's `next_child` after it; with `:tags` (a mix or concat
+///   at the top), `tags` is the index of the top child that served each op
+///   (how `Lockstep.Generator.Lift` applies the functions of map children),
+///   else `[]`; with `:stateless`, `nil` for the state (a fold whose last
+///   ops these are has no use for it).
 /// * `{:picks, k, next_childs}`: as `:ops` for a tree of pool picks only,
 ///   with flat pool indices in place of the ops; `pools` is not read.
 /// * `{:skip, n}`: skips up to `n` ops within a work budget:
@@ -574,6 +572,7 @@ fn run_request<'a>(
             Ok(reply::Run::Ops(reply::Ops {
                 ops: ops.encode(env),
                 state,
+                tags: Vec::new(),
             }))
         }
         Request::Ops(k, record, tagged, with_state) => {
@@ -607,12 +606,11 @@ fn run_request<'a>(
                 )
             };
             let state = (with_state == StateAfter::State).then(|| State::from(node.state()));
-            let ops = out.encode(env);
-            Ok(if tagged {
-                reply::Run::TaggedOps(reply::TaggedOps { ops, state, tags })
-            } else {
-                reply::Run::Ops(reply::Ops { ops, state })
-            })
+            Ok(reply::Run::Ops(reply::Ops {
+                ops: out.encode(env),
+                state,
+                tags,
+            }))
         }
     }
 }

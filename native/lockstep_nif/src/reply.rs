@@ -93,20 +93,12 @@ fn composite(produced: u64, next_child: Option<usize>, children: Cow<[NodeState]
     })
 }
 
-/// `run`'s answer to `{:ops, ...}` without tags, and to `{:picks, ...}`:
-/// `{ops, state}` (`state` nil when not asked for).
+/// `run`'s answer to `{:ops, ...}` and `{:picks, ...}`: `{ops, state,
+/// tags}`: `state` nil when asked `:stateless`; `tags` the index of the top
+/// child that served each op when asked `:tags`, else `[]`.
 #[derive(rustler::NifTuple)]
 #[rustler(encode)]
 pub struct Ops<'a, 's> {
-    pub ops: Term<'a>,
-    pub state: Option<State<'s>>,
-}
-
-/// `run`'s answer to `{:ops, ...}` with tags: `{ops, state, tags}`, `tags`
-/// the index of the top child that served each op.
-#[derive(rustler::NifTuple)]
-#[rustler(encode)]
-pub struct TaggedOps<'a, 's> {
     pub ops: Term<'a>,
     pub state: Option<State<'s>>,
     pub tags: Vec<u32>,
@@ -151,7 +143,6 @@ impl From<Count> for Capacity {
 #[rustler(encode)]
 pub enum Run<'a, 's> {
     Ops(Ops<'a, 's>),
-    TaggedOps(TaggedOps<'a, 's>),
     Skipped(Skipped<'s>),
     Capacity(Capacity),
 }
@@ -174,19 +165,11 @@ pub enum Failed {
     Reason(String),
 }
 
-/// `plan_refill`'s answer inside its `{:ok, _}`: the ops, or `{ops, tags}`
-/// when tags were asked for.
-#[derive(rustler::NifUntaggedEnum)]
-#[rustler(encode)]
-pub enum Refill<'a> {
-    Ops(Term<'a>),
-    TaggedOps(RefillTagged<'a>),
-}
-
-/// [`Refill`] with tags: `{ops, tags}`.
+/// `plan_refill`'s answer inside its `{:ok, _}`: `{ops, tags}`, `tags` as
+/// in [`Ops`].
 #[derive(rustler::NifTuple)]
 #[rustler(encode)]
-pub struct RefillTagged<'a> {
+pub struct Refill<'a> {
     pub ops: Term<'a>,
     pub tags: Vec<u32>,
 }

@@ -79,7 +79,7 @@ defmodule Lockstep.Generator.LiftTest do
     test "a zip's element j goes through child j's function" do
       lift = {:zip, [&twice/1, nil]}
 
-      assert Lift.apply_safe([{1, 2}, {3, 4}], lift, nil, false) ==
+      assert Lift.apply_safe([{1, 2}, {3, 4}], lift, [], false) ==
                {:ok, [{{:t, 1}, 2}, {{:t, 3}, 4}]}
     end
 
