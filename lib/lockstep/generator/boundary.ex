@@ -177,17 +177,20 @@ defmodule Lockstep.Generator.Boundary do
   # `List.to_tuple/1`, which does not yield, would hold a normal scheduler
   # is made one on a dirty scheduler). A macro: construction is on the hot
   # path of a fresh generator per iteration, and a small pool is then one
-  # guard and one BIF where it is built, no call.
+  # match and one BIF where it is built, no call. Fewer than 8 ops are not
+  # counted: `length/1` costs a small leaf's construction ~6%, and the
+  # bound is far above 8.
   defmacro pool(ops) do
     quote do
       require Lockstep.Generator.Scheduler
 
       case unquote(ops) do
-        ops when Lockstep.Generator.Scheduler.normal_tuple?(length(ops)) ->
-          :erlang.list_to_tuple(ops)
+        [_, _, _, _, _, _, _, _ | _] = ops
+        when not Lockstep.Generator.Scheduler.normal_tuple?(length(ops)) ->
+          Lockstep.Generator.Boundary.big_pool(ops)
 
         ops ->
-          Lockstep.Generator.Boundary.big_pool(ops)
+          :erlang.list_to_tuple(ops)
       end
     end
   end

@@ -10,6 +10,12 @@ defmodule Lockstep.Generator.BoundaryTest do
     assert Boundary.pool([:a, :b]) == {:a, :b}
     long = Enum.to_list(1..300_000)
     assert Boundary.pool(long) == List.to_tuple(long)
+
+    # Either side of the short lists it does not count, and of the bound.
+    for n <- [1, 7, 8, 9, 262_144, 262_145] do
+      ops = Enum.to_list(1..n)
+      assert Boundary.pool(ops) == List.to_tuple(ops)
+    end
   end
 
   test "a stale table found by any call is rebuilt once and the call made again" do
