@@ -23,13 +23,14 @@ defmodule Lockstep.Generator.Driver do
   # left, which asks for no state: `settle/1` brings the children up to date
   # if anyone asks); `remaining` and `next_child` are
   # exact after every `next/1` (a round-robin mix's or concat's buffer
-  # interleaves each op with its `next_child` after it). `pos` is the number
-  # of ops of the last refill, `engine.base_next_child` the `next_child`
+  # interleaves each op with its `next_child` after it). `engine.refilled`
+  # is the number of ops of the last refill, `engine.base_next_child` the `next_child`
   # before it, so the exact state behind a partly used buffer is the
   # children's state advanced by the ops already popped (`settle/1`).
   # Trees of @cursor_leaves leaves or more refill from a cursor instead
   # (`engine.frontier` is then a Lockstep.Generator.Cursor):
-  # the children stay as they were when the cursor was made and `pos`
+  # the children stay as they were when the cursor was made and
+  # `engine.refilled`
   # counts every op made since, so the same `settle/1` gives the exact
   # state. Supplied children (Lockstep.Generator.Supply) may lag further;
   # `settle/1` writes them back too.
@@ -210,8 +211,16 @@ defmodule Lockstep.Generator.Driver do
          {:ok, ops, gen} <- final_run(gen, k, record?, made) do
       e = gen.engine
       frontier = %Frontier.Final{}
-      engine = %{e | frontier: frontier, base_next_child: gen.next_child, refills: e.refills + 1}
-      next(%{gen | buf: ops, pos: k, engine: engine})
+
+      engine = %{
+        e
+        | frontier: frontier,
+          base_next_child: gen.next_child,
+          refilled: k,
+          refills: e.refills + 1
+      }
+
+      next(%{gen | buf: ops, engine: engine})
     else
       _ -> refill_with_state(gen, k, record?, mode, made)
     end
@@ -230,10 +239,11 @@ defmodule Lockstep.Generator.Driver do
           e
           | frontier: frontier,
             base_next_child: gen.next_child,
+            refilled: n,
             refills: e.refills + 1
         }
 
-        next(%{gen | buf: ops, pos: n, engine: engine})
+        next(%{gen | buf: ops, engine: engine})
     end
   end
 
@@ -241,8 +251,9 @@ defmodule Lockstep.Generator.Driver do
   # (a NIF resource) made from the children as they are, which `next/1`
   # refills from without describing, decoding or writing back the whole tree
   # each time. The cursor is only a cache: `children` stay as they were when
-  # it was made, `pos` counts the ops it has produced since, so the exact
-  # state is still the children advanced by `pos` less the ops buffered
+  # it was made, `engine.refilled` counts the ops it has produced since, so
+  # the exact state is still the children advanced by those less the ops
+  # buffered
   # (`settle/1`). A cursor that has moved on (another holder of the same
   # value refilled from it) is replaced by one over the same decoded plan,
   # moved to `at` by the engine's skip; one not of this VM is made again
@@ -258,7 +269,8 @@ defmodule Lockstep.Generator.Driver do
       lift: Lift.of(gen, mode)
     }
 
-    %{gen | pos: 0, engine: %{e | frontier: frontier, base_next_child: gen.next_child}}
+    engine = %{e | frontier: frontier, base_next_child: gen.next_child, refilled: 0}
+    %{gen | engine: engine}
   end
 
   # (`sought`: :made when the cursor was just sought, and is stale again
@@ -307,8 +319,8 @@ defmodule Lockstep.Generator.Driver do
 
   defp cursor_refilled(%G{engine: %{frontier: %Cursor{at: at} = f} = e} = gen, ops) do
     at = at + if is_integer(gen.next_child), do: div(length(ops), 2), else: length(ops)
-    engine = %{e | frontier: %{f | at: at}, refills: e.refills + 1}
-    next(%{gen | buf: ops, pos: at, engine: engine})
+    engine = %{e | frontier: %{f | at: at}, refilled: at, refills: e.refills + 1}
+    next(%{gen | buf: ops, engine: engine})
   end
 
   # True when the list has at least n elements (stops counting there).
@@ -485,19 +497,18 @@ defmodule Lockstep.Generator.Driver do
 
   def settle(gen), do: gen |> rebase() |> materialize()
 
-  # The children advanced by the ops consumed since they were written: `pos`
-  # (ops of the last refill, or made by the cursor) less those still
-  # buffered.
+  # The children advanced by the ops consumed since they were written:
+  # `engine.refilled` (ops of the last refill, or made by the cursor) less
+  # those still buffered.
   defp rebase(%G{engine: engine} = gen) do
-    consumed = gen.pos - Node.buffered(gen)
+    consumed = engine.refilled - Node.buffered(gen)
 
     base = %{
       gen
       | buf: [],
-        pos: 0,
         remaining: :infinity,
         next_child: engine.base_next_child,
-        engine: %{engine | frontier: nil}
+        engine: %{engine | frontier: nil, refilled: 0}
     }
 
     # Only native composites buffer (the others run op by op, step/2).

@@ -111,7 +111,7 @@ defimpl Inspect, for: Lockstep.Generator do
   # A buffered random mix is shown at its exact position: its own op index
   # at the last refill plus the ops popped since.
   defp composite(%{engine: %{strategy: :random, until: until} = e} = gen, opts) do
-    at = if e.frontier == nil, do: e.rpos, else: e.rpos + gen.pos - Node.buffered(gen)
+    at = if e.frontier == nil, do: e.rpos, else: e.rpos + e.refilled - Node.buffered(gen)
 
     weights =
       if gen.weights,

@@ -74,6 +74,8 @@ defmodule Lockstep.Generator.Settings do
     #     asked no state), Reported (the state a refill reported, applied
     #     when the buffer runs out), or a Lockstep.Generator.Cursor;
     #   * base_next_child: `next_child` before the last refill;
+    #   * refilled: the ops of the last refill (with a cursor: the ops it
+    #     made since it was made), those still buffered not yet given;
     #   * refills: refills so far (the first one is short);
     #   * ahead: per child, the ops pulled ahead of a supplied child
     #     (Lockstep.Generator.Supply), or nil.
@@ -81,6 +83,7 @@ defmodule Lockstep.Generator.Settings do
               strategy: :round_robin,
               frontier: nil,
               base_next_child: nil,
+              refilled: 0,
               refills: 0,
               ahead: nil,
               key: nil,

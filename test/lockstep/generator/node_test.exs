@@ -17,8 +17,8 @@ defmodule Lockstep.Generator.NodeTest do
   test "buffered/1: ops a composite still has buffered, next_child entries not counted" do
     mix = G.mix([G.cycle([:a]), G.cycle([:b])])
     {_ops, g} = advance(mix, 5)
-    # The last refill made `pos` ops; 5 of them were popped.
-    assert Node.buffered(g) == g.pos - 5
+    # The last refill made `engine.refilled` ops; 5 of them were popped.
+    assert Node.buffered(g) == g.engine.refilled - 5
     assert length(g.buf) == 2 * Node.buffered(g)
     assert walk(g, Node.buffered(g)) == Enum.take(Enum.drop(walk(mix, 200), 5), Node.buffered(g))
   end
