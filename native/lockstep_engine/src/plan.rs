@@ -198,12 +198,12 @@ impl Leaf {
             LeafKind::Random { n } => {
                 let n = *n;
                 let words = self.words();
-                out.extend((0..k).map(|_| offset + bounded(words.next_word(), n)));
+                words.extend_mapped(out, k, |w| offset + bounded(w, n));
             }
             LeafKind::Weighted(table) => {
                 let table = Arc::clone(table);
                 let words = self.words();
-                out.extend((0..k).map(|_| offset + table.pick(words.next_word())));
+                words.extend_mapped(out, k, |w| offset + table.pick(w));
             }
             // Workloads picking from their op table.
             kind if kind.is_pick() => {
