@@ -15,7 +15,6 @@
 mod nif;
 mod params;
 mod pool_groups;
-#[cfg(not(test))]
 mod reply;
 mod request;
 #[cfg(not(test))]
