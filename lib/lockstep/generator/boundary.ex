@@ -248,6 +248,14 @@ defmodule Lockstep.Generator.Boundary do
   # :plain, :tags | :untagged}`; `dirty?`: pools too large for a normal
   # scheduler): `{:ok, {ops, tags}}` (tags `[]` unless asked) or
   # `{:error, :stale}`.
+  @spec cursor_refill(
+          reference(),
+          non_neg_integer(),
+          non_neg_integer(),
+          {next_childs(), :tags | :untagged},
+          tuple(),
+          boolean()
+        ) :: {:ok, {[term()], [non_neg_integer()]}} | {:error, :stale}
   def cursor_refill(cursor, at, k, ask, pools, dirty?) do
     if dirty?,
       do: Native.plan_refill_dirty(cursor, at, k, ask, pools),
