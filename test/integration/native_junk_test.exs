@@ -184,7 +184,8 @@ defmodule Lockstep.NativeJunkTest do
     next_child = if chance(0.9), do: Enum.random(0..max(length(children) - 1, 0)), else: 7
 
     {:mix, maybe(pick([:any, :all]), junky), maybe(next_child, junky),
-     maybe(pick([:infinity, 0, 3, 50]), junky), maybe(children, junky)}
+     maybe(pick([:infinity, 0, 3, 50]), junky), maybe(children, junky),
+     maybe(pick([:round_robin, :concat]), junky)}
   end
 
   defp u64?(x), do: is_integer(x) and x >= 0 and x <= @max_u64
@@ -221,10 +222,11 @@ defmodule Lockstep.NativeJunkTest do
 
         if ok, do: {:ok, offset + n}, else: :error
 
-      match?({:mix, _, _, _, _}, spec) ->
-        {:mix, until, next_child, rem, children} = spec
+      match?({:mix, _, _, _, _, _}, spec) ->
+        {:mix, until, next_child, rem, children, strategy} = spec
 
         if until in [:any, :all] and u64?(next_child) and remaining?(rem) and
+             strategy in [:round_robin, :concat] and
              proper_nonempty?(children) and next_child < length(children) do
           Enum.reduce_while(children, {:ok, offset}, fn child, {:ok, off} ->
             case model(child, level + 1, off) do
@@ -750,7 +752,11 @@ defmodule Lockstep.NativeJunkTest do
 
   test "plan_chunk_leaves/3 with junk pools: ops from the leaves' tuples or an ArgumentError" do
     leaf = fn n -> {:leaf, :cycle, n, {0, 0}, 0, 0, :infinity} end
-    spec = {:mix, :all, 0, :infinity, [leaf.(2), {:mix, :any, 0, 7, [leaf.(1)]}, leaf.(3)]}
+
+    spec =
+      {:mix, :all, 0, :infinity,
+       [leaf.(2), {:mix, :any, 0, 7, [leaf.(1)], :round_robin}, leaf.(3)], :round_robin}
+
     good = {{:a, :b}, {:c}, {:d, :e, :f}}
 
     for _ <- 1..@rounds do
@@ -799,7 +805,8 @@ defmodule Lockstep.NativeJunkTest do
     # 100 round-robin cycles of 3 ops: 300 pool elements, read whole by a
     # 600-op chunk, leaf by leaf by 1-op refills.
     spec =
-      {:mix, :any, 0, :infinity, List.duplicate({:leaf, :cycle, 3, {0, 0}, 0, 0, :infinity}, 100)}
+      {:mix, :any, 0, :infinity, List.duplicate({:leaf, :cycle, 3, {0, 0}, 0, 0, :infinity}, 100),
+       :round_robin}
 
     pools = for i <- 0..99, do: {{:r, i}, {:w, i}, {:c, i}}
     grouped = Lockstep.Generator.Boundary.pool_groups(pools)
@@ -833,7 +840,7 @@ defmodule Lockstep.NativeJunkTest do
 
   test "plan_refill/5 with junk: ops and next_childs, :stale, or an ArgumentError" do
     leaf = fn n -> {:leaf, :cycle, n, {0, 0}, 0, 0, :infinity} end
-    spec = {:mix, :any, 0, :infinity, [leaf.(2), leaf.(1), leaf.(3)]}
+    spec = {:mix, :any, 0, :infinity, [leaf.(2), leaf.(1), leaf.(3)], :round_robin}
     good = {{:a, :b}, {:c}, {:d, :e, :f}}
     # Round-robin over the three cycles: op j is child rem(j, 3)'s op div(j, 3).
     stream =
@@ -904,7 +911,10 @@ defmodule Lockstep.NativeJunkTest do
     leaf = fn n, r -> {:leaf, :cycle, n, {0, 0}, 0, 0, r} end
     # Round-robin over three cycles (the last one finite: 40 ops in all,
     # the mix done at op 38).
-    spec = {:mix, :any, 0, :infinity, [leaf.(2, :infinity), leaf.(1, :infinity), leaf.(3, 12)]}
+    spec =
+      {:mix, :any, 0, :infinity, [leaf.(2, :infinity), leaf.(1, :infinity), leaf.(3, 12)],
+       :round_robin}
+
     good = {{:a, :b}, {:c}, {:d, :e, :f}}
 
     stream =
@@ -983,7 +993,9 @@ defmodule Lockstep.NativeJunkTest do
     leaf = {:leaf, :cycle, 2, {0, 0}, 0, 0, :infinity}
 
     nest = fn levels ->
-      Enum.reduce(1..levels, leaf, fn _, inner -> {:mix, :any, 0, :infinity, [inner]} end)
+      Enum.reduce(1..levels, leaf, fn _, inner ->
+        {:mix, :any, 0, :infinity, [inner], :round_robin}
+      end)
     end
 
     assert {:error, reason} = Native.plan_new(nest.(100), 2)
@@ -996,17 +1008,23 @@ defmodule Lockstep.NativeJunkTest do
     assert {:error, _} = Native.plan_new(nest.(100_000), 2)
 
     assert {:error, "a mix needs at least one child"} =
-             Native.plan_new({:mix, :any, 0, :infinity, []}, 0)
+             Native.plan_new({:mix, :any, 0, :infinity, [], :round_robin}, 0)
 
     assert {:error, "malformed plan: next_child"} =
-             Native.plan_new({:mix, :any, 1, :infinity, [leaf]}, 2)
+             Native.plan_new({:mix, :any, 1, :infinity, [leaf], :round_robin}, 2)
+
+    # One shape per tag: a mix names its strategy.
+    assert {:error, "malformed plan: node"} =
+             Native.plan_new({:mix, :any, 0, :infinity, [leaf]}, 2)
 
     assert {:error, "ops up to index 2 requested from a pool of 1"} = Native.plan_new(leaf, 1)
     # A weighted leaf whose table is not a live resource of this VM.
     assert {:error, :stale_table} = Native.plan_new(put_elem(leaf, 1, make_ref()), 2)
     assert {:error, "malformed plan: kind"} = Native.plan_new(put_elem(leaf, 1, :weighted), 2)
 
-    {:ok, cursor} = Native.plan_new({:mix, :all, 0, 3, [leaf, put_elem(leaf, 2, 1)]}, 3)
+    {:ok, cursor} =
+      Native.plan_new({:mix, :all, 0, 3, [leaf, put_elem(leaf, 2, 1)], :round_robin}, 3)
+
     assert_raise ArgumentError, fn -> Native.plan_chunk(cursor, 4097, nil) end
     assert_raise ArgumentError, fn -> Native.plan_chunk(cursor, 2, {:a, :b}) end
     assert Native.plan_chunk(cursor, 2, {:a, :b, :c}) == [:a, :c]
@@ -1023,7 +1041,9 @@ defmodule Lockstep.NativeJunkTest do
 
   test "a plan whose children are an improper list is an error, not a Rust panic" do
     leaf = {:leaf, :cycle, 2, {0, 0}, 0, 0, :infinity}
-    assert {:error, _} = Native.plan_new({:mix, :any, 0, :infinity, [leaf | :junk]}, 2)
+
+    assert {:error, _} =
+             Native.plan_new({:mix, :any, 0, :infinity, [leaf | :junk], :round_robin}, 2)
   end
 
   test "a combinator's spec: junk names, parameters and children are errors" do

@@ -6,7 +6,6 @@
 //! {:leaf, :random | :cycle | table, n, seed, stream, pos, remaining}   (a table: weighted)
 //! {:value, params, seed, stream, pos, remaining}
 //!     params: a %Lockstep.Generator.Params.*{} struct (crate::params)
-//! {:mix, :any | :all, next_child, remaining, [spec]}                (round-robin)
 //! {:mix, :any | :all, next_child, remaining, [spec], strategy}
 //!     strategy: :round_robin | :concat | {:random, :uniform | table, seed, stream, pos}
 //! `table` is a table resource or a list of at most `INLINE_TABLE` weights.
@@ -202,7 +201,9 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
         Ok(Node::Leaf(leaf))
     };
     // Every node by Rustler's tuple decoders, one per arity (the common
-    // value leaves and mixes first): no allocation.
+    // value leaves and mixes first), one shape per tag: no allocation.
+    // (Rustler's derived NifTaggedEnum decoder copies a node into a Vec,
+    // an allocation per node on every call: measured, docs/DESIGN.md.)
     if let Ok((tag, params, seed, stream, pos, rem)) =
         term.decode::<(Atom, Term, Term, Term, Term, Term)>()
     {
@@ -229,17 +230,12 @@ fn decode(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError>
         let kind = leaf_kind(kind, field(n, "pool size")?)?;
         return leaf(kind, position(seed, stream, pos)?, rem, offset);
     }
-    if let Ok((tag, until, next_child, rem, children)) =
-        term.decode::<(Atom, Term, Term, Term, Term)>()
+    if let Ok((tag, name, params, rem, children)) = term.decode::<(Atom, Term, Term, Term, Term)>()
     {
-        if tag == atoms::combinator() {
-            return combinator(until, next_child, rem, children, depth, offset);
-        }
-        if tag != atoms::mix() {
+        if tag != atoms::combinator() {
             return Err(SpecError::Malformed("node"));
         }
-        let rr = Strategy::RoundRobin;
-        return mix(until, next_child, rem, children, rr, depth, offset);
+        return combinator(name, params, rem, children, depth, offset);
     }
     match term.decode::<(Atom, Term, Term)>() {
         Ok((tag, rem, children)) if tag == atoms::zip() => {
@@ -347,7 +343,7 @@ fn combinator(
     )?))
 }
 
-/// `{:mix, until, next_child, remaining, children[, strategy]}`.
+/// `{:mix, until, next_child, remaining, children, strategy}`.
 fn mix(
     until: Term,
     next_child: Term,

@@ -94,7 +94,7 @@ defmodule Lockstep.Generator.BoundaryTest do
       n = 100_000
       leaf = {:leaf, :cycle, 1, {0, 0}, 0, 0, :infinity}
       # Round robin over one-op cycles: op j is leaf j's only op, j.
-      spec = {:mix, :any, 0, :infinity, List.duplicate(leaf, n)}
+      spec = {:mix, :any, 0, :infinity, List.duplicate(leaf, n), :round_robin}
       {:ok, cursor} = Native.plan_new_dirty(spec, n)
       pools = sparse(Boundary.pool_groups(pools(n)), 4, 10)
 
