@@ -155,8 +155,11 @@ defmodule Lockstep.Generator do
             #   * buf: prefetched ops. For a leaf, the ops just before op
             #     `pos`; for a composite, see Lockstep.Generator.Driver.
             #   * pos: a leaf's op index right after `buf` (the next op is op
-            #     `pos - length(buf)`); 0 for other kinds (a composite keeps
-            #     its refill's size in its settings, `engine.refilled`).
+            #     `pos - length(buf)`); for a composite, the `next_child`
+            #     after each op of `buf`, in order, when it has one (a
+            #     round-robin mix, a concat), else `[]`; 0 when fresh. (A
+            #     composite keeps its refill's size in its settings,
+            #     `engine.refilled`.)
             #   * engine: the node's own settings, a struct by kind
             #     (Lockstep.Generator.Settings: Leaf, Weighted, Value, Composite,
             #     Map, Filter, Select, Independent; each field explained

@@ -144,7 +144,7 @@ defmodule Lockstep.HostileShapesTest do
     end
 
     if length(pools) <= 2048 and request do
-      refill = best_us(fn -> {:ok, {[_ | _], _, []}} = Native.run(spec, pools, request) end)
+      refill = best_us(fn -> {:ok, {[_ | _], _, _, []}} = Native.run(spec, pools, request) end)
       assert refill < @call_us, "run: #{refill} µs"
     end
   end

@@ -41,14 +41,14 @@ defmodule Lockstep.IndependentJunkTest do
 
   test "listed keys end the worker when its remaining says otherwise" do
     spec = {:independent, @leaf, [{0, 0}, {0, 1}], {1, 1, 0, 1, 0, 0}, 0, 100}
-    assert {:ok, {ops, 2, []}} = run(spec, [{:a, :b, :c}, {:k0, :k1}, {}])
+    assert {:ok, {ops, [], 2, []}} = run(spec, [{:a, :b, :c}, {:k0, :k1}, {}])
     assert Enum.map(ops, & &1.key) == [:k0, :k1]
   end
 
   test "huge layouts and positions give ops" do
     max = 18_446_744_073_709_551_615
     spec = {:independent, @leaf, {:naturals, 0}, {max, 7, 0, max, max - 1, 6}, max, :infinity}
-    assert {:ok, {[_ | _] = ops, _, []}} = run(spec, [{:a, :b, :c}, {}, {}])
+    assert {:ok, {[_ | _] = ops, [], _, []}} = run(spec, [{:a, :b, :c}, {}, {}])
     assert Enum.all?(ops, &(is_integer(&1.key) and &1.op in [:a, :b, :c]))
 
     # Final ops no pool holds.

@@ -24,8 +24,8 @@ defmodule Lockstep.Generator.Boundary do
 
   @typedoc """
   A `run` request (native/lockstep_nif/src/request.rs): the plan's
-  capacity, a skip of up to n ops, or up to k ops (with `:record`, each
-  op followed by the top mix's next_child after it; with
+  capacity, a skip of up to n ops, or up to k ops (with `:record`, also
+  the top mix's next_child after each op; with
   `:tags`, which top child served each; with `:stateless`, no state after
   them). `{:picks, _}` is made here, for trees of pool picks whose pools
   are not to be read.
@@ -35,16 +35,17 @@ defmodule Lockstep.Generator.Boundary do
           | {:skip, non_neg_integer()}
           | {:ops, k :: non_neg_integer(), next_childs(), :tags | :untagged, :state | :stateless}
 
-  @typedoc "Whether each op is followed by the next_child after it."
+  @typedoc "Whether the reply gives the top's next_child after each op."
   @type next_childs :: :record | :plain
 
   @typedoc """
   A `run` reply inside `{:ok, _}` (native/lockstep_nif/src/reply.rs): `{ops,
-  state, tags}` for ops (state nil when `:stateless`; tags `[]` unless
-  `:tags`), `{skipped, state}` for a skip, a count for the capacity.
+  next_childs, state, tags}` for ops (next_childs `[]` unless `:record`;
+  state nil when `:stateless`; tags `[]` unless `:tags`), `{skipped,
+  state}` for a skip, a count for the capacity.
   """
   @type reply ::
-          {[term()], state() | nil, [non_neg_integer()]}
+          {[term()], [non_neg_integer()], state() | nil, [non_neg_integer()]}
           | {non_neg_integer(), state()}
           | non_neg_integer()
           | :infinity
@@ -65,11 +66,11 @@ defmodule Lockstep.Generator.Boundary do
   @doc false
   # The state in a reply to ops or a skip (nil when asked `:stateless`).
   @spec state(reply()) :: state() | nil
-  def state({_ops, state, _tags}), do: state
+  def state({_ops, _next_childs, state, _tags}), do: state
   def state({_skipped, state}), do: state
 
   @doc false
-  # An ops request for up to k ops (`record?`: next_child entries;
+  # An ops request for up to k ops (`record?`: the next_childs too;
   # options `tags:` (false), `state:` (true)).
   @spec ops(non_neg_integer(), boolean(), keyword()) :: request()
   def ops(k, record?, opts \\ [])
@@ -162,10 +163,10 @@ defmodule Lockstep.Generator.Boundary do
         else: Native.run(spec, pools, picks)
 
     case result do
-      {:ok, {picks, state, tags}} ->
-        ops = pick_terms(picks, pick_lookup(pools), next_childs == :record)
+      {:ok, {picks, ncs, state, tags}} ->
+        ops = pick_terms(picks, pick_lookup(pools))
         # A request without the state (the last run of a fold) gets none.
-        {:ok, {ops, if(with_state == :state, do: state), tags}}
+        {:ok, {ops, ncs, if(with_state == :state, do: state), tags}}
 
       error ->
         error
@@ -241,13 +242,13 @@ defmodule Lockstep.Generator.Boundary do
   def cursor_chunk(cursor, k, pools, :dirty), do: Native.plan_chunk_leaves_dirty(cursor, k, pools)
 
   def cursor_chunk(cursor, k, _pools, {:indices, lookup}),
-    do: pick_terms(Native.plan_chunk(cursor, k, nil), lookup, false)
+    do: pick_terms(Native.plan_chunk(cursor, k, nil), lookup)
 
   @doc false
   # A cursor's next (up to) k ops for next/1's buffer (`ask`: `{:record |
   # :plain, :tags | :untagged}`; `dirty?`: pools too large for a normal
-  # scheduler): `{:ok, {ops, tags}}` (tags `[]` unless asked) or
-  # `{:error, :stale}`.
+  # scheduler): `{:ok, {ops, next_childs, tags}}` (next_childs, tags `[]`
+  # unless asked) or `{:error, :stale}`.
   @spec cursor_refill(
           reference(),
           non_neg_integer(),
@@ -255,7 +256,7 @@ defmodule Lockstep.Generator.Boundary do
           {next_childs(), :tags | :untagged},
           tuple(),
           boolean()
-        ) :: {:ok, {[term()], [non_neg_integer()]}} | {:error, :stale}
+        ) :: {:ok, {[term()], [non_neg_integer()], [non_neg_integer()]}} | {:error, :stale}
   def cursor_refill(cursor, at, k, ask, pools, dirty?) do
     if dirty?,
       do: Native.plan_refill_dirty(cursor, at, k, ask, pools),
@@ -359,7 +360,7 @@ defmodule Lockstep.Generator.Boundary do
     {ops, n, gen}
   end
 
-  defp independent_ops({:ok, {ops, n, _tags}}, gen), do: {ops, n, gen}
+  defp independent_ops({:ok, {ops, _next_childs, n, _tags}}, gen), do: {ops, n, gen}
   defp independent_ops({:error, reason}, _gen), do: invalid!(reason)
 
   @doc false
@@ -391,7 +392,7 @@ defmodule Lockstep.Generator.Boundary do
   defp value_ops(%G{engine: e} = gen, pos, k) do
     case Native.run(Spec.value_leaf(gen, pos, k), [e.pool], ops(k, false)) do
       # A leaf's state is its op count.
-      {:ok, {ops, n, _tags}} -> {ops, n}
+      {:ok, {ops, _next_childs, n, _tags}} -> {ops, n}
       {:error, reason} -> invalid!(reason)
     end
   end
@@ -406,17 +407,9 @@ defmodule Lockstep.Generator.Boundary do
     {List.to_tuple(ends), List.to_tuple(pools)}
   end
 
-  # The ops at flat pool indices `picks` (a round-robin mix's interleaved
-  # next_child entries, with `record`, kept as they are).
-  defp pick_terms(picks, lookup, record), do: map_picks(picks, lookup, record)
-
-  defp map_picks([i, nc | rest], lookup, true),
-    do: [term_at(i, lookup), nc | map_picks(rest, lookup, true)]
-
-  defp map_picks([i | rest], lookup, false),
-    do: [term_at(i, lookup) | map_picks(rest, lookup, false)]
-
-  defp map_picks([], _lookup, _record), do: []
+  # The ops at flat pool indices `picks`.
+  defp pick_terms([i | rest], lookup), do: [term_at(i, lookup) | pick_terms(rest, lookup)]
+  defp pick_terms([], _lookup), do: []
 
   defp term_at(i, {ends, pools}) do
     j = first_above(ends, i, 0, tuple_size(ends) - 1)

@@ -8,7 +8,10 @@ defmodule Lockstep.Generator.Buffer do
   @doc false
   # Defines `name/1`'s clauses that pop a buffered op: one map match and one
   # update per op, the hot path of next/1 (Lockstep.Generator.next/1 and
-  # Driver.next/1 both start with them; anything else falls through).
+  # Driver.next/1 both start with them; anything else falls through). A
+  # round-robin mix or a concat keeps the `next_child` after each buffered
+  # op in `pos`, popped with it (a leaf's `pos` is its op index, and its
+  # `next_child` nil).
   defmacro pop_clauses(name) do
     quote do
       def unquote(name)(
@@ -22,12 +25,16 @@ defmodule Lockstep.Generator.Buffer do
           when remaining > 0,
           do: {op, %{gen | buf: rest, remaining: remaining - 1}}
 
-      def unquote(name)(%Lockstep.Generator{buf: [op, nc | rest], remaining: :infinity} = gen),
-        do: {op, %{gen | buf: rest, next_child: nc}}
+      def unquote(name)(
+            %Lockstep.Generator{buf: [op | rest], pos: [nc | ncs], remaining: :infinity} = gen
+          ),
+          do: {op, %{gen | buf: rest, pos: ncs, next_child: nc}}
 
-      def unquote(name)(%Lockstep.Generator{buf: [op, nc | rest], remaining: remaining} = gen)
+      def unquote(name)(
+            %Lockstep.Generator{buf: [op | rest], pos: [nc | ncs], remaining: remaining} = gen
+          )
           when remaining > 0,
-          do: {op, %{gen | buf: rest, next_child: nc, remaining: remaining - 1}}
+          do: {op, %{gen | buf: rest, pos: ncs, next_child: nc, remaining: remaining - 1}}
     end
   end
 end

@@ -22,8 +22,9 @@ defmodule Lockstep.Generator.Driver do
   # runs out (or a Frontier.Final after a refill of all the ops a take has
   # left, which asks for no state: `settle/1` brings the children up to date
   # if anyone asks); `remaining` and `next_child` are
-  # exact after every `next/1` (a round-robin mix's or concat's buffer
-  # interleaves each op with its `next_child` after it). `engine.refilled`
+  # exact after every `next/1` (a round-robin mix or a concat keeps the
+  # `next_child` after each buffered op in `pos`, popped with it; the
+  # engine gives them apart from the ops). `engine.refilled`
   # is the number of ops of the last refill, `engine.base_next_child` the `next_child`
   # before it, so the exact state behind a partly used buffer is the
   # children's state advanced by the ops already popped (`settle/1`).
@@ -208,7 +209,7 @@ defmodule Lockstep.Generator.Driver do
     record? = is_integer(gen.next_child)
 
     with true <- mode == :native and k == gen.remaining,
-         {:ok, ops, gen} <- final_run(gen, k, record?, made) do
+         {:ok, ops, ncs, gen} <- final_run(gen, k, record?, made) do
       e = gen.engine
       frontier = %Frontier.Final{}
 
@@ -220,7 +221,7 @@ defmodule Lockstep.Generator.Driver do
           refills: e.refills + 1
       }
 
-      next(%{gen | buf: ops, engine: engine})
+      next(%{gen | buf: ops, pos: ncs, engine: engine})
     else
       _ -> refill_with_state(gen, k, record?, mode, made)
     end
@@ -228,10 +229,10 @@ defmodule Lockstep.Generator.Driver do
 
   defp refill_with_state(gen, k, record?, mode, made) do
     case run_ops(gen, k, record?, mode, made) do
-      {_gen, {[], _state, _tags}} ->
+      {_gen, {[], _ncs, _state, _tags}} ->
         :done
 
-      {gen, {ops, %{produced: n} = state, _tags}} ->
+      {gen, {ops, ncs, %{produced: n} = state, _tags}} ->
         e = gen.engine
         frontier = %Frontier.Reported{state: state}
 
@@ -243,7 +244,7 @@ defmodule Lockstep.Generator.Driver do
             refills: e.refills + 1
         }
 
-        next(%{gen | buf: ops, engine: engine})
+        next(%{gen | buf: ops, pos: ncs, engine: engine})
     end
   end
 
@@ -286,7 +287,7 @@ defmodule Lockstep.Generator.Driver do
       {Boundary.next_childs(record?), if(match?({:tags, _}, f.lift), do: :tags, else: :untagged)}
 
     case Boundary.cursor_refill(cursor, at, k, ask, f.pools, f.dirty) do
-      {:ok, {ops, tags}} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, tags, record?))
+      {:ok, {ops, ncs, tags}} -> cursor_mapped(gen, Lift.apply_safe(ops, f.lift, tags), ncs)
       {:error, :stale} when sought == :made -> restart_cursor(gen)
       {:error, :stale} -> seek_cursor(gen)
     end
@@ -308,19 +309,20 @@ defmodule Lockstep.Generator.Driver do
     gen |> start_cursor(Tree.mode(gen), nil) |> cursor_refill()
   end
 
-  defp cursor_mapped(gen, {:ok, ops}), do: cursor_refilled(gen, ops)
+  defp cursor_mapped(gen, {:ok, ops}, ncs), do: cursor_refilled(gen, ops, ncs)
 
   # A map's function raised on one of the ops: this refill again without the
   # cursor (the state before it is still the children's plus `at`), which
   # stops short of that op.
-  defp cursor_mapped(gen, {:raised, _j, _error}), do: gen |> settle() |> refill(:lifted, nil)
+  defp cursor_mapped(gen, {:raised, _j, _error}, _ncs),
+    do: gen |> settle() |> refill(:lifted, nil)
 
-  defp cursor_refilled(_gen, []), do: :done
+  defp cursor_refilled(_gen, [], _ncs), do: :done
 
-  defp cursor_refilled(%G{engine: %{frontier: %Cursor{at: at} = f} = e} = gen, ops) do
-    at = at + if is_integer(gen.next_child), do: div(length(ops), 2), else: length(ops)
+  defp cursor_refilled(%G{engine: %{frontier: %Cursor{at: at} = f} = e} = gen, ops, ncs) do
+    at = at + length(ops)
     engine = %{e | frontier: %{f | at: at}, refilled: at, refills: e.refills + 1}
-    next(%{gen | buf: ops, engine: engine})
+    next(%{gen | buf: ops, pos: ncs, engine: engine})
   end
 
   # True when the list has at least n elements (stops counting there).
@@ -349,8 +351,8 @@ defmodule Lockstep.Generator.Driver do
       gen = settle_frontier(gen)
 
       case run_ops(gen, r, false) do
-        {gen, {[], _state, _tags}} -> {[], gen}
-        {gen, {ops, state, _tags}} -> {ops, apply_state(gen, state)}
+        {gen, {[], _ncs, _state, _tags}} -> {[], gen}
+        {gen, {ops, _ncs, state, _tags}} -> {ops, apply_state(gen, state)}
       end
     else
       step(gen, r)
@@ -369,22 +371,24 @@ defmodule Lockstep.Generator.Driver do
   end
 
   # The buffered ops `next/1` would still give, and the generator after them.
-  defp drain_buffer(%G{buf: buf, next_child: nc, remaining: r} = gen) when is_integer(nc) do
-    {ops, ncs} = unzip_pairs(buf, [], [])
-    n = Node.cap(length(ops), r)
+  defp drain_buffer(%G{buf: buf, pos: [_ | _] = ncs, next_child: nc, remaining: r} = gen) do
+    n = Node.cap(length(buf), r)
     last = if n == 0, do: nc, else: Enum.at(ncs, n - 1)
 
-    {Enum.take(ops, n),
-     %{gen | buf: Enum.drop(buf, 2 * n), next_child: last, remaining: Node.sub(r, n)}}
+    {Enum.take(buf, n),
+     %{
+       gen
+       | buf: Enum.drop(buf, n),
+         pos: Enum.drop(ncs, n),
+         next_child: last,
+         remaining: Node.sub(r, n)
+     }}
   end
 
   defp drain_buffer(%G{buf: buf, remaining: r} = gen) do
     n = Node.cap(length(buf), r)
     {Enum.take(buf, n), %{gen | buf: Enum.drop(buf, n), remaining: Node.sub(r, n)}}
   end
-
-  defp unzip_pairs([op, nc | rest], ops, ncs), do: unzip_pairs(rest, [op | ops], [nc | ncs])
-  defp unzip_pairs([], ops, ncs), do: {Enum.reverse(ops), Enum.reverse(ncs)}
 
   @doc false
   # Up to k ops by next/1, and the generator after them (what only Elixir
@@ -506,6 +510,7 @@ defmodule Lockstep.Generator.Driver do
     base = %{
       gen
       | buf: [],
+        pos: 0,
         remaining: :infinity,
         next_child: engine.base_next_child,
         engine: %{engine | frontier: nil, refilled: 0}
@@ -658,7 +663,7 @@ defmodule Lockstep.Generator.Driver do
   # with the state).
   defp final_ops(gen, k) do
     with :native <- Tree.mode(gen),
-         {:ok, ops, _gen} <- final_run(gen, k, false, nil) do
+         {:ok, ops, _ncs, _gen} <- final_run(gen, k, false, nil) do
       {:ok, ops}
     else
       _ -> :short
@@ -666,14 +671,14 @@ defmodule Lockstep.Generator.Driver do
   end
 
   # The k ops of a native tree without the state after them (with
-  # `record?`, each followed by its next_child), and the tree (tables
+  # `record?`, the next_child after each too), and the tree (tables
   # rebuilt if stale); :short when the call gave fewer (its work budget ran
   # out: ask with the state).
   defp final_run(gen, k, record?, made) do
-    with {gen, {[_ | _] = ops, _state, _tags}} <-
+    with {gen, {[_ | _] = ops, ncs, _state, _tags}} <-
            run(gen, Boundary.ops(k, record?, state: false), :native, made),
-         ^k <- if(record?, do: div(length(ops), 2), else: length(ops)) do
-      {:ok, ops, gen}
+         ^k <- length(ops) do
+      {:ok, ops, ncs, gen}
     else
       _ -> :short
     end
@@ -683,11 +688,11 @@ defmodule Lockstep.Generator.Driver do
   defp run_ops(gen, k, record?, :lifted, made) do
     lift = Lift.of(gen, :lifted)
     request = Boundary.ops(k, record?, tags: match?({:tags, _}, lift))
-    {gen, {ops, state, tags}} = run(gen, request, :lifted, made)
+    {gen, {ops, ncs, state, tags}} = run(gen, request, :lifted, made)
 
-    case Lift.apply_safe(ops, lift, tags, record?) do
+    case Lift.apply_safe(ops, lift, tags) do
       {:ok, ops} ->
-        {gen, {ops, state, tags}}
+        {gen, {ops, ncs, state, tags}}
 
       # A map's function raised on op j: the ops before it (the engine run
       # again for just those), the error left for the call that reaches it.
@@ -825,10 +830,10 @@ defmodule Lockstep.Generator.Driver do
 
   defp run_chunks(%G{remaining: r} = gen, acc, fun) do
     case run_ops(gen, cap_chunk(r), false) do
-      {_gen, {[], _state, _tags}} ->
+      {_gen, {[], _ncs, _state, _tags}} ->
         acc
 
-      {gen, {ops, state, _tags}} ->
+      {gen, {ops, _ncs, state, _tags}} ->
         n = length(ops)
         acc = fun.(ops, n, acc)
         if n == r, do: acc, else: run_chunks(apply_state(gen, state), acc, fun)

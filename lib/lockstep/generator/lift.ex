@@ -21,43 +21,40 @@ defmodule Lockstep.Generator.Lift do
 
   @doc false
   # The ops of a refill with the maps' functions applied (`tags`: which
-  # child served each op, for `{:tags, funs}`, else `[]`; `record?`: a
-  # next_child entry follows each op), or where a function raised:
-  # `{:raised, j, error}` for op j (counting ops, not next_child entries).
-  @spec apply_safe([term()], t(), [non_neg_integer()], boolean()) ::
+  # child served each op, for `{:tags, funs}`, else `[]`), or where a
+  # function raised: `{:raised, j, error}` for op j.
+  @spec apply_safe([term()], t(), [non_neg_integer()]) ::
           {:ok, [term()]} | {:raised, non_neg_integer(), {atom(), term(), list()}}
-  def apply_safe(ops, lift, tags, record?) do
-    {:ok, apply_lift(ops, lift, tags, record?)}
+  def apply_safe(ops, lift, tags) do
+    {:ok, apply_lift(ops, lift, tags)}
   catch
     _kind, _reason ->
       # (A function that raised on the list and on none of its ops alone is
       # not pure: let it raise as it does.)
-      first_raise(ops, lift, tags, record?, 0) || {:ok, apply_lift(ops, lift, tags, record?)}
+      first_raise(ops, lift, tags, 0) || {:ok, apply_lift(ops, lift, tags)}
   end
 
-  defp first_raise([], _lift, _tags, _record?, _j), do: nil
+  defp first_raise([], _lift, _tags, _j), do: nil
 
-  defp first_raise(ops, lift, tags, record?, j) do
-    {op, ops} = if record?, do: {hd(ops), tl(tl(ops))}, else: {hd(ops), tl(ops)}
-
+  defp first_raise([op | ops], lift, tags, j) do
     {tag, tags} =
       case tags do
         [t | tags] -> {[t], tags}
         [] -> {[], []}
       end
 
-    apply_lift([op], lift, tag, false)
-    first_raise(ops, lift, tags, record?, j + 1)
+    apply_lift([op], lift, tag)
+    first_raise(ops, lift, tags, j + 1)
   catch
     kind, reason -> {:raised, j, {kind, reason, __STACKTRACE__}}
   end
 
-  defp apply_lift(ops, nil, _tags, _record?), do: ops
+  defp apply_lift(ops, nil, _tags), do: ops
 
-  defp apply_lift(ops, {:zip, funs}, _tags, _record?),
+  defp apply_lift(ops, {:zip, funs}, _tags),
     do: Enum.map(ops, &map_elements(&1, funs, 0))
 
-  defp apply_lift(ops, {:tags, funs}, tags, record?), do: map_tagged(ops, tags, funs, record?)
+  defp apply_lift(ops, {:tags, funs}, tags), do: map_tagged(ops, tags, funs)
 
   # A zip's op with element j mapped by child j's function.
   defp map_elements(op, [nil | funs], j), do: map_elements(op, funs, j + 1)
@@ -94,13 +91,10 @@ defmodule Lockstep.Generator.Lift do
 
   defp chain_fun(_gen), do: nil
 
-  defp map_tagged([op, nc | ops], [t | tags], funs, true),
-    do: [tagged_op(elem(funs, t), op), nc | map_tagged(ops, tags, funs, true)]
+  defp map_tagged([op | ops], [t | tags], funs),
+    do: [tagged_op(elem(funs, t), op) | map_tagged(ops, tags, funs)]
 
-  defp map_tagged([op | ops], [t | tags], funs, false),
-    do: [tagged_op(elem(funs, t), op) | map_tagged(ops, tags, funs, false)]
-
-  defp map_tagged([], [], _funs, _record), do: []
+  defp map_tagged([], [], _funs), do: []
 
   # An op of a child with no map (nil) or of a chain of maps.
   defp tagged_op(nil, op), do: op

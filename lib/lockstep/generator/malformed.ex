@@ -77,7 +77,7 @@ defmodule Lockstep.Generator.Malformed do
       [
         {:kind, gen.kind in @kinds or combinator?(gen.kind), "a generator kind"},
         {:buf, is_list(gen.buf), "a list"},
-        {:pos, is_integer(gen.pos) and gen.pos >= 0, "a non-negative integer"},
+        {:pos, pos_ok?(gen), pos_expected(gen)},
         {:remaining,
          gen.remaining == :infinity or (is_integer(gen.remaining) and gen.remaining >= 0),
          ":infinity or a non-negative integer"},
@@ -91,6 +91,18 @@ defmodule Lockstep.Generator.Malformed do
       fn {name, ok?, expected} -> if ok?, do: nil, else: {name, expected} end
     )
   end
+
+  # A leaf's op index; a composite's next_childs of its buffered ops.
+  defp pos_ok?(%G{children: nil, pos: pos}), do: is_integer(pos) and pos >= 0
+  defp pos_ok?(%G{pos: pos, buf: buf}) when is_list(pos), do: ncs_ok?(pos, buf)
+  defp pos_ok?(%G{pos: pos}), do: pos == 0
+
+  defp ncs_ok?([nc | ncs], [_ | buf]) when is_integer(nc) and nc >= 0, do: ncs_ok?(ncs, buf)
+  defp ncs_ok?([], _buf), do: true
+  defp ncs_ok?(_ncs, _buf), do: false
+
+  defp pos_expected(%G{children: nil}), do: "a non-negative integer"
+  defp pos_expected(_gen), do: "0 or a list of next_childs no longer than buf"
 
   defp children_ok?(%G{kind: kind, children: children}) when kind in @composite_kinds,
     do: is_list(children) and children != []

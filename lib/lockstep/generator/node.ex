@@ -2,10 +2,9 @@ defmodule Lockstep.Generator.Node do
   @moduledoc false
   # The bottom layer: one generator node's own fields, no engine call and no
   # other module. A node's buffer (`buf`) holds ops prefetched by one engine
-  # call; for a leaf `pos` is the op index right after it, for a composite
-  # the ops of its last refill (see Lockstep.Generator.Driver). A
-  # round-robin mix's or concat's buffer interleaves each op with its
-  # `next_child` after it.
+  # call; for a leaf `pos` is the op index right after it; for a
+  # round-robin mix or a concat with ops buffered, the `next_child` after
+  # each of them, in order (see Lockstep.Generator.Driver).
 
   alias Lockstep.Generator, as: G
 
@@ -17,7 +16,6 @@ defmodule Lockstep.Generator.Node do
   @doc false
   # Ops still in a buffer.
   @spec buffered(G.t()) :: non_neg_integer()
-  def buffered(%G{buf: buf, next_child: nc}) when is_integer(nc), do: div(length(buf), 2)
   def buffered(%G{buf: buf}), do: length(buf)
 
   @doc false

@@ -301,9 +301,10 @@ fn chunk_leaves<'a>(
 }
 
 /// The next (up to) `k` ops of `cursor` for `next/1` (fewer as for
-/// `plan_chunk/3`; `[]` once the plan is done), each followed by the top
-/// mix's `next_child` after it when `:record` (and the top has one):
-/// `{:ok, {ops, tags}}` ([`Refill`]); with `:tags` (a mix or concat at the
+/// `plan_chunk/3`; `[]` once the plan is done): `{:ok, {ops, next_childs,
+/// tags}}` ([`Refill`]); with `:record` (and a top that has one),
+/// `next_childs` is the top mix's `next_child` after each op, else `[]`;
+/// with `:tags` (a mix or concat at the
 /// top), `tags` is the index of the top child that served each op (as
 /// `run/3`'s tags), else `[]`. `at` is how many ops the caller knows the cursor has produced;
 /// when the cursor has moved on (another holder of the same generator value
@@ -344,24 +345,23 @@ fn refill<'a>(
         tags: tagged.then_some(&mut tags),
     };
     let n = batch.refill(k, rec);
-    let ncs = record.then_some(ncs.as_slice());
+    ncs.truncate(n);
     let spent = batch.spent();
     let ops = if batch.is_pick_only() {
         let picks = batch.picks();
         charge_work(env, picks.len(), spent);
         let mut picks = picks.iter();
-        interleaved(env, n, ncs, || {
-            terms.get(picks.next().copied().unwrap_or(0))
-        })
+        ops_of(n, || terms.get(picks.next().copied().unwrap_or(0)))
     } else {
         let toks = batch.toks();
         charge_work(env, toks.len(), spent);
         let mut toks = toks.iter();
-        interleaved(env, n, ncs, || item(env, &mut toks, &terms))
+        ops_of(n, || item(env, &mut toks, &terms))
     };
     terms.checked(())?;
     let refill = Refill {
         ops: ops.encode(env),
+        next_childs: ncs,
         tags,
     };
     Ok(Ok::<_, Stale>(refill).encode(env))
@@ -452,20 +452,11 @@ fn skip_to(batch: &mut Batch, at: u64, work: &mut Work) -> Option<Sought> {
     }
 }
 
-/// `n` ops made by `op`, each followed by the top's `next_child` after it
-/// when `ncs` is given.
-fn interleaved<'a>(
-    env: Env<'a>,
-    n: usize,
-    ncs: Option<&[usize]>,
-    mut op: impl FnMut() -> Term<'a>,
-) -> Vec<Term<'a>> {
-    let mut out = Vec::with_capacity(if ncs.is_some() { 2 * n } else { n });
-    for j in 0..n {
+/// `n` ops made by `op`.
+fn ops_of<'a>(n: usize, mut op: impl FnMut() -> Term<'a>) -> Vec<Term<'a>> {
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
         out.push(op());
-        if let Some(&nc) = ncs.and_then(|ncs| ncs.get(j)) {
-            out.push(nc.encode(env));
-        }
     }
     out
 }
@@ -486,9 +477,10 @@ fn ops_list<'a>(env: Env<'a>, n: usize, toks: &[Tok], terms: &Pools<'a, '_>) -> 
 ///
 /// * `{:ops, k, next_childs, tags, state}`: the next (up to) `k` ops,
 ///   fewer once done or when the call's token budget is spent:
-///   `{:ok, {ops, state, tags}}` ([`reply::Ops`]); with `:record` (and a
-///   round-robin mix or a concat at the top), each op is followed in the
-///   list by the top's `next_child` after it; with `:tags` (a mix or concat
+///   `{:ok, {ops, next_childs, state, tags}}` ([`reply::Ops`]); with
+///   `:record` (and a round-robin mix or a concat at the top),
+///   `next_childs` is the top's `next_child` after each op, else `[]`;
+///   with `:tags` (a mix or concat
 ///   at the top), `tags` is the index of the top child that served each op
 ///   (how `Lockstep.Generator.Lift` applies the functions of map children),
 ///   else `[]`; with `:stateless`, `nil` for the state (a fold whose last
@@ -564,13 +556,12 @@ fn run_request<'a>(
             };
             let n = batch::run_picks(&mut node, k, &mut picks, rec);
             charge(env, picks.len());
-            let mut picks = picks.iter();
-            let ops = interleaved(env, n, record.then_some(&ncs), || {
-                picks.next().copied().unwrap_or(0).encode(env)
-            });
+            picks.truncate(n);
+            ncs.truncate(n);
             let state = Some(State::from(node.state()));
             Ok(reply::Run::Ops(reply::Ops {
-                ops: ops.encode(env),
+                ops: picks.encode(env),
+                next_childs: ncs,
                 state,
                 tags: Vec::new(),
             }))
@@ -585,7 +576,7 @@ fn run_request<'a>(
             }
             let terms = Pools::from_list(pools).ok_or(Malformed("pools"))?;
             batch::check_pool(&node, terms.len())?;
-            let (out, tags) = if node.is_pick_only() {
+            let (out, next_childs, tags) = if node.is_pick_only() {
                 // Picks alone: indices, no tokens.
                 run_into(
                     env,
@@ -608,6 +599,7 @@ fn run_request<'a>(
             let state = (with_state == StateAfter::State).then(|| State::from(node.state()));
             Ok(reply::Run::Ops(reply::Ops {
                 ops: out.encode(env),
+                next_childs,
                 state,
                 tags,
             }))
@@ -619,7 +611,7 @@ fn run_request<'a>(
 /// or [`batch::run_ops`]) into `buf` (a scheduler thread's buffer, reused),
 /// recording the top mix's `next_child`s when `record` and its serving
 /// children when `tagged`; then each op's term made by `read` from the
-/// items (each followed by its `next_child` when recorded), and the tags.
+/// items, the `next_child`s (one per op) and the tags.
 fn run_into<'a, T>(
     env: Env<'a>,
     buf: &'static std::thread::LocalKey<std::cell::RefCell<Vec<T>>>,
@@ -627,7 +619,7 @@ fn run_into<'a, T>(
     (k, record, tagged): (usize, bool, bool),
     run: impl FnOnce(&mut Node, usize, &mut Vec<T>, Record) -> usize,
     mut read: impl FnMut(&mut std::slice::Iter<T>) -> Term<'a>,
-) -> (Vec<Term<'a>>, Vec<u32>) {
+) -> (Vec<Term<'a>>, Vec<usize>, Vec<u32>) {
     let (mut ncs, mut tags) = (Vec::new(), Vec::new());
     let out = buf.with_borrow_mut(|items| {
         items.clear();
@@ -638,13 +630,14 @@ fn run_into<'a, T>(
         let n = run(node, k, items, rec);
         charge(env, items.len());
         let mut it = items.iter();
-        let out = interleaved(env, n, record.then_some(&ncs), || read(&mut it));
+        let out = ops_of(n, || read(&mut it));
         if items.capacity() > MAX_KEPT_TOKENS {
             *items = Vec::new();
         }
         out
     });
-    (out, tags)
+    ncs.truncate(out.len());
+    (out, ncs, tags)
 }
 
 thread_local! {

@@ -104,12 +104,15 @@ fn composite(produced: u64, next_child: Option<usize>, children: Cow<[NodeState]
     })
 }
 
-/// `run`'s answer to `{:ops, ...}` and `{:picks, ...}`: `{ops, state,
-/// tags}`: `state` nil when asked `:stateless`; `tags` the index of the top
-/// child that served each op when asked `:tags`, else `[]`.
+/// `run`'s answer to `{:ops, ...}` and `{:picks, ...}`: `{ops,
+/// next_childs, state, tags}`: `next_childs` the top's `next_child` after
+/// each op when asked `:record` (and the top has one), else `[]`; `state`
+/// nil when asked `:stateless`; `tags` the index of the top child that
+/// served each op when asked `:tags`, else `[]`.
 #[cfg_attr(not(test), derive(rustler::NifTuple), rustler(encode))]
 pub struct Ops<'a, 's> {
     pub ops: Term<'a>,
+    pub next_childs: Vec<usize>,
     pub state: Option<State<'s>>,
     pub tags: Vec<u32>,
 }
@@ -174,11 +177,12 @@ pub enum Failed {
     Reason(String),
 }
 
-/// `plan_refill`'s answer inside its `{:ok, _}`: `{ops, tags}`, `tags` as
-/// in [`Ops`].
+/// `plan_refill`'s answer inside its `{:ok, _}`: `{ops, next_childs,
+/// tags}`, `next_childs` and `tags` as in [`Ops`].
 #[cfg_attr(not(test), derive(rustler::NifTuple), rustler(encode))]
 pub struct Refill<'a> {
     pub ops: Term<'a>,
+    pub next_childs: Vec<usize>,
     pub tags: Vec<u32>,
 }
 

@@ -14,12 +14,14 @@ defmodule Lockstep.Generator.NodeTest do
     assert Node.position(G.drop(leaf, 10 ** 15)) == 10 ** 15
   end
 
-  test "buffered/1: ops a composite still has buffered, next_child entries not counted" do
+  test "buffered/1: ops a composite still has buffered, each with its next_child in pos" do
     mix = G.mix([G.cycle([:a]), G.cycle([:b])])
     {_ops, g} = advance(mix, 5)
     # The last refill made `engine.refilled` ops; 5 of them were popped.
     assert Node.buffered(g) == g.engine.refilled - 5
-    assert length(g.buf) == 2 * Node.buffered(g)
+    assert length(g.buf) == Node.buffered(g)
+    # Round robin over two children: the next_child after op j is rem(j + 1, 2).
+    assert g.pos == Enum.map(6..(5 + Node.buffered(g))//1, &rem(&1, 2))
     assert walk(g, Node.buffered(g)) == Enum.take(Enum.drop(walk(mix, 200), 5), Node.buffered(g))
   end
 

@@ -53,7 +53,7 @@ defmodule Lockstep.Generator.SpecTest do
 
     assert key == gen.engine.key
 
-    assert {:ok, {ops, 8, []}} =
+    assert {:ok, {ops, [], 8, []}} =
              Native.run(Spec.value_leaf(gen, 40, 8), [gen.engine.pool], Boundary.ops(8, false))
 
     assert ops == gen |> G.drop(40) |> Enum.take(8)
