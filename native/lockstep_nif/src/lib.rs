@@ -21,3 +21,4 @@ mod request;
 mod resources;
 #[cfg(not(test))]
 mod spec;
+mod spec_parts;
