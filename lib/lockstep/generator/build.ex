@@ -554,11 +554,14 @@ defmodule Lockstep.Generator.Build do
   # (Expanded in the constructors: a fresh generator per iteration pays no
   # call for them. Not leaf_engine/2: expanded, random/2 keeps one more
   # stack word (the key, across List.to_tuple) while it allocates the
-  # generator, and a fresh process's smallest heap (233 words) then holds
-  # 5.5 random/2 constructions between collections instead of 6, and a mix
-  # of three leaves one construction instead of two: measured, 18,182 vs
-  # 16,667 and 100,000 vs 50,001 collections per 100k, +5-10% per
-  # construction, for ~2 ns of call.)
+  # generator, and in a fresh process's smallest heap (233 words) that
+  # moves where collections fall: 5.5 random/2 constructions between
+  # collections instead of 6, and a mix of three's first collection no
+  # longer grows the heap (a minor collection sizes the new heap to fit
+  # stack + heap + heap fragments: 17 + 211 + 5 fits 233, 19 + 211 + 5
+  # does not), one collection per construction instead of one per two.
+  # Measured, 18,182 vs 16,667 and 100,000 vs 50,001 collections per 100k,
+  # +5-10% per construction, for ~2 ns of call.)
   @compile {:inline, weighted_engine: 3, seed_opt: 2, opt: 3}
 
   # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
