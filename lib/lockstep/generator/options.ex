@@ -77,8 +77,15 @@ defmodule Lockstep.Generator.Options do
   @spec int!(keyword(), atom(), integer(), Range.t(), String.t()) :: integer()
   def int!(opts, key, default, first..last//1 = range, fun) do
     # Bounds compared directly: `n in range` on a range in a variable goes
-    # through the Enumerable protocol (construction is on the hot path).
-    case Keyword.get(opts, key, default) do
+    # through the Enumerable protocol (construction is on the hot path);
+    # the option found as Keyword.get/3 finds it, without its call.
+    value =
+      case :lists.keyfind(key, 1, opts) do
+        {_key, value} -> value
+        false -> default
+      end
+
+    case value do
       n when is_integer(n) and n >= first and n <= last ->
         n
 

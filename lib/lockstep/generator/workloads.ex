@@ -229,10 +229,10 @@ defmodule Lockstep.Generator.Workloads do
   # The :mix option as weights in `kinds` order, or :swarm; every kind
   # weighs 1 by default.
   defp weights(opts, kinds, fun) do
-    case Keyword.fetch(opts, :mix) do
-      :error -> ones(kinds)
-      {:ok, :swarm} -> :swarm
-      {:ok, mix} -> kind_weights(mix, kinds, fun)
+    case :lists.keyfind(:mix, 1, opts) do
+      false -> ones(kinds)
+      {:mix, :swarm} -> :swarm
+      {:mix, mix} -> kind_weights(mix, kinds, fun)
     end
   end
 
