@@ -336,8 +336,7 @@ defmodule Lockstep.Generator.Boundary do
   # A counter past the engine's integer range is counted in Elixir (Unique).
   def leaf_ops(%G{kind: :counter} = gen, pos, k) do
     if Unique.engine?(gen) do
-      {ops, n} = value_ops(gen, pos, k)
-      {ops, n, gen}
+      value_ops(gen, pos, k)
     else
       {Unique.ops(gen, pos, k), k, gen}
     end
@@ -355,10 +354,7 @@ defmodule Lockstep.Generator.Boundary do
     end
   end
 
-  def leaf_ops(gen, pos, k) do
-    {ops, n} = value_ops(gen, pos, k)
-    {ops, n, gen}
-  end
+  def leaf_ops(gen, pos, k), do: value_ops(gen, pos, k)
 
   defp independent_ops({:ok, {ops, _next_childs, n, _tags}}, gen), do: {ops, n, gen}
   defp independent_ops({:error, reason}, _gen), do: invalid!(reason)
@@ -388,11 +384,12 @@ defmodule Lockstep.Generator.Boundary do
   defp direct(_pool, _k), do: nil
 
   # The k ops of a value leaf (integers, zipf, counter, workloads) from op
-  # `pos` and how many (fewer than k past the call's token budget).
+  # `pos`, how many (fewer than k past the call's token budget), and the
+  # leaf.
   defp value_ops(%G{engine: e} = gen, pos, k) do
     case Native.run(Spec.value_leaf(gen, pos, k), [e.pool], ops(k, false)) do
       # A leaf's state is its op count.
-      {:ok, {ops, _next_childs, n, _tags}} -> {ops, n}
+      {:ok, {ops, _next_childs, n, _tags}} -> {ops, n, gen}
       {:error, reason} -> invalid!(reason)
     end
   end

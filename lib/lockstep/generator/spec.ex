@@ -24,10 +24,7 @@ defmodule Lockstep.Generator.Spec do
   # A value leaf's spec for `k` ops from op `pos` (no pools: its pool is
   # its own).
   @spec value_leaf(G.t(), non_neg_integer(), non_neg_integer()) :: tuple()
-  def value_leaf(%G{engine: e}, pos, k) do
-    {params, wpos} = wire_params(e.params, pos)
-    {:value, params, e.key, e.stream, wpos, k}
-  end
+  def value_leaf(%G{engine: e}, pos, k), do: value_node(e.params, e, pos, k)
 
   @doc false
   # An independent workload's spec for `k` ops from op `pos`, and its pools:
@@ -57,8 +54,7 @@ defmodule Lockstep.Generator.Spec do
     do: independent_spec(e, Node.position(gen), r, tail)
 
   defp spec(%G{children: nil, pos: pos, buf: buf, remaining: r, engine: e}, tail) do
-    {params, at} = wire_params(e.params, pos - length(buf))
-    {{:value, params, e.key, e.stream, at, remaining(r)}, [e.pool | tail]}
+    {value_node(e.params, e, pos - length(buf), remaining(r)), [e.pool | tail]}
   end
 
   # A map child of a lifted mix: the tree under it, within the map's own
@@ -153,11 +149,16 @@ defmodule Lockstep.Generator.Spec do
   def wire(:cycle, n, pos), do: rem(pos, n)
   def wire(_kind, _n, pos), do: pos &&& @max_u64
 
-  # A counter's offset past 2^64 (times its workers) is folded into its start.
-  defp wire_params(%Params.Counter{} = params, pos),
-    do: Unique.wire(params, pos)
+  # A value leaf's node for `k` ops (or its remaining) from op `pos`. A
+  # counter's offset past 2^64 (times its workers) is folded into its
+  # start; other params go as they are (no tuple made for them: a fresh
+  # workload's first call comes this way).
+  defp value_node(%Params.Counter{} = params, e, pos, k) do
+    {params, wpos} = Unique.wire(params, pos)
+    {:value, params, e.key, e.stream, wpos, k}
+  end
 
-  defp wire_params(params, pos), do: {params, pos &&& @max_u64}
+  defp value_node(params, e, pos, k), do: {:value, params, e.key, e.stream, pos &&& @max_u64, k}
 
   # Budgets past 2^64 - 1 ops can never run out; the engine counts in u64.
   defp remaining(n) when is_integer(n) and n > @max_u64, do: :infinity
