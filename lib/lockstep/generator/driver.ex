@@ -210,18 +210,7 @@ defmodule Lockstep.Generator.Driver do
 
     with true <- mode == :native and k == gen.remaining,
          {:ok, ops, ncs, gen} <- final_run(gen, k, record?, made) do
-      e = gen.engine
-      frontier = %Frontier.Final{}
-
-      engine = %{
-        e
-        | frontier: frontier,
-          base_next_child: gen.next_child,
-          refilled: k,
-          refills: e.refills + 1
-      }
-
-      next(%{gen | buf: ops, pos: ncs, engine: engine})
+      buffered(gen, ops, ncs, %Frontier.Final{}, k)
     else
       _ -> refill_with_state(gen, k, record?, mode, made)
     end
@@ -233,19 +222,24 @@ defmodule Lockstep.Generator.Driver do
         :done
 
       {gen, {ops, ncs, %{produced: n} = state, _tags}} ->
-        e = gen.engine
-        frontier = %Frontier.Reported{state: state}
-
-        engine = %{
-          e
-          | frontier: frontier,
-            base_next_child: gen.next_child,
-            refilled: n,
-            refills: e.refills + 1
-        }
-
-        next(%{gen | buf: ops, pos: ncs, engine: engine})
+        buffered(gen, ops, ncs, %Frontier.Reported{state: state}, n)
     end
+  end
+
+  # The next op of a refill's `n` ops (`ncs`: the next_child after each),
+  # the rest buffered; `frontier`: what the refill did to the children.
+  defp buffered(gen, ops, ncs, frontier, n) do
+    e = gen.engine
+
+    engine = %{
+      e
+      | frontier: frontier,
+        base_next_child: gen.next_child,
+        refilled: n,
+        refills: e.refills + 1
+    }
+
+    next(%{gen | buf: ops, pos: ncs, engine: engine})
   end
 
   # A tree of many leaves keeps its decoded plan between refills: a cursor

@@ -180,14 +180,7 @@ impl From<Until> for lockstep_engine::Until {
 /// An independent workload's layout, `{per_key, concurrency, final_len,
 /// groups, group, member}` (lockstep_engine::Layout).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LayoutTuple {
-    pub per_key: u64,
-    pub concurrency: u64,
-    pub final_len: u64,
-    pub groups: u64,
-    pub group: u64,
-    pub member: u64,
-}
+pub struct LayoutTuple(pub Layout);
 
 impl Part for LayoutTuple {
     const NAME: &'static str = "layout";
@@ -199,27 +192,14 @@ impl Part for LayoutTuple {
 impl<'a> rustler::Decoder<'a> for LayoutTuple {
     fn decode(term: rustler::Term<'a>) -> rustler::NifResult<Self> {
         let (per_key, concurrency, final_len, groups, group, member) = term.decode()?;
-        Ok(LayoutTuple {
+        Ok(LayoutTuple(Layout {
             per_key,
             concurrency,
             final_len,
             groups,
             group,
             member,
-        })
-    }
-}
-
-impl From<LayoutTuple> for Layout {
-    fn from(l: LayoutTuple) -> Self {
-        Layout {
-            per_key: l.per_key,
-            concurrency: l.concurrency,
-            final_len: l.final_len,
-            groups: l.groups,
-            group: l.group,
-            member: l.member,
-        }
+        }))
     }
 }
 
@@ -352,7 +332,7 @@ pub fn independent(
     rem: Field<Remaining>,
     offset: &mut u64,
 ) -> Result<Node, SpecError> {
-    let (layout, Pos(pos), rem) = (layout.get()?.into(), pos.get()?, rem.get()?.ops());
+    let (LayoutTuple(layout), Pos(pos), rem) = (layout.get()?, pos.get()?, rem.get()?.ops());
     let node = Independent::new(template, keys, layout, *offset, pos, rem)
         .ok_or(SpecError::Malformed("layout"))?;
     *offset = node.pool_end();
@@ -414,7 +394,7 @@ mod tests {
     }
 
     #[test]
-    fn until_and_layout_become_the_engines() {
+    fn until_becomes_the_engines() {
         assert_eq!(
             lockstep_engine::Until::from(Until::Any),
             lockstep_engine::Until::Any
@@ -423,20 +403,6 @@ mod tests {
             lockstep_engine::Until::from(Until::All),
             lockstep_engine::Until::All
         );
-        let tuple = LayoutTuple {
-            per_key: 1,
-            concurrency: 2,
-            final_len: 3,
-            groups: 4,
-            group: 5,
-            member: 6,
-        };
-        let layout = Layout::from(tuple);
-        assert_eq!(
-            [layout.per_key, layout.concurrency, layout.final_len],
-            [1, 2, 3]
-        );
-        assert_eq!([layout.groups, layout.group, layout.member], [4, 5, 6]);
     }
 
     #[test]
@@ -579,14 +545,14 @@ mod tests {
     #[test]
     fn an_independent_workload_takes_the_pool_after_its_template() {
         let layout = |groups, group| {
-            Field(Ok(LayoutTuple {
+            Field(Ok(LayoutTuple(Layout {
                 per_key: 4,
                 concurrency: 2,
                 final_len: 1,
                 groups,
                 group,
                 member: 0,
-            }))
+            })))
         };
         let mut offset = 0;
         let template = random(3, &mut offset);
