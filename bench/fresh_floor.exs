@@ -7,7 +7,7 @@
 #
 #   * pops:  construct ours + take(20), then 20 next/1 pops of a ready
 #            buffer (a fresh copy of 20 real ops per iteration, with a
-#            round-robin mix's next_child entries): what next/1 costs when
+#            round-robin mix's next_childs beside them): what next/1 costs when
 #            the ops are free.
 #   * +call: the same plus the cheapest engine call there is: 20 ops of a
 #            4-op cycle leaf (no ChaCha, no plan, no state).
@@ -38,20 +38,22 @@ defmodule FreshFloor do
 
   def gen(:register, seed), do: G.Workloads.register(seed: seed)
 
-  # The buffer a first refill of 20 ops leaves (ops, and next_child entries
-  # for a round-robin mix), taken from a real refill.
+  # The buffer a first refill of 20 ops leaves, taken from a real refill:
+  # its ops and its `pos` (a leaf's op index after them; a round-robin
+  # mix's next_child after each).
   def ready(kind) do
     {_op, g} = kind |> gen(1) |> G.take(20) |> G.next()
-    g.buf
+    {g.buf, g.pos}
   end
 
-  def floor(kind, ready, call?) do
+  def floor(kind, {ready, ready_pos}, call?) do
     Enum.reduce(1..1000, 0, fn i, acc ->
       Enum.reduce(1..3, acc, fn w, acc ->
         g = kind |> gen(:erlang.phash2({i, w})) |> G.take(20)
         if call?, do: cheapest_call()
         # One op already popped (the refill's own next/1): 19 in the buffer.
-        acc + 1 + pops(%{g | buf: :lists.map(& &1, ready), remaining: 19}, 0)
+        g = %{g | buf: :lists.map(& &1, ready), pos: copy(ready_pos), remaining: 19}
+        acc + 1 + pops(g, 0)
       end)
     end)
   end
@@ -61,6 +63,9 @@ defmodule FreshFloor do
   defp cheapest_call do
     [_ | _] = Native.leaf_chunk(:cycle, 4, nil, {0, 0}, 0, 0, 20, List.to_tuple(S.pool4()))
   end
+
+  defp copy(list) when is_list(list), do: :lists.map(& &1, list)
+  defp copy(pos), do: pos
 
   defp pops(g, n) do
     case G.next(g) do
