@@ -133,32 +133,51 @@ defmodule Lockstep.Generator.MixProject do
   defp stderr_shell_for_lockstep_gen do
     with ["lockstep.gen" | _] <- System.argv(),
          Mix.Shell.IO <- Mix.shell() do
-      unless :erlang.module_loaded(@stderr_shell) do
-        Module.create(
-          @stderr_shell,
-          quote do
-            @moduledoc false
-            @behaviour Mix.Shell
-            def info(message), do: IO.puts(:stderr, IO.ANSI.format(message))
-            def error(message), do: Mix.Shell.IO.error(message)
-            def prompt(message), do: Mix.Shell.IO.prompt(message)
-            def yes?(message), do: Mix.Shell.IO.yes?(message)
-            def yes?(message, opts), do: apply(Mix.Shell.IO, :yes?, [message, opts])
-
-            def print_app do
-              if name = Mix.Shell.printable_app_name(), do: info("==> #{name}")
-              :ok
-            end
-
-            def cmd(command, opts \\ []),
-              do: Mix.Shell.cmd(command, opts, &IO.write(:stderr, &1))
-          end,
-          Macro.Env.location(__ENV__)
-        )
-      end
-
-      Mix.shell(@stderr_shell)
+      Mix.shell(stderr_shell())
     end
+  end
+
+  # `mix xref` prints its report on stdout (`graph --format cycles`: "No
+  # cycles found" and nothing else); the compile it starts with prints
+  # there too, so it runs first, its messages on stderr.
+  defp compile_to_stderr(_args) do
+    shell = Mix.shell()
+    Mix.shell(stderr_shell())
+
+    try do
+      Mix.Task.run("compile")
+    after
+      Mix.shell(shell)
+    end
+  end
+
+  # A Mix shell that writes Mix's messages to stderr.
+  defp stderr_shell do
+    unless :erlang.module_loaded(@stderr_shell) do
+      Module.create(
+        @stderr_shell,
+        quote do
+          @moduledoc false
+          @behaviour Mix.Shell
+          def info(message), do: IO.puts(:stderr, IO.ANSI.format(message))
+          def error(message), do: Mix.Shell.IO.error(message)
+          def prompt(message), do: Mix.Shell.IO.prompt(message)
+          def yes?(message), do: Mix.Shell.IO.yes?(message)
+          def yes?(message, opts), do: apply(Mix.Shell.IO, :yes?, [message, opts])
+
+          def print_app do
+            if name = Mix.Shell.printable_app_name(), do: info("==> #{name}")
+            :ok
+          end
+
+          def cmd(command, opts \\ []),
+            do: Mix.Shell.cmd(command, opts, &IO.write(:stderr, &1))
+        end,
+        Macro.Env.location(__ENV__)
+      )
+    end
+
+    @stderr_shell
   end
 
   def project do
@@ -173,6 +192,7 @@ defmodule Lockstep.Generator.MixProject do
       elixirc_paths: elixirc_paths(Mix.env()),
       deps: [],
       docs: [main: "Lockstep.Generator"],
+      aliases: [xref: [&compile_to_stderr/1, "xref"]],
       description:
         "Deterministic, seeded, reproducible op streams for Jepsen-style tests, on a Rust NIF"
     ]
