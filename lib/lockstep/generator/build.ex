@@ -125,7 +125,7 @@ defmodule Lockstep.Generator.Build do
     opts = Options.keyword!(opts, [:until, :strategy, :seed, :weights], "mix/2")
 
     until =
-      case opt(opts, :until, :any) do
+      case Options.get(opts, :until, :any) do
         until when until in [:any, :all] ->
           until
 
@@ -133,7 +133,7 @@ defmodule Lockstep.Generator.Build do
           raise ArgumentError, "mix/2 expects :until to be :any or :all, got: #{inspect(other)}"
       end
 
-    case opt(opts, :strategy, :round_robin) do
+    case Options.get(opts, :strategy, :round_robin) do
       :round_robin ->
         if :lists.keymember(:weights, 1, opts) or :lists.keymember(:seed, 1, opts) do
           raise ArgumentError, "mix/2: :seed and :weights go with strategy: :random"
@@ -542,15 +542,6 @@ defmodule Lockstep.Generator.Build do
     }
   end
 
-  # An option's value, or `default`: Keyword.get/3 without its call (mix/2
-  # reads its options on the hot path of a fresh generator per iteration).
-  defp opt(opts, key, default) do
-    case :lists.keyfind(key, 1, opts) do
-      {_key, value} -> value
-      false -> default
-    end
-  end
-
   # (Expanded in the constructors: a fresh generator per iteration pays no
   # call for them. Not leaf_engine/2: expanded, random/2 keeps one more
   # stack word (the key, across List.to_tuple) while it allocates the
@@ -562,7 +553,7 @@ defmodule Lockstep.Generator.Build do
   # does not), one collection per construction instead of one per two.
   # Measured, 18,182 vs 16,667 and 100,000 vs 50,001 collections per 100k,
   # +5-10% per construction, for ~2 ns of call.)
-  @compile {:inline, weighted_engine: 3, seed_opt: 2, opt: 3}
+  @compile {:inline, weighted_engine: 3, seed_opt: 2}
 
   # `seed: nil` is no seed: a drawn one, like no `:seed` at all.
   defp seed_opt([seed: seed], _fun) when seed != nil, do: seed

@@ -73,19 +73,25 @@ defmodule Lockstep.Generator.Options do
   end
 
   @doc false
+  # An option's value, or `default`, as Keyword.get/3 finds it; a macro,
+  # without its call (constructors read their options on the hot path of
+  # a fresh generator per iteration).
+  defmacro get(opts, key, default) do
+    quote do
+      case :lists.keyfind(unquote(key), 1, unquote(opts)) do
+        {_key, value} -> value
+        false -> unquote(default)
+      end
+    end
+  end
+
+  @doc false
   # An integer option in `range` (default `default`), named in the error.
   @spec int!(keyword(), atom(), integer(), Range.t(), String.t()) :: integer()
   def int!(opts, key, default, first..last//1 = range, fun) do
     # Bounds compared directly: `n in range` on a range in a variable goes
-    # through the Enumerable protocol (construction is on the hot path);
-    # the option found as Keyword.get/3 finds it, without its call.
-    value =
-      case :lists.keyfind(key, 1, opts) do
-        {_key, value} -> value
-        false -> default
-      end
-
-    case value do
+    # through the Enumerable protocol (construction is on the hot path).
+    case get(opts, key, default) do
       n when is_integer(n) and n >= first and n <= last ->
         n
 
