@@ -530,8 +530,8 @@ fn run_request<'a>(
         .checked()
         .map_err(Malformed)?;
     match request {
-        Request::Capacity => Ok(reply::Run::Capacity(node.capacity().into())),
-        Request::Skip(n) => {
+        Request::Capacity(_) => Ok(reply::Run::Capacity(node.capacity().into())),
+        Request::Skip((_, n)) => {
             let budget = if dirty {
                 SKIP_WORK.max(DIRTY_SKIP_WORK_PER_NODE * node.nodes())
             } else {
@@ -541,7 +541,7 @@ fn run_request<'a>(
             let state = State::from(node.state());
             Ok(reply::Run::Skipped(reply::Skipped { skipped, state }))
         }
-        Request::Picks(k, record) => {
+        Request::Picks((_, k, record)) => {
             // Pick-only trees with large pools: flat pool indices, the pools
             // not read at all (the caller maps them).
             let record = record == NextChilds::Record && node.top_next_child().is_some();
@@ -559,14 +559,14 @@ fn run_request<'a>(
             picks.truncate(n);
             ncs.truncate(n);
             let state = Some(State::from(node.state()));
-            Ok(reply::Run::Ops(reply::Ops {
-                ops: picks.encode(env),
-                next_childs: ncs,
+            Ok(reply::Run::Ops(reply::ops(
+                picks.encode(env),
+                ncs,
                 state,
-                tags: Vec::new(),
-            }))
+                Vec::new(),
+            )))
         }
-        Request::Ops(k, record, tagged, with_state) => {
+        Request::Ops((_, k, record, tagged, with_state)) => {
             // Only a round-robin mix or a concat at the top has a next_child.
             let record = record == NextChilds::Record && node.top_next_child().is_some();
             let tagged = tagged == Tags::Tags;
@@ -597,12 +597,12 @@ fn run_request<'a>(
                 )
             };
             let state = (with_state == StateAfter::State).then(|| State::from(node.state()));
-            Ok(reply::Run::Ops(reply::Ops {
-                ops: out.encode(env),
+            Ok(reply::Run::Ops(reply::ops(
+                out.encode(env),
                 next_childs,
                 state,
                 tags,
-            }))
+            )))
         }
     }
 }

@@ -14,8 +14,8 @@ use lockstep_engine::{EngineError, LeafKind, ListAppend, Seed, Zipf};
 )]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Integers {
-    pub first: i128,
-    pub last: i128,
+    pub first: Int,
+    pub last: Int,
 }
 
 /// `%Lockstep.Generator.Params.Zipf{n, skew}`.
@@ -40,7 +40,7 @@ pub struct ZipfParams {
 )]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Counter {
-    pub start: i128,
+    pub start: Int,
     pub workers: u64,
     pub worker: u64,
 }
@@ -68,8 +68,8 @@ pub struct Transfer {
 )]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Register {
-    pub first: i128,
-    pub last: i128,
+    pub first: Int,
+    pub last: Int,
     pub weights: KindWeights<3>,
     pub table: bool,
 }
@@ -125,6 +125,23 @@ pub enum Params {
     Transfer(Transfer),
 }
 
+/// An integer field of up to 128 bits (values, counter starts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Int(pub i128);
+
+/// Decoded as a machine integer first (one `enif_get_int64`), as 128 bits
+/// only when that fails: Rustler's `i128` decoder asks the term's type
+/// twice before it tries, three calls for the common small integer.
+#[cfg(not(test))]
+impl<'a> rustler::Decoder<'a> for Int {
+    fn decode(term: rustler::Term<'a>) -> rustler::NifResult<Self> {
+        match term.decode::<i64>() {
+            Ok(small) => Ok(Int(small.into())),
+            Err(_) => term.decode::<i128>().map(Int),
+        }
+    }
+}
+
 /// A workload's op-kind weights: `n` integers, or `:swarm` (drawn from the
 /// leaf's seed, `lockstep_engine::swarm`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,27 +164,31 @@ impl<const N: usize> KindWeights<N> {
 }
 
 /// Decoded by hand: Rustler has no decoder for arrays, and a `Vec` would be
-/// an allocation per call for three integers.
+/// an allocation per call for three integers. A list is read cell by cell
+/// (its length checked by the cells, and then its end); `:swarm` only when
+/// `term` has no first cell.
 #[cfg(not(test))]
 impl<'a, const N: usize> rustler::Decoder<'a> for KindWeights<N> {
     fn decode(term: rustler::Term<'a>) -> rustler::NifResult<Self> {
         mod atoms {
             rustler::atoms! { swarm }
         }
-        if term.is_atom() {
-            return match term.decode::<rustler::Atom>()? == atoms::swarm() {
-                true => Ok(KindWeights::Swarm),
-                false => Err(rustler::Error::BadArg),
-            };
-        }
-        if term.list_length()? != N {
-            return Err(rustler::Error::BadArg);
-        }
         let mut weights = [0u64; N];
-        for (w, item) in weights.iter_mut().zip(term.into_list_iterator()?) {
-            *w = item.decode()?;
+        let mut rest = term;
+        for (j, w) in weights.iter_mut().enumerate() {
+            let Ok((head, tail)) = rest.list_get_cell() else {
+                return match j == 0 && term.decode::<rustler::Atom>()? == atoms::swarm() {
+                    true => Ok(KindWeights::Swarm),
+                    false => Err(rustler::Error::BadArg),
+                };
+            };
+            *w = head.decode()?;
+            rest = tail;
         }
-        Ok(KindWeights::Listed(weights))
+        match rest.list_length()? {
+            0 => Ok(KindWeights::Listed(weights)),
+            _ => Err(rustler::Error::BadArg),
+        }
     }
 }
 
@@ -176,12 +197,12 @@ impl Params {
     pub fn kind(&self, seed: Seed) -> Result<LeafKind, EngineError> {
         let tabled = |kind: LeafKind, table: bool| if table { kind.tabled() } else { Ok(kind) };
         match self {
-            Params::Integers(p) => LeafKind::integers(p.first, p.last),
-            Params::Counter(p) => LeafKind::counter_of(p.start, p.workers, p.worker),
+            Params::Integers(p) => LeafKind::integers(p.first.0, p.last.0),
+            Params::Counter(p) => LeafKind::counter_of(p.start.0, p.workers, p.worker),
             Params::Zipf(p) => Ok(LeafKind::Zipf(Zipf::new(p.n, p.skew)?)),
             Params::Transfer(p) => LeafKind::transfer(p.accounts, p.max_amount),
             Params::Register(p) => tabled(
-                LeafKind::register(p.first, p.last, p.weights.of(seed))?,
+                LeafKind::register(p.first.0, p.last.0, p.weights.of(seed))?,
                 p.table,
             ),
             Params::Bank(p) => tabled(
@@ -232,13 +253,16 @@ mod tests {
 
     #[test]
     fn each_struct_makes_its_engine_kind() {
-        let integers = Params::Integers(Integers { first: -3, last: 9 });
+        let integers = Params::Integers(Integers {
+            first: Int(-3),
+            last: Int(9),
+        });
         assert_eq!(
             format!("{:?}", integers.kind(seed()).unwrap()),
             format!("{:?}", LeafKind::integers(-3, 9).unwrap())
         );
         let counter = Params::Counter(Counter {
-            start: 7,
+            start: Int(7),
             workers: 4,
             worker: 2,
         });
@@ -274,8 +298,8 @@ mod tests {
     #[test]
     fn table_true_picks_from_the_op_table() {
         let register = |table| Register {
-            first: 1,
-            last: 5,
+            first: Int(1),
+            last: Int(5),
             weights: KindWeights::Swarm,
             table,
         };
@@ -317,10 +341,13 @@ mod tests {
 
     #[test]
     fn engine_checks_still_apply() {
-        let bad = Params::Integers(Integers { first: 9, last: 3 });
+        let bad = Params::Integers(Integers {
+            first: Int(9),
+            last: Int(3),
+        });
         assert!(bad.kind(seed()).is_err());
         let worker_past_workers = Params::Counter(Counter {
-            start: 0,
+            start: Int(0),
             workers: 2,
             worker: 2,
         });
