@@ -667,10 +667,28 @@ struct Pools<'a, 'e> {
     env: Env<'a>,
     source: Source<'a>,
     /// `ends[j]`: one past the flat index of leaf `j`'s last element.
-    ends: std::borrow::Cow<'e, [u64]>,
+    ends: Ends<'e>,
     /// Set when a pick found no element: a leaf tuple of the wrong size
     /// (see [`Pools::checked`]).
     refused: std::cell::Cell<bool>,
+}
+
+/// The leaves' ends: one leaf's held in place (no allocation for the
+/// call of a single leaf), or a slice.
+enum Ends<'e> {
+    One([u64; 1]),
+    Many(std::borrow::Cow<'e, [u64]>),
+}
+
+impl std::ops::Deref for Ends<'_> {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        match self {
+            Ends::One(end) => end,
+            Ends::Many(ends) => ends,
+        }
+    }
 }
 
 enum Source<'a> {
@@ -782,23 +800,24 @@ fn tuple_elems(term: Term) -> Option<Vec<Term>> {
 impl<'a, 'e> Pools<'a, 'e> {
     /// A proper list of tuples.
     fn from_list(list: Term<'a>) -> Option<Self> {
+        // One leaf (a value leaf's call): its tuple, three calls in all.
+        if let Ok((first, rest)) = list.list_get_cell() {
+            if rest.list_length().ok()? == 0 {
+                return Self::from_tuple(first);
+            }
+        }
         let leaves = list.list_length().ok()?;
-        // Room for a few small pools without growing (one tuple is taken
-        // whole; many leaves grow it as they come).
-        let mut flat = Vec::with_capacity(if leaves > 1 { (8 * leaves).min(256) } else { 0 });
+        // Room for a few small pools without growing.
+        let mut flat = Vec::with_capacity((8 * leaves).min(256));
         let mut ends = Vec::with_capacity(leaves);
         for tuple in list.into_list_iterator().ok()? {
-            if leaves == 1 {
-                flat = tuple_elems(tuple)?;
-            } else {
-                flat.extend(tuple_elems(tuple)?);
-            }
+            flat.extend(tuple_elems(tuple)?);
             ends.push(flat.len() as u64);
         }
         Some(Pools {
             env: list.get_env(),
             source: Source::Flat(flat),
-            ends: ends.into(),
+            ends: Ends::Many(ends.into()),
             refused: Default::default(),
         })
     }
@@ -808,7 +827,7 @@ impl<'a, 'e> Pools<'a, 'e> {
         let elems = tuple_elems(tuple)?;
         Some(Pools {
             env: tuple.get_env(),
-            ends: vec![elems.len() as u64].into(),
+            ends: Ends::One([elems.len() as u64]),
             source: Source::Flat(elems),
             refused: Default::default(),
         })
@@ -829,7 +848,7 @@ impl<'a, 'e> Pools<'a, 'e> {
             return (leaf == ends.len()).then(|| Pools {
                 env: tuple.get_env(),
                 source: Source::Flat(flat),
-                ends: ends.into(),
+                ends: Ends::Many(ends.into()),
                 refused: Default::default(),
             });
         }
@@ -837,7 +856,7 @@ impl<'a, 'e> Pools<'a, 'e> {
         (top.elems.len() == pool_groups::top_len(ends.len(), depth)).then(|| Pools {
             env: tuple.get_env(),
             source: Source::Grouped { top, depth },
-            ends: ends.into(),
+            ends: Ends::Many(ends.into()),
             refused: Default::default(),
         })
     }
