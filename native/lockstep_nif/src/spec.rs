@@ -250,15 +250,24 @@ fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, Spec
         if n > INLINE_TABLE {
             return Err(SpecError::Malformed("weights: too many to build inline"));
         }
-        // On the stack: at most INLINE_TABLE of them.
-        let mut weights = [0u64; INLINE_TABLE];
+        // A short list on the stack (the common case, whose table is
+        // cached: no allocation), a longer one in a buffer.
+        let mut short = [0u64; CACHED_WEIGHTS];
+        let mut long = Vec::new();
+        let weights = match short.get_mut(..n) {
+            Some(weights) => weights,
+            None => {
+                long.resize(n, 0);
+                &mut long[..]
+            }
+        };
         let items = term
             .into_list_iterator()
             .map_err(|_| SpecError::Malformed("weights"))?;
         for (w, item) in weights.iter_mut().zip(items) {
             *w = item.decode().map_err(|_| SpecError::Malformed("weights"))?;
         }
-        return small_table(&weights[..n]);
+        return small_table(weights);
     }
     term.decode::<ResourceArc<Table>>()
         .map(|t| t.shared())
