@@ -140,15 +140,7 @@ fn node(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError> {
         term.decode::<(Atom, T, T, T, T, T, T)>()
     {
         if tag == atoms::leaf() {
-            // {:leaf, :random | :cycle | table, n, seed, stream, pos, remaining}
-            let n = Field::<PoolSize>::of(n).get()?;
-            let kind = match kind.decode::<Pick>() {
-                Ok(pick) => pick.kind(n)?,
-                Err(_) if kind.is_atom() => return Err(SpecError::Malformed("kind")),
-                Err(_) => weighted(n.0, kind)?,
-            };
-            let at = position(Field::of(seed), Field::of(stream), Field::of(pos))?;
-            return parts::leaf(kind, at, Field::of(rem), offset);
+            return pick_leaf(kind, n, seed, stream, pos, rem, offset);
         }
     } else if let Ok((tag, name, params, rem, children)) = term.decode::<(Atom, T, T, T, T)>() {
         if tag == atoms::combinator() {
@@ -164,6 +156,26 @@ fn node(term: Term, depth: usize, offset: &mut u64) -> Result<Node, SpecError> {
         }
     }
     Err(SpecError::Malformed("node"))
+}
+
+/// `{:leaf, :random | :cycle | table, n, seed, stream, pos, remaining}`.
+fn pick_leaf(
+    kind: Term,
+    n: Term,
+    seed: Term,
+    stream: Term,
+    pos: Term,
+    rem: Term,
+    offset: &mut u64,
+) -> Result<Node, SpecError> {
+    let n = Field::<PoolSize>::of(n).get()?;
+    let kind = match kind.decode::<Pick>() {
+        Ok(pick) => pick.kind(n)?,
+        Err(_) if kind.is_atom() => return Err(SpecError::Malformed("kind")),
+        Err(_) => weighted(n.0, kind)?,
+    };
+    let at = position(Field::of(seed), Field::of(stream), Field::of(pos))?;
+    parts::leaf(kind, at, Field::of(rem), offset)
 }
 
 /// A value leaf's kind: its params (a `Lockstep.Generator.Params` struct)
