@@ -1080,6 +1080,35 @@ defmodule Lockstep.NativeJunkTest do
     end
   end
 
+  test "a workload's weights: exactly one per kind, or :swarm; anything else is an error" do
+    register = fn weights ->
+      params = %Lockstep.Generator.Params.Register{first: 1, last: 3, weights: weights}
+      {:value, params, {0, 7}, 0, 0, :infinity}
+    end
+
+    for weights <- [[2, 0, 1], :swarm] do
+      assert {:ok, {[_, _, _], [], 3, []}} =
+               Native.run(
+                 register.(weights),
+                 [{:read, :write, :cas}],
+                 {:ops, 3, :plain, :untagged, :state}
+               ),
+             inspect(weights)
+    end
+
+    for weights <- [[1, 1], [1, 1, 1, 1], [1, 1 | 1], [1, -1, 1], [], :other, {1, 1, 1}] do
+      assert {:error, message} =
+               Native.run(
+                 register.(weights),
+                 [{:read, :write, :cas}],
+                 {:ops, 3, :plain, :untagged, :state}
+               ),
+             inspect(weights)
+
+      assert message =~ "malformed plan: value kind", inspect(weights)
+    end
+  end
+
   test "fork_stream/2 with junk, when present" do
     if function_exported?(Native, :fork_stream, 2) do
       for _ <- 1..@rounds do

@@ -165,8 +165,8 @@ impl<const N: usize> KindWeights<N> {
 
 /// Decoded by hand: Rustler has no decoder for arrays, and a `Vec` would be
 /// an allocation per call for three integers. A list is read cell by cell
-/// (its length checked by the cells, and then its end); `:swarm` only when
-/// `term` has no first cell.
+/// (`spec_parts::u64_list`); `:swarm` only when `term` is not a list of
+/// integers.
 #[cfg(not(test))]
 impl<'a, const N: usize> rustler::Decoder<'a> for KindWeights<N> {
     fn decode(term: rustler::Term<'a>) -> rustler::NifResult<Self> {
@@ -174,20 +174,13 @@ impl<'a, const N: usize> rustler::Decoder<'a> for KindWeights<N> {
             rustler::atoms! { swarm }
         }
         let mut weights = [0u64; N];
-        let mut rest = term;
-        for (j, w) in weights.iter_mut().enumerate() {
-            let Ok((head, tail)) = rest.list_get_cell() else {
-                return match j == 0 && term.decode::<rustler::Atom>()? == atoms::swarm() {
-                    true => Ok(KindWeights::Swarm),
-                    false => Err(rustler::Error::BadArg),
-                };
-            };
-            *w = head.decode()?;
-            rest = tail;
-        }
-        match rest.list_length()? {
-            0 => Ok(KindWeights::Listed(weights)),
-            _ => Err(rustler::Error::BadArg),
+        match crate::spec_parts::u64_list(term, &mut weights) {
+            Ok(n) if n == N => Ok(KindWeights::Listed(weights)),
+            Ok(_) => Err(rustler::Error::BadArg),
+            Err(_) => match term.decode::<rustler::Atom>()? == atoms::swarm() {
+                true => Ok(KindWeights::Swarm),
+                false => Err(rustler::Error::BadArg),
+            },
         }
     }
 }

@@ -273,12 +273,7 @@ fn table(term: Term) -> Result<std::sync::Arc<lockstep_engine::AliasTable>, Spec
                 &mut long[..]
             }
         };
-        let items = term
-            .into_list_iterator()
-            .map_err(|_| SpecError::Malformed("weights"))?;
-        for (w, item) in weights.iter_mut().zip(items) {
-            *w = item.decode().map_err(|_| SpecError::Malformed("weights"))?;
-        }
+        crate::spec_parts::u64_list(term, weights).map_err(|_| SpecError::Malformed("weights"))?;
         return small_table(weights);
     }
     term.decode::<ResourceArc<Table>>()

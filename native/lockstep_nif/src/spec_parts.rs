@@ -79,6 +79,29 @@ impl<'a, T: rustler::Decoder<'a> + Part> rustler::Decoder<'a> for Field<T> {
     }
 }
 
+/// Reads a proper list of non-negative integers into the front of `slots`
+/// (no allocation) and gives its length; `BadArg` when `term` is not such
+/// a list or is longer than `slots`. Weights, combinator parameters and
+/// inline tables are read by it.
+#[cfg(not(test))]
+pub fn u64_list(term: rustler::Term, slots: &mut [u64]) -> rustler::NifResult<usize> {
+    let mut rest = term;
+    for (n, slot) in slots.iter_mut().enumerate() {
+        let Ok((head, tail)) = rest.list_get_cell() else {
+            // The end: a proper list's is `[]`.
+            return (rest.list_length()? == 0)
+                .then_some(n)
+                .ok_or(rustler::Error::BadArg);
+        };
+        *slot = head.decode()?;
+        rest = tail;
+    }
+    match rest.list_length()? {
+        0 => Ok(slots.len()),
+        _ => Err(rustler::Error::BadArg),
+    }
+}
+
 /// Integer parts, each its own type so that its errors name it.
 macro_rules! integer_parts {
     ($($(#[$doc:meta])* $part:ident($int:ty) = $name:literal;)*) => {$(
@@ -240,13 +263,8 @@ impl Part for CombinatorParams {
 #[cfg(not(test))]
 impl<'a> rustler::Decoder<'a> for CombinatorParams {
     fn decode(term: rustler::Term<'a>) -> rustler::NifResult<Self> {
-        // A proper list only: Rustler's iterator panics on an improper tail.
-        let len = term.list_length()?;
         let mut values = [0u64; MAX_PARAMS];
-        let slots = values.get_mut(..len).ok_or(rustler::Error::BadArg)?;
-        for (value, item) in slots.iter_mut().zip(term.into_list_iterator()?) {
-            *value = item.decode()?;
-        }
+        let len = u64_list(term, &mut values)?;
         CombinatorParams::new(&values[..len]).ok_or(rustler::Error::BadArg)
     }
 }
